@@ -1,0 +1,346 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""VyOS configuration as a tree of words.
+
+Pure Python, no Ansible imports. It reads the two text forms VyOS speaks:
+
+* the output of ``show configuration commands``: one ``set`` line per leaf, path words bare,
+  every value wrapped in single quotes with nothing escaped inside (so the value runs from
+  the first single quote to the last character of the line);
+* command lines as a person types them (the seed documents, ``set`` lines we send), which
+  follow the shell quoting of VyOS's CLI: ``'...'`` literal, ``"..."`` with backslash
+  escapes, a backslash escapes the next character, adjacent pieces join.
+
+and writes ``set`` lines back with every value quoted so that no value can end the line or
+start another command.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+
+class ConfigSyntaxError(ValueError):
+    """A line that is not a valid VyOS configuration command."""
+
+    def __init__(self, message, line=None, lineno=None):
+        self.line = line
+        self.lineno = lineno
+        where = " (line %d)" % lineno if lineno is not None else ""
+        super(ConfigSyntaxError, self).__init__(message + where)
+
+
+# Characters that can never be sent inside one CLI line: they end the line or the command.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Words that need no quoting at all on the VyOS command line.
+_BARE_WORD_RE = re.compile(r"^[A-Za-z0-9_./:@+,=%-]+$")
+
+
+def check_cli_text(text, what="value"):
+    """Raise ValueError if ``text`` cannot be carried safely on one CLI line."""
+    if not isinstance(text, str):
+        raise ValueError("%s must be a string, got %s" % (what, type(text).__name__))
+    match = _CONTROL_RE.search(text)
+    if match:
+        raise ValueError(
+            "%s contains the control character %r; newlines, carriage returns and other "
+            "control characters cannot be part of a VyOS value" % (what, match.group(0))
+        )
+    return text
+
+
+def quote(value):
+    """Quote a value for the VyOS CLI so that the router stores exactly ``value``.
+
+    Single quotes make everything literal; a single quote inside the value is written the
+    shell way (``'it'\\''s'``), which VyOS's CLI joins back into one word.
+    """
+    check_cli_text(value)
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def quote_word(word):
+    """A path word: bare when it is a plain word, quoted otherwise."""
+    check_cli_text(word, "path word")
+    if word and _BARE_WORD_RE.match(word):
+        return word
+    return quote(word)
+
+
+class Token:
+    """One word of a command line and whether any part of it was quoted."""
+
+    __slots__ = ("text", "quoted")
+
+    def __init__(self, text, quoted):
+        self.text = text
+        self.quoted = quoted
+
+    def __eq__(self, other):
+        return isinstance(other, Token) and (self.text, self.quoted) == (other.text, other.quoted)
+
+    def __repr__(self):
+        return "Token(%r, quoted=%r)" % (self.text, self.quoted)
+
+
+def tokenize(line):
+    """Split a command line into Tokens following the VyOS CLI's shell quoting."""
+    check_cli_text(line.replace("\t", " "), "command line")
+    tokens = []
+    i, n = 0, len(line)
+    while i < n:
+        if line[i] in " \t":
+            i += 1
+            continue
+        text, quoted = [], False
+        while i < n and line[i] not in " \t":
+            ch = line[i]
+            if ch == "'":
+                end = line.find("'", i + 1)
+                if end < 0:
+                    raise ConfigSyntaxError("unterminated single quote", line)
+                text.append(line[i + 1:end])
+                quoted, i = True, end + 1
+            elif ch == '"':
+                i += 1
+                quoted = True
+                while True:
+                    if i >= n:
+                        raise ConfigSyntaxError("unterminated double quote", line)
+                    ch = line[i]
+                    if ch == '"':
+                        i += 1
+                        break
+                    if ch == "\\" and i + 1 < n and line[i + 1] in '"\\$`':
+                        text.append(line[i + 1])
+                        i += 2
+                        continue
+                    text.append(ch)
+                    i += 1
+            elif ch == "\\":
+                if i + 1 >= n:
+                    raise ConfigSyntaxError("line ends with a backslash", line)
+                text.append(line[i + 1])
+                quoted, i = True, i + 2
+            else:
+                text.append(ch)
+                i += 1
+        tokens.append(Token("".join(text), quoted))
+    return tokens
+
+
+class Node:
+    """A configuration node: ordered children; ``is_value`` marks a leaf that is a value."""
+
+    __slots__ = ("children", "is_value")
+
+    def __init__(self, is_value=False):
+        self.children = {}
+        self.is_value = is_value
+
+
+class ConfigTree:
+    """An ordered tree of configuration words.
+
+    A path is a tuple of words; for a leaf that carries a value the value is the last word
+    (``("interfaces", "tunnel", "tun0", "address", "10.0.0.1/24")``). Two trees are equal when
+    they hold the same paths, whatever their order or quoting.
+    """
+
+    def __init__(self):
+        self.root = Node()
+
+    # -- building -------------------------------------------------------------------------
+    def set(self, path, value=None):
+        """Add ``path`` (a sequence of words), and ``value`` below it when given."""
+        words = list(path) + ([value] if value is not None else [])
+        if not words:
+            raise ValueError("empty configuration path")
+        node = self.root
+        for index, word in enumerate(words):
+            check_cli_text(word, "configuration word")
+            child = node.children.get(word)
+            if child is None:
+                child = Node(is_value=(value is not None and index == len(words) - 1))
+                node.children[word] = child
+            node = child
+        return self
+
+    def delete(self, path):
+        """Remove ``path`` and everything below it. Returns True if something was removed."""
+        words = list(path)
+        if not words:
+            removed = bool(self.root.children)
+            self.root.children.clear()
+            return removed
+        parent = self._node(words[:-1])
+        if parent is None or words[-1] not in parent.children:
+            return False
+        del parent.children[words[-1]]
+        return True
+
+    def merge(self, other):
+        """Add every path of ``other`` to this tree."""
+        for path, is_value in other.leaves():
+            if is_value:
+                self.set(path[:-1], path[-1])
+            else:
+                self.set(path)
+        return self
+
+    # -- reading --------------------------------------------------------------------------
+    def _node(self, path):
+        node = self.root
+        for word in path:
+            node = node.children.get(word)
+            if node is None:
+                return None
+        return node
+
+    def exists(self, path):
+        return self._node(path) is not None
+
+    def children(self, path=()):
+        """The child words below ``path`` (empty list when the path does not exist)."""
+        node = self._node(path)
+        return list(node.children) if node is not None else []
+
+    def value(self, path, default=None):
+        """The single value below a leaf ``path`` (the first one for a multi-value leaf)."""
+        values = self.values(path)
+        return values[0] if values else default
+
+    def values(self, path):
+        node = self._node(path)
+        if node is None:
+            return []
+        return [word for word, child in node.children.items() if child.is_value]
+
+    def subtree(self, path):
+        """A new tree holding only ``path`` and what is below it (full paths kept)."""
+        result = ConfigTree()
+        node = self._node(path)
+        if node is None:
+            return result
+        for sub, is_value in self._walk(node, tuple(path)):
+            if is_value:
+                result.set(sub[:-1], sub[-1])
+            else:
+                result.set(sub)
+        return result
+
+    def leaves(self):
+        """Yield ``(path, is_value)`` for every leaf, in tree order."""
+        return self._walk(self.root, ())
+
+    def _walk(self, node, prefix):
+        if not node.children:
+            if prefix:
+                yield prefix, node.is_value
+            return
+        for word, child in node.children.items():
+            yield from self._walk(child, prefix + (word,))
+
+    def paths(self):
+        return [path for path, dummy in self.leaves()]
+
+    def __eq__(self, other):
+        return isinstance(other, ConfigTree) and set(self.paths()) == set(other.paths())
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __len__(self):
+        return len(self.paths())
+
+    def __repr__(self):
+        return "ConfigTree(%d leaves)" % len(self)
+
+    # -- writing --------------------------------------------------------------------------
+    def to_commands(self, verb="set"):
+        """``set`` lines for every leaf, values quoted, ready to send to a router."""
+        return [render_line(verb, path, is_value) for path, is_value in self.leaves()]
+
+    def to_show_commands(self):
+        """The leaves the way ``show configuration commands`` prints them (values in plain
+        single quotes, nothing escaped): for display, never for sending."""
+        lines = []
+        for path, is_value in self.leaves():
+            if is_value:
+                lines.append("set %s '%s'" % (" ".join(path[:-1]), path[-1]))
+            else:
+                lines.append("set " + " ".join(path))
+        return lines
+
+    def copy(self):
+        return ConfigTree().merge(self)
+
+
+def render_line(verb, path, is_value):
+    """One CLI line: ``verb`` then the path words, the last one quoted when it is a value."""
+    words = list(path)
+    if is_value:
+        head, last = words[:-1], quote(words[-1])
+    else:
+        head, last = words, None
+    parts = [verb] + [quote_word(word) for word in head]
+    if last is not None:
+        parts.append(last)
+    return " ".join(parts)
+
+
+def parse_show_commands(text):
+    """Parse the output of ``show configuration commands`` into a ConfigTree.
+
+    Blank lines and VyOS's ``comment`` lines are skipped; any other line that is not a
+    ``set`` line raises ConfigSyntaxError naming the line number.
+    """
+    tree = ConfigTree()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip()
+        if not line.strip() or line.lstrip().startswith("comment "):
+            continue
+        if not line.startswith("set "):
+            raise ConfigSyntaxError("not a 'set' line: %r" % line, line, lineno)
+        head, sep, tail = line[4:].partition("'")
+        words = head.split()
+        if sep:
+            if not tail.endswith("'"):
+                raise ConfigSyntaxError("value does not end with a single quote", line, lineno)
+            if not words:
+                raise ConfigSyntaxError("value without a path", line, lineno)
+            tree.set(words, tail[:-1])
+        else:
+            if not words:
+                raise ConfigSyntaxError("empty 'set' line", line, lineno)
+            tree.set(words)
+    return tree
+
+
+def parse_set_lines(lines):
+    """Parse typed ``set`` command lines (as in the VyOS guides) into a ConfigTree.
+
+    A quoted last word is taken as a value; an unquoted one as a node, so equality with a
+    tree parsed from the router still holds (it compares words, not quoting).
+    """
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    tree = ConfigTree()
+    for lineno, raw in enumerate(lines, 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        try:
+            tokens = tokenize(raw)
+        except ValueError as exc:
+            raise ConfigSyntaxError(str(exc), raw, lineno)
+        if tokens[0].text != "set" or tokens[0].quoted or len(tokens) < 2:
+            raise ConfigSyntaxError("not a 'set' line: %r" % raw.strip(), raw, lineno)
+        words = [token.text for token in tokens[1:]]
+        if tokens[-1].quoted and len(tokens) > 2:
+            tree.set(words[:-1], words[-1])
+        else:
+            tree.set(words)
+    return tree
