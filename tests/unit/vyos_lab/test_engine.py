@@ -1,0 +1,214 @@
+"""The emulated VyOS CLI: per-version schemas, validation, sessions and commit semantics."""
+
+import pytest
+
+VERSIONS = ["1.2", "1.3", "1.4", "1.5"]
+ROUTERS = ["hub", "spoke1", "spoke2"]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("name", ROUTERS)
+def test_seed_configuration_commits_per_version(console, config_lines, version, name):
+    cli = console(version, name.upper())
+    lines = config_lines(version, name)
+    assert cli.configure(lines) == {}
+    assert cli("commit") == ""
+    running = "\n".join(cli.router.running.commands())
+    assert "set interfaces tunnel tun0 encapsulation 'gre'" in running
+    assert "pre-shared-secret 'SECRET'" in running
+    assert cli.router.counters.commits == 1
+    # a second commit of the same config changes nothing
+    assert cli("commit") == "No configuration changes to commit\n"
+    assert cli.router.counters.commits == 1
+
+
+@pytest.mark.parametrize(
+    "version, line",
+    [
+        ("1.4", "set interfaces tunnel tun0 local-ip 198.51.100.41"),       # 1.2 name
+        ("1.3", "set interfaces tunnel tun0 local-ip 198.51.100.41"),
+        ("1.2", "set interfaces tunnel tun0 source-address 198.51.100.41"),  # 1.3+ name
+        ("1.2", "set interfaces tunnel tun0 enable-multicast"),              # 1.4+ form
+        ("1.4", "set interfaces tunnel tun0 multicast enable"),              # 1.2/1.3 form
+        ("1.4", "set vpn ipsec ipsec-interfaces interface eth0"),            # renamed in 1.4
+        ("1.3", "set vpn ipsec interface eth0"),
+        ("1.4", "set protocols nhrp tunnel tun0 nhs tunnel-ip 10.0.0.1 nbma 198.51.100.41"),  # 1.5 FRR
+        ("1.5", "set protocols nhrp tunnel tun0 cisco-authentication SECRET"),               # removed in 1.5
+        ("1.5", "set protocols nhrp tunnel tun0 map 10.0.0.1/24 nbma-address 198.51.100.41"),
+        ("1.5", "set protocols nhrp tunnel tun0 holding-time 300"),
+    ],
+)
+def test_wrong_version_syntax_is_refused(console, version, line):
+    cli = console(version)
+    cli("configure")
+    out = cli(line)
+    assert "is not valid" in out and "Set failed" in out, out
+    assert not cli.session.config.changed()
+
+
+BAD_VALUES = [
+    ("set interfaces tunnel tun0 addres 10.0.0.1/24", "is not valid"),                  # unknown path
+    ("set interfaces tunnel tun0 address 10.0.0.300/24", "not a valid IPv4"),            # bad IP
+    ("set interfaces tunnel tun0 address 10.0.0.0/24", "network or broadcast"),
+    ("set interfaces tunnel tun0 parameters ip key 4294967296", "between 0 and 4294967295"),  # out of range
+    ("set interfaces tunnel tunnel0 address 10.0.0.1/24", "Invalid tunnel interface name"),
+    ("set vpn ipsec esp-group ESP lifetime 10", "between 30 and 86400"),
+    ("set vpn ipsec esp-group ESP proposal 1 encryption aes999", "Invalid value"),
+    ("set protocols static route 192.168.2.1/24 next-hop 10.0.0.2", "not a valid IPv4 prefix"),
+    ("set system host-name 'bad;name'", "Invalid host name"),
+    ("set system host-name \"it's\"", "Invalid host name"),
+    ("set vpn ipsec profile NHRPVPN authentication pre-shared-secret 'sp ace'", "Invalid pre-shared-secret"),
+    ("set interfaces tunnel tun0 encapsulation", "requires a value"),
+]
+
+
+@pytest.mark.parametrize("line, message", BAD_VALUES)
+@pytest.mark.parametrize("version", ["1.3", "1.4"])
+def test_bad_values_are_refused_with_vyos_errors(console, version, line, message):
+    cli = console(version)
+    before = cli.router.running.commands()
+    cli("configure")
+    out = cli(line)
+    assert message in out, out
+    assert "\n  Set failed" in out
+    assert not cli.session.config.changed()
+    assert cli("commit") == "No configuration changes to commit\n"
+    assert cli.router.running.commands() == before
+
+
+def test_semicolon_runs_a_second_command_like_the_real_shell(console):
+    # VyOS's CLI is bash: an unquoted ';' ends the command. This is what a module must
+    # never let an inventory value do; quoted, the same text is one plain value.
+    cli = console("1.4")
+    cli.configure(["set interfaces tunnel tun0 description x; set system host-name INJECTED"])
+    assert cli.session.config.working.get(["system", "host-name"]) == ["INJECTED"]
+    cli2 = console("1.4")
+    cli2.configure(["set interfaces tunnel tun0 description 'x; set system host-name INJECTED'"])
+    assert cli2.session.config.working.get(["interfaces", "tunnel", "tun0", "description"]) == [
+        "x; set system host-name INJECTED"]
+    assert cli2.session.config.working.get(["system", "host-name"]) == ["R1"]
+
+
+def test_unterminated_quote_is_an_invalid_command(console):
+    cli = console("1.4")
+    cli("configure")
+    out = cli("set interfaces tunnel tun0 description 'open")
+    assert "Invalid command" in out
+    assert not cli.session.config.changed()
+
+
+DANGLING = {
+    "nhrp on a missing tunnel": (
+        ["set protocols nhrp tunnel tun5 cisco-authentication SECRET"], "protocols nhrp tunnel tun5"),
+    "profile bound to a missing tunnel": (
+        ["set vpn ipsec esp-group E proposal 1 encryption aes256", "set vpn ipsec ike-group I proposal 1 hash sha1",
+         "set vpn ipsec profile P authentication mode pre-shared-secret",
+         "set vpn ipsec profile P authentication pre-shared-secret S", "set vpn ipsec profile P esp-group E",
+         "set vpn ipsec profile P ike-group I", "set vpn ipsec profile P bind tunnel tun9"], "tun9"),
+    "profile with a missing esp-group": (
+        ["set vpn ipsec ike-group I proposal 1 hash sha1", "set vpn ipsec profile P authentication mode pre-shared-secret",
+         "set vpn ipsec profile P authentication pre-shared-secret S", "set vpn ipsec profile P esp-group NOPE",
+         "set vpn ipsec profile P ike-group I"], "Invalid esp-group 'NOPE'"),
+    "profile without authentication": (
+        ["set vpn ipsec esp-group E proposal 1 encryption aes256", "set vpn ipsec ike-group I proposal 1 hash sha1",
+         "set vpn ipsec profile P esp-group E", "set vpn ipsec profile P ike-group I"], "Authentication"),
+    "ipsec on a missing interface": (["set vpn ipsec ipsec-interfaces interface eth7"], "eth7 does not exist"),
+    "tunnel without encapsulation": (["set interfaces tunnel tun0 address 10.0.0.1/24"], "encapsulation"),
+    "nhrp on a tunnel with a remote": (
+        ["set interfaces tunnel tun0 address 10.0.0.1/24", "set interfaces tunnel tun0 encapsulation gre",
+         "set interfaces tunnel tun0 remote 192.0.2.7", "set protocols nhrp tunnel tun0 redirect"], "remote"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DANGLING))
+def test_commit_checks_refuse_dangling_references(console, case):
+    lines, message = DANGLING[case]
+    cli = console("1.3")
+    before = cli.router.running.commands()
+    assert cli.configure(lines) == {}
+    out = cli("commit")
+    assert "\nCommit failed" in out and message in out, out
+    assert cli.router.running.commands() == before
+    assert cli.router.counters.failed_commits == 1
+    # the session keeps its changes; exit is refused until they are discarded
+    assert "Cannot exit" in cli("exit")
+    assert cli("exit discard") == "exit\n"
+
+
+def test_tunnel_with_remote_becomes_multipoint_only_by_delete_and_recreate(console):
+    cli = console("1.2")
+    base = ["set interfaces tunnel tun0 address 10.0.0.1/24", "set interfaces tunnel tun0 encapsulation gre",
+            "set interfaces tunnel tun0 local-ip 198.51.100.41"]
+    cli.configure(base + ["set interfaces tunnel tun0 remote-ip 192.0.2.7"])
+    assert cli("commit") == ""
+    assert cli("delete interfaces tunnel tun0 remote-ip") == ""
+    out = cli("commit")
+    assert "cannot become multipoint" in out and "Commit failed" in out
+    cli("discard")
+    cli("delete interfaces tunnel tun0")
+    for line in base:
+        assert cli(line) == ""
+    assert cli("commit") == ""
+    assert not cli.router.running.exists(["interfaces", "tunnel", "tun0", "remote-ip"])
+
+
+def test_version_specific_commit_rules(console, config_lines):
+    cli = console("1.5")
+    lines = config_lines("1.5", "hub")
+    lines = [line.replace("10.0.0.1/32", "10.0.0.1/24") for line in lines]
+    cli.configure(lines)
+    assert "Netmask should be /32" in cli("commit")
+    cli14 = console("1.4")
+    cli14.configure(["set interfaces tunnel tun0 address 10.0.0.2/24", "set interfaces tunnel tun0 encapsulation gre",
+                     "set interfaces tunnel tun0 source-address 0.0.0.0"])
+    assert "ip key must be set" in cli14("commit")
+
+
+def test_session_commands_compare_discard_save_rollback(console):
+    cli = console("1.4")
+    cli("configure")
+    assert cli("compare") == "No changes between working and active configurations.\n"
+    cli("set system domain-name example.net")
+    assert "+ domain-name example.net" in cli("compare")
+    assert cli("compare commands") == "set system domain-name 'example.net'"
+    assert "Changes have been discarded" in cli("discard")
+    assert not cli.session.config.changed()
+    cli("set system domain-name example.net")
+    assert cli("commit comment 'add domain'") == ""
+    assert "add domain" in cli("run show system commit")
+    assert "No changes between working and saved" not in cli("compare saved")
+    assert "Saving configuration" in cli("save")
+    assert cli("compare saved") == "No changes between working and saved configurations.\n"
+    assert cli("rollback 1") == ""
+    assert not cli.router.running.exists(["system", "domain-name"])
+    assert cli("exit") == "exit\n"
+
+
+def test_delete_reports_missing_nodes(console):
+    cli = console("1.4")
+    cli("configure")
+    out = cli("delete interfaces tunnel tun0")
+    assert "Nothing to delete" in out and "\n  Delete failed" in out
+
+
+def test_op_mode_pipes_and_errors(console):
+    cli = console("1.4", name="HUB")
+    assert cli("show host name") == "HUB"
+    assert "Version:          VyOS 1.4" in cli("show version")
+    assert cli("show configuration commands | grep host-name") == "set system host-name 'HUB'"
+    assert "Invalid command: [show bogus]" in cli("show bogus")
+
+
+def test_show_configuration_commands_format(console, config_lines):
+    cli = console("1.4")
+    cli.configure(config_lines("1.4", "hub"))
+    cli("commit")
+    cli("exit")
+    lines = cli("show configuration commands").splitlines()
+    assert "set vpn ipsec esp-group ESP-HUB proposal 1 hash 'sha1'" in lines
+    assert "set protocols nhrp tunnel tun0 redirect" in lines
+    assert "set interfaces tunnel tun0 enable-multicast" in lines
+    tops = [line.split()[1] for line in lines]
+    assert tops == sorted(tops)  # interfaces < protocols < service < system < vpn
+    assert lines.index("set vpn ipsec esp-group ESP-HUB proposal 1 encryption 'aes256'") < lines.index(
+        "set vpn ipsec esp-group ESP-HUB proposal 2 encryption '3des'")

@@ -1,0 +1,259 @@
+"""Operational-mode commands of the emulated router."""
+
+import ipaddress
+
+from .config import CliError
+from .network import NetworkView
+from .schemas import VERSION_INFO
+
+
+def _invalid(words):
+    return CliError("\n  Invalid command: [%s]\n" % " ".join(words))
+
+
+async def run(session, words):
+    if not words:
+        return ""
+    router = session.router
+    key = tuple(words)
+    if key[:2] == ("set", "terminal") or key[:1] == ("terminal",):
+        return ""
+    if key == ("show", "version"):
+        return show_version(router)
+    if key == ("show", "host", "name"):
+        return router.hostname
+    if key == ("show", "configuration"):
+        return router.running.curly()
+    if key == ("show", "configuration", "commands"):
+        return "\n".join(router.running.commands())
+    if key == ("show", "system", "commit"):
+        return show_commits(router)
+    if key == ("show", "interfaces"):
+        return show_interfaces(router)
+    if key == ("show", "ip", "route"):
+        return show_ip_route(router)
+    if key in (("show", "lldp", "neighbors"), ("show", "lldp", "neighbors", "detail")):
+        return "LLDP not configured"
+    if router.version != "1.5" and key in (("show", "nhrp", "tunnel"), ("show", "ip", "nhrp")) or \
+            router.version == "1.5" and key in (("show", "ip", "nhrp"), ("show", "ip", "nhrp", "cache")):
+        return show_nhrp(session)
+    if router.version == "1.5" and key == ("show", "ip", "nhrp", "nhs"):
+        return show_nhrp_nhs(session)
+    if key == ("show", "vpn", "ipsec", "sa"):
+        return show_ipsec_sa(session)
+    if key[:1] == ("ping",) and len(key) >= 2:
+        return ping(session, list(key[1:]))
+    if key in (("show", "ip", "bgp", "summary"), ("show", "bgp", "summary")) and session.lab is not None:
+        return session.lab.bgp_summary(router)
+    if key[:1] == ("reboot",) or key[:1] == ("restart",):
+        raise _invalid(words)
+    raise _invalid(words)
+
+
+def show_version(router):
+    info = VERSION_INFO[router.version]
+    lines = [
+        "Version:          VyOS %s" % info["version"],
+        "Release train:    %s" % info["train"],
+    ]
+    if router.version in ("1.4", "1.5"):
+        lines.append("Release flavor:   generic")
+    lines += [
+        "",
+        "Built by:         dmvpn.vyos emulated lab",
+        "Built on:         Thu 01 Jan 1970 00:00 UTC",
+        "Build UUID:       00000000-0000-4000-8000-%012d" % (abs(hash(router.name)) % 10 ** 12),
+        "Build commit ID:  0000000000000",
+        "",
+        "Architecture:     x86_64",
+        "Boot via:         installed image",
+        "System type:      KVM guest",
+        "",
+        "Hardware vendor:  dmvpn.vyos",
+        "Hardware model:   vyos-lab",
+        "Hardware S/N:     LAB-%s" % router.name,
+        "Hardware UUID:    00000000-0000-4000-8000-000000000000",
+        "",
+        "Copyright:        VyOS maintainers and contributors",
+    ]
+    return "\n".join(lines)
+
+
+def show_commits(router):
+    out = []
+    for index, rev in enumerate(router.history):
+        out.append("%-3d %s by %s via %s" % (index, rev.when, rev.user, rev.via))
+        if rev.comment:
+            out.append("    %s" % rev.comment)
+    return "\n".join(out)
+
+
+def _interfaces(router):
+    conf = router.running
+    rows = []
+    for kind in ("ethernet", "loopback", "tunnel"):
+        for name, data in sorted((conf.get(["interfaces", kind]) or {}).items()):
+            addrs = list(data.get("address") or [])
+            if kind == "ethernet" and "dhcp" in addrs and router.lab is not None:
+                addrs = [a for a in addrs if a != "dhcp"] + [router.lab.dhcp_address(router) + "/24"]
+            if kind == "loopback":
+                addrs = ["127.0.0.1/8"] + addrs
+            state = "A/D" if "disable" in data else "u/u"
+            desc = (data.get("description") or [""])[0]
+            rows.append((name, addrs, state, desc))
+    return rows
+
+
+def show_interfaces(router):
+    out = ["Codes: S - State, L - Link, u - Up, D - Down, A - Admin Down",
+           "Interface        IP Address                        S/L  Description",
+           "---------        ----------                        ---  -----------"]
+    for name, addrs, state, desc in _interfaces(router):
+        first = addrs[0] if addrs else "-"
+        out.append("%-16s %-33s %-4s %s" % (name, first, state, desc))
+        for extra in addrs[1:]:
+            out.append("%-16s %-33s" % ("", extra))
+    return "\n".join(out)
+
+
+def connected_networks(router):
+    nets = []
+    for name, addrs, state, _desc in _interfaces(router):
+        if state != "u/u":
+            continue
+        for addr in addrs:
+            if ":" in addr or "/" not in addr:
+                continue
+            iface = ipaddress.IPv4Interface(addr)
+            nets.append((iface, name))
+    return nets
+
+
+def static_routes(router):
+    routes = []
+    for prefix, route in (router.running.get(["protocols", "static", "route"]) or {}).items():
+        for nh, data in ((route.get("next-hop") or {}).items()):
+            if "disable" in data:
+                continue
+            distance = int((data.get("distance") or ["1"])[0])
+            routes.append((ipaddress.IPv4Network(prefix), nh, distance))
+        if "blackhole" in route:
+            routes.append((ipaddress.IPv4Network(prefix), "blackhole", 1))
+    return routes
+
+
+def show_ip_route(router):
+    out = ["Codes: K - kernel route, C - connected, S - static, N - NHRP, B - BGP,",
+           "       > - selected route, * - FIB route", ""]
+    entries = []
+    for iface, name in connected_networks(router):
+        entries.append((iface.network, "C>* %s is directly connected, %s" % (iface.network, name)))
+    for net, nh, distance in static_routes(router):
+        if nh == "blackhole":
+            entries.append((net, "S>* %s [%d/0] unreachable (blackhole)" % (net, distance)))
+        else:
+            entries.append((net, "S>* %s [%d/0] via %s" % (net, distance, nh)))
+    if router.lab is not None:
+        for net, nh in router.lab.bgp_routes(router):
+            entries.append((net, "B>* %s [200/0] via %s" % (net, nh)))
+    for _net, line in sorted(entries, key=lambda e: (int(e[0].network_address), e[0].prefixlen)):
+        out.append(line)
+    return "\n".join(out)
+
+
+def _view(session):
+    if session.lab is None:
+        return None
+    return NetworkView(session.lab)
+
+
+def show_nhrp(session):
+    router = session.router
+    view = _view(session)
+    if view is None:
+        return ""
+    eps = view.endpoints_of(router)
+    if router.version == "1.5":
+        out = ["%-8s %-8s %-24s %-24s %-24s %-6s %s" % ("Iface", "Type", "Protocol", "NBMA", "Claimed NBMA",
+                                                       "Flags", "Identity")]
+        for ep in eps:
+            if ep.tunnel_ip is not None:
+                out.append("%-8s %-8s %-24s %-24s %-24s %-6s %s" % (ep.tunnel, "local", ep.tunnel_ip.ip, ep.nbma,
+                                                                   ep.nbma, "", "-"))
+            for row in _nhrp_peers(session, view, ep):
+                ptype, proto, nbma, up = row
+                out.append("%-8s %-8s %-24s %-24s %-24s %-6s %s" % (ep.tunnel, ptype, proto, nbma, nbma,
+                                                                   "UT" if up else "", "-"))
+        return "\n".join(out)
+    out = ["Status: ok", ""]
+    for ep in eps:
+        if ep.tunnel_ip is not None:
+            out += ["Interface: %s" % ep.tunnel, "Type: local", "Protocol-Address: %s/32" % ep.tunnel_ip.ip,
+                    "Alias-Address: %s" % ep.tunnel_ip.ip, "Flags: up", ""]
+        for ptype, proto, nbma, up in _nhrp_peers(session, view, ep):
+            prefix = proto if "/" in proto else proto + "/32"
+            out += ["Interface: %s" % ep.tunnel, "Type: %s" % ptype, "Protocol-Address: %s" % prefix,
+                    "NBMA-Address: %s" % nbma, "Flags: %s" % ("up" if up else "down"), ""]
+    return "\n".join(out).rstrip("\n")
+
+
+def _nhrp_peers(session, view, ep):
+    """(type, protocol address, nbma, up) rows for an endpoint."""
+    rows = []
+    for tip, nbma, hub, problem in view.registrations_of(ep):
+        rows.append(("static" if ep.router.version != "1.5" else "nhs", tip, nbma, problem is None))
+    for spoke, _tip in view.registered_spokes(ep):
+        rows.append(("dynamic", str(spoke.tunnel_ip.ip), spoke.nbma, True))
+    for other_name in session.lab.shortcuts_of(ep.router):
+        other = next((o for o in view.endpoints if o.router.name == other_name), None)
+        if other is not None and view.shortcut_ok(ep, other):
+            rows.append(("cached", str(other.tunnel_ip.ip), other.nbma, True))
+    return rows
+
+
+def show_nhrp_nhs(session):
+    view = _view(session)
+    out = ["%-8s %-24s %-24s %s" % ("Iface", "FQDN", "NBMA", "Protocol")]
+    for ep in view.endpoints_of(session.router):
+        for tip, nbma, hub, problem in view.registrations_of(ep):
+            out.append("%-8s %-24s %-24s %s" % (ep.tunnel, nbma, nbma if problem is None else "-", tip))
+    return "\n".join(out)
+
+
+def show_ipsec_sa(session):
+    view = _view(session)
+    header = ("%-28s %-7s %-9s %-15s %-17s %-17s %-12s %s"
+              % ("Connection", "State", "Uptime", "Bytes In/Out", "Packets In/Out", "Remote address", "Remote ID",
+                 "Proposal"))
+    out = [header, "  ".join("-" * n for n in (28, 7, 9, 15, 17, 17, 12, 20))]
+    for conn, nbma, state, _reason in view.sa_entries(session.router):
+        proposal = "AES_CBC_256/HMAC_SHA1_96/MODP_1024" if state == "up" else ""
+        uptime = "5m" if state == "up" else ""
+        out.append("%-28s %-7s %-9s %-15s %-17s %-17s %-12s %s" % (conn, state, uptime, "0B/0B", "0/0", nbma, "N/A",
+                                                                   proposal))
+    return "\n".join(out)
+
+
+def ping(session, args):
+    target = args[0]
+    count = 3
+    if "count" in args:
+        try:
+            count = int(args[args.index("count") + 1])
+        except (IndexError, ValueError):
+            raise CliError("\n  Invalid command: [ping %s]\n" % " ".join(args))
+    try:
+        ipaddress.IPv4Address(target)
+    except ValueError:
+        raise CliError("\n  Invalid command: [ping %s]\n" % " ".join(args))
+    lab = session.lab
+    reached, path = (False, []) if lab is None else lab.forward(session.router, target)
+    out = ["PING %s (%s) 56(84) bytes of data." % (target, target)]
+    if reached:
+        for seq in range(1, count + 1):
+            out.append("64 bytes from %s: icmp_seq=%d ttl=%d time=0.%d ms" % (target, seq, 64 - len(path), 300 + seq))
+    received = count if reached else 0
+    out += ["", "--- %s ping statistics ---" % target,
+            "%d packets transmitted, %d received, %d%% packet loss, time %dms"
+            % (count, received, 0 if reached else 100, (count - 1) * 1000)]
+    return "\n".join(out)
