@@ -164,7 +164,7 @@ def cmd_up(args):
     if info and _alive(info["pid"]):
         raise SystemExit("vyos_lab: a lab is already running (pid %d); run 'down' first" % info["pid"])
     os.makedirs(args.state_dir, exist_ok=True)
-    argv = [sys.executable, "-m", "vyos_lab", "serve", "--state-dir", args.state_dir]
+    argv = [sys.executable, "-m", "vyos_lab", "--state-dir", args.state_dir, "serve"]
     for name in ("inventory", "version", "prefix", "minute_seconds"):
         value = getattr(args, name)
         if value is not None:

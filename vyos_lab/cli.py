@@ -190,6 +190,8 @@ class CliSession:
         verb, args = words[0], words[1:]
         router = self.router
         session = self.config
+        with router.lock:
+            session.refresh()
         if verb == "set":
             router.counters.config_lines += 1
             try:
@@ -342,3 +344,24 @@ def _sub_config(conf, words):
         cursor = cursor.setdefault(word, {})
     cursor[words[-1]] = data
     return sub
+
+
+class LocalConsole:
+    """Drive one router's CLI without SSH, like a person at the console (tests, tools)."""
+
+    def __init__(self, router, lab=None):
+        self.router = router
+        self.session = CliSession(router, lab)
+
+    def __call__(self, line):
+        return asyncio.run(self.session.execute(line))
+
+    def configure(self, lines):
+        """Enter configuration mode and send ``lines``; return {line: output} for failures."""
+        self("configure")
+        errors = {}
+        for line in lines:
+            out = self(line)
+            if out.strip():
+                errors[line] = out
+        return errors

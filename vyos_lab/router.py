@@ -275,21 +275,28 @@ class ConfigSession:
         self.ops = []
         self.deleted_paths = set()
 
-    def candidate_for_commit(self):
-        """The config to commit. If another session committed meanwhile, this session's own
-        changes are replayed on top of the new running config (never interleaved: commits
-        are serialised by the router lock)."""
+    def refresh(self):
+        """Follow commits made by other sessions: like VyOS's layered session view, the
+        working config is always the running config plus this session's own changes."""
         running = self.router.running
         if running == self.base:
-            return self.working.copy()
-        candidate = running.copy()
+            return
+        working = running.copy()
+        kept = []
         for verb, words in self.ops:
             try:
-                getattr(candidate, verb)(words)
-            except CliError as exc:
-                raise CommitError("Configuration was changed by another session and this session's "
-                                  "'%s %s' no longer applies:%s" % (verb, " ".join(words), str(exc).rstrip()))
-        return candidate
+                getattr(working, verb)(words)
+            except CliError:
+                continue  # no longer applies on top of the new running config
+            kept.append((verb, words))
+        self.base = running.copy()
+        self.working = working
+        self.ops = kept
+
+    def candidate_for_commit(self):
+        """The config to commit (commits are serialised by the router lock: never interleaved)."""
+        self.refresh()
+        return self.working.copy()
 
     def rebase(self, running):
         self.base = running.copy()
