@@ -81,7 +81,7 @@ def measure(count, version, samples):
             idle_rss = rss_mib(proc.pid)
             ports = [r["port"] for r in info["routers"]]
             seq_ports = (ports * ((samples // len(ports)) + 1))[:samples]
-            seq, _ = asyncio.run(latencies(seq_ports, 1))
+            seq = asyncio.run(latencies(seq_ports, 1))[0]
             conc, wall = asyncio.run(latencies(ports, 50))
             busy_rss = rss_mib(proc.pid)
         finally:

@@ -76,6 +76,12 @@ def specs_from_args(args):
         specs.append(RouterSpec("%s%d" % (args.prefix, index + 1), args.version, port))
     if not specs:
         raise SystemExit("vyos_lab: say which routers: --inventory, --router or --count")
+    if getattr(args, "initial_config", None):
+        for spec in specs:
+            path = os.path.join(args.initial_config, spec.name + ".set")
+            if os.path.exists(path):
+                with open(path) as handle:
+                    spec.initial_lines = [line for line in handle.read().splitlines() if line.strip()]
     return specs
 
 
@@ -165,7 +171,7 @@ def cmd_up(args):
         raise SystemExit("vyos_lab: a lab is already running (pid %d); run 'down' first" % info["pid"])
     os.makedirs(args.state_dir, exist_ok=True)
     argv = [sys.executable, "-m", "vyos_lab", "--state-dir", args.state_dir, "serve"]
-    for name in ("inventory", "version", "prefix", "minute_seconds"):
+    for name in ("inventory", "version", "prefix", "minute_seconds", "initial_config"):
         value = getattr(args, name)
         if value is not None:
             argv += ["--" + name.replace("_", "-"), str(value)]
@@ -255,6 +261,7 @@ def main(argv=None):
         p.add_argument("--base-port", type=int, default=0)
         p.add_argument("--minute-seconds", type=float, help="length of a commit-confirm minute (tests)")
         p.add_argument("--fresh", action="store_true", help="forget saved router configs")
+        p.add_argument("--initial-config", help="folder of NAME.set files: first-boot config per router")
         if name == "serve":
             p.add_argument("--control-port", type=int, default=0)
     p = sub.add_parser("down")

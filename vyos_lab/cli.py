@@ -354,7 +354,9 @@ class LocalConsole:
         self.session = CliSession(router, lab)
 
     def __call__(self, line):
-        return asyncio.run(self.session.execute(line))
+        # As over SSH, a carriage return or newline ends a command line.
+        outputs = [asyncio.run(self.session.execute(part)) for part in re.split(r"\r\n|\r|\n", line)]
+        return "".join(outputs)
 
     def configure(self, lines):
         """Enter configuration mode and send ``lines``; return {line: output} for failures."""

@@ -170,7 +170,7 @@ class Config:
 
     def _is_tag_entry(self, chain):
         """True if the last element of ``chain`` is a tag value (entry)."""
-        words = [key for _, key in chain]
+        words = [key for dummy, key in chain]
         try:
             steps = self.resolve(words, for_delete=True)
         except CliError:

@@ -174,16 +174,13 @@ def show_nhrp(session):
         return ""
     eps = view.endpoints_of(router)
     if router.version == "1.5":
-        out = ["%-8s %-8s %-24s %-24s %-24s %-6s %s" % ("Iface", "Type", "Protocol", "NBMA", "Claimed NBMA",
-                                                       "Flags", "Identity")]
+        fmt = "%-8s %-8s %-24s %-24s %-24s %-6s %s"
+        out = [fmt % ("Iface", "Type", "Protocol", "NBMA", "Claimed NBMA", "Flags", "Identity")]
         for ep in eps:
             if ep.tunnel_ip is not None:
-                out.append("%-8s %-8s %-24s %-24s %-24s %-6s %s" % (ep.tunnel, "local", ep.tunnel_ip.ip, ep.nbma,
-                                                                   ep.nbma, "", "-"))
-            for row in _nhrp_peers(session, view, ep):
-                ptype, proto, nbma, up = row
-                out.append("%-8s %-8s %-24s %-24s %-24s %-6s %s" % (ep.tunnel, ptype, proto, nbma, nbma,
-                                                                   "UT" if up else "", "-"))
+                out.append(fmt % (ep.tunnel, "local", ep.tunnel_ip.ip, ep.nbma, ep.nbma, "", "-"))
+            for ptype, proto, nbma, up in _nhrp_peers(session, view, ep):
+                out.append(fmt % (ep.tunnel, ptype, proto, nbma, nbma, "UT" if up else "", "-"))
         return "\n".join(out)
     out = ["Status: ok", ""]
     for ep in eps:

@@ -32,7 +32,7 @@ class Faults:
         self.down = False                # unreachable: refuses SSH, absent from DMVPN state
 
     def as_dict(self):
-        return {k: v for k, v in vars(self).items()}
+        return dict(vars(self))
 
     def update(self, **values):
         for key, value in values.items():
@@ -340,8 +340,8 @@ def check_commit(router, running, candidate, deleted_paths):
         # again when the interface is deleted and created anew.
         before = (running.get(["interfaces", "tunnel"]) or {}).get(name)
         if before and before.get(remote_leaf) and not tun.get(remote_leaf):
-            recreated = any(p in deleted_paths for p in [(), ("interfaces",), ("interfaces", "tunnel"),
-                                                          ("interfaces", "tunnel", name)])
+            recreated = any(p in deleted_paths
+                            for p in [(), ("interfaces",), ("interfaces", "tunnel"), ("interfaces", "tunnel", name)])
             if not recreated:
                 fail(path, "Tunnel %s had a remote endpoint (%s): it cannot become multipoint GRE in place. "
                            "Delete the interface and create it again without %s." % (name, remote_leaf, remote_leaf))

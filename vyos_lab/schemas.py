@@ -137,8 +137,9 @@ def _ipsec(version):
         key_exchange=Leaf(enum("ikev1", "ikev2")),
         lifetime=Leaf(lifetime_ike),
         proposal=tag(number(1, 65535, "proposal"), dh_group=Leaf(DH_GROUP), encryption=Leaf(ENCRYPTION),
-                     hash=Leaf(HASH), prf=Leaf(enum("prfmd5", "prfsha1", "prfsha256", "prfsha384", "prfsha512",
-                                                     "prfaesxcbc", "prfaescmac"))),
+                     hash=Leaf(HASH),
+                     prf=Leaf(enum("prfmd5", "prfsha1", "prfsha256", "prfsha384", "prfsha512", "prfaesxcbc",
+                                   "prfaescmac"))),
         **ike_extra,
     )
     profile_name = GROUP_NAME if old else regex(r"[a-zA-Z][0-9a-zA-Z_-]+", "profile name")
@@ -205,8 +206,8 @@ def _system(version):
     user = tag(
         regex(r"[a-zA-Z0-9._-]+", "user name"),
         authentication=node(encrypted_password=Leaf(any_text), plaintext_password=Leaf(any_text, secret=True),
-                            public_keys=tag(any_text, key=Leaf(any_text), type=Leaf(enum("ssh-rsa", "ssh-ed25519",
-                                                                                       "ecdsa-sha2-nistp256")))),
+                            public_keys=tag(any_text, key=Leaf(any_text),
+                                            type=Leaf(enum("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256")))),
         full_name=Leaf(text(255, 0)),
     )
     if version in ("1.2", "1.3"):

@@ -115,7 +115,7 @@ def run_playbook(playbook, inventory, workdir, extra_args=(), env=None, json_out
         full_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
     full_env.update(env or {})
     cmd = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, playbook] + list(extra_args)
-    proc = subprocess.run(cmd, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(cmd, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=600, check=False)
     data = None
     if json_output:
         try:

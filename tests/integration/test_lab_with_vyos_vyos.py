@@ -1,7 +1,6 @@
 """vyos.vyos's own modules, unchanged, against the emulated lab over network_cli."""
 
 import glob
-import os
 
 import pytest
 

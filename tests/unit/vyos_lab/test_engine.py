@@ -212,3 +212,26 @@ def test_show_configuration_commands_format(console, config_lines):
     assert tops == sorted(tops)  # interfaces < protocols < service < system < vpn
     assert lines.index("set vpn ipsec esp-group ESP-HUB proposal 1 encryption 'aes256'") < lines.index(
         "set vpn ipsec esp-group ESP-HUB proposal 2 encryption '3des'")
+
+
+def test_newline_in_a_value_ends_the_line_and_nothing_is_set(console):
+    cli = console("1.4")
+    cli("configure")
+    out = cli("set interfaces tunnel tun0 description 'first\ndelete system host-name'")
+    assert "Invalid command" in out
+    assert not cli.session.config.changed()
+    assert cli("commit") == "No configuration changes to commit\n"
+
+
+def test_saved_config_survives_a_lab_restart(tmp_path, config_lines):
+    from vyos_lab.cli import LocalConsole
+    from vyos_lab.router import Router
+
+    state = str(tmp_path / "R1")
+    cli = LocalConsole(Router("R1", "1.2", state_dir=state))
+    cli.configure(config_lines("1.2", "hub"))
+    cli("commit")
+    cli("save")
+    again = Router("R1", "1.2", state_dir=state)
+    assert again.running.commands() == cli.router.running.commands()
+    assert "set system host-name 'HUB'" in again.running.commands()
