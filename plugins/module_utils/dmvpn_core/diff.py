@@ -1,0 +1,321 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The minimal, ordered ``delete``/``set`` commands that turn ``have`` into ``want``.
+
+Pure Python, no Ansible imports. Only the subtrees the endpoint owns
+(:func:`render.owned_objects`) are ever touched. States:
+
+* ``merged``: add what is missing; never delete (a single value that differs is simply
+  ``set``, VyOS replaces it).
+* ``replaced``: every owned object present in ``want`` is made exactly equal to it.
+* ``overridden``: ``replaced`` plus deleting owned objects that are not in ``want``.
+* ``deleted``: delete the endpoint's owned objects (groups and the IPsec interface entry
+  only when nothing else still uses them).
+
+Deletes come first, users before what they use (routes, NHRP, profile, IPsec interface,
+groups, tunnel); then sets, referenced things first (tunnel, IPsec interface, groups,
+profile, NHRP, routes).
+
+Also here: masking of secrets in commands, configuration lines, trees and free text.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import (
+    ConfigTree,
+    quote,
+    quote_word,
+    render_line,
+    tokenize,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import (
+    KIND_ESP_GROUP,
+    KIND_IKE_GROUP,
+    KIND_IPSEC_INTERFACE,
+    KIND_NHRP,
+    KIND_PROFILE,
+    KIND_ROUTE,
+    KIND_TUNNEL,
+    owned_objects,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
+
+STATES = ("merged", "replaced", "overridden", "deleted")
+MASK = "********"
+
+KIND_OTHER = "other"
+_DELETE_RANK = {
+    KIND_ROUTE: 0, KIND_NHRP: 1, KIND_PROFILE: 2, KIND_IPSEC_INTERFACE: 3,
+    KIND_ESP_GROUP: 4, KIND_IKE_GROUP: 5, KIND_TUNNEL: 6, KIND_OTHER: 7,
+}
+_SET_RANK = {
+    KIND_TUNNEL: 0, KIND_IPSEC_INTERFACE: 1, KIND_IKE_GROUP: 2, KIND_ESP_GROUP: 3,
+    KIND_PROFILE: 4, KIND_NHRP: 5, KIND_ROUTE: 6, KIND_OTHER: 7,
+}
+_GROUP_REFERENCE_WORDS = {
+    KIND_IKE_GROUP: ("ike-group",),
+    KIND_ESP_GROUP: ("esp-group", "default-esp-group"),
+}
+_IPSEC_USERS = (
+    ("vpn", "ipsec", "profile"),
+    ("vpn", "ipsec", "site-to-site"),
+    ("vpn", "ipsec", "remote-access"),
+    ("vpn", "l2tp"),
+)
+
+
+class _Plan:
+    """Collects deletes and sets with their rank; renders them in order, once each."""
+
+    def __init__(self):
+        self.deletes = []
+        self.sets = []
+
+    def delete(self, kind, path, is_value=False):
+        self.deletes.append((_DELETE_RANK[kind], len(self.deletes), tuple(path), is_value))
+
+    def set(self, kind, path, is_value):
+        self.sets.append((_SET_RANK[kind], len(self.sets), tuple(path), is_value))
+
+    def commands(self):
+        lines = []
+        deleted = []
+        for dummy_rank, dummy_seq, path, is_value in sorted(self.deletes):
+            if any(path[:len(done)] == done for done in deleted):
+                continue
+            deleted.append(path)
+            lines.append(render_line("delete", path, is_value))
+        seen = set()
+        for dummy_rank, dummy_seq, path, is_value in sorted(self.sets):
+            if path in seen:
+                continue
+            seen.add(path)
+            lines.append(render_line("set", path, is_value))
+        return lines
+
+
+def _is_value(tree, path):
+    return bool(path) and path[-1] in tree.values(path[:-1])
+
+
+def _replaced_by_set(want, parent, syntax):
+    """True when ``want`` sets a single-value leaf at ``parent`` (VyOS replaces the old)."""
+    if syntax.is_multi_value(parent):
+        return False
+    values = want.values(parent)
+    return bool(values) and values == want.children(parent)
+
+
+def _stale(have, want, root, syntax):
+    """Highest have-nodes below ``root`` (present in both) that ``want`` does not hold."""
+    found = []
+
+    def visit(path):
+        for child in have.children(path):
+            child_path = path + (child,)
+            if want.exists(child_path):
+                visit(child_path)
+            elif not _replaced_by_set(want, path, syntax):
+                found.append((child_path, _is_value(have, child_path)))
+
+    visit(tuple(root))
+    return found
+
+
+def _missing(have, want, root):
+    """Leaves of ``want`` below ``root`` that ``have`` lacks."""
+    return [(path, is_value) for path, is_value in want.subtree(root).leaves()
+            if not have.exists(path)]
+
+
+def _delete_routes(plan, have, want, paths):
+    """Delete stale ``route P next-hop NH`` entries; the whole route when nothing remains."""
+    by_route = {}
+    for path in paths:
+        by_route.setdefault(path[:4], []).append(path)
+    for route, entries in by_route.items():
+        doomed = set(path[-1] for path in entries)
+        remaining = [child for child in have.children(route) if child != "next-hop"]
+        remaining += [hop for hop in have.children(route + ("next-hop",)) if hop not in doomed]
+        if not remaining and not want.exists(route):
+            plan.delete(KIND_ROUTE, route)
+        else:
+            for path in entries:
+                plan.delete(KIND_ROUTE, path)
+
+
+def _group_in_use(tree, kind, name):
+    words = _GROUP_REFERENCE_WORDS[kind]
+    for path in tree.paths():
+        if path[:2] != ("vpn", "ipsec") or path[2:3] in (("ike-group",), ("esp-group",)):
+            continue
+        for index, word in enumerate(path[:-1]):
+            if word in words and path[index + 1] == name:
+                return True
+    return False
+
+
+def _plan_deleted(plan, have, objects):
+    after = have.copy()
+    routes = []
+    for obj in objects:
+        if obj.kind in (KIND_TUNNEL, KIND_NHRP, KIND_PROFILE, KIND_ROUTE) and have.exists(obj.path):
+            after.delete(obj.path)
+            if obj.kind == KIND_ROUTE:
+                routes.append(obj.path)
+            else:
+                plan.delete(obj.kind, obj.path)
+    _delete_routes(plan, have, ConfigTree(), routes)
+    for obj in objects:
+        if obj.kind in (KIND_IKE_GROUP, KIND_ESP_GROUP) and have.exists(obj.path):
+            if not _group_in_use(after, obj.kind, obj.path[-1]):
+                plan.delete(obj.kind, obj.path)
+    for obj in objects:
+        if obj.kind == KIND_IPSEC_INTERFACE and have.exists(obj.path):
+            if not any(after.children(users) for users in _IPSEC_USERS):
+                plan.delete(obj.kind, obj.path, _is_value(have, obj.path))
+
+
+def _has_remote(have, syntax, name):
+    return have.exists(syntax.tunnel_path(name) + (syntax.tunnel_remote_leaf,))
+
+
+def compute_commands(have, want, endpoint, version, state):
+    """The ordered CLI lines (``delete ...`` then ``set ...``) for ``state``.
+
+    ``have`` is the router's configuration, ``want`` the rendered endpoint
+    (:func:`render.render_endpoint`), both ConfigTrees. Values are quoted; an empty list
+    means nothing to do.
+    """
+    if state not in STATES:
+        raise ValueError("unknown state %r; use one of %s" % (state, ", ".join(STATES)))
+    if not isinstance(have, ConfigTree) or not isinstance(want, ConfigTree):
+        raise TypeError("have and want must be ConfigTree objects")
+    syntax = syntax_for(version)
+    objects = owned_objects(endpoint, version, have)
+    plan = _Plan()
+    if state == "deleted":
+        _plan_deleted(plan, have, objects)
+        return plan.commands()
+
+    have = have.copy()
+    name = [obj.path[-1] for obj in objects if obj.kind == KIND_TUNNEL][0]
+    if _has_remote(have, syntax, name):
+        # A tunnel that ever had a remote end is not multipoint: delete and re-create it
+        # (and its NHRP entry, which would otherwise block the delete) in one commit.
+        for kind, path in ((KIND_NHRP, syntax.nhrp_path(name)),
+                           (KIND_TUNNEL, syntax.tunnel_path(name))):
+            if have.exists(path):
+                plan.delete(kind, path)
+                have.delete(path)
+
+    stale_routes = []
+    for obj in objects:
+        in_want, in_have = want.exists(obj.path), have.exists(obj.path)
+        if in_want:
+            if in_have and state in ("replaced", "overridden"):
+                for path, is_value in _stale(have, want, obj.path, syntax):
+                    plan.delete(obj.kind, path, is_value)
+            for path, is_value in _missing(have, want, obj.path):
+                plan.set(obj.kind, path, is_value)
+        elif in_have and state == "overridden":
+            if obj.kind == KIND_ROUTE:
+                stale_routes.append(obj.path)
+            else:
+                plan.delete(obj.kind, obj.path)
+    _delete_routes(plan, have, want, stale_routes)
+
+    # Anything in want outside the owned objects (callers adding extra leaves) is only added.
+    for path, is_value in want.leaves():
+        if not any(path[:len(obj.path)] == obj.path for obj in objects) and not have.exists(path):
+            plan.set(KIND_OTHER, path, is_value)
+    return plan.commands()
+
+
+# -- secrets -----------------------------------------------------------------------------
+_VERBS = ("set", "delete")
+
+
+def _mask_words(words, syntax):
+    """The index of the secret value in ``words`` (path words), or None."""
+    for index in range(1, len(words)):
+        if syntax.is_secret_path(words[:index]):
+            return index
+    return None
+
+
+def _mask_line(line, syntax):
+    try:
+        tokens = tokenize(line)
+    except ValueError:
+        tokens = None
+    if tokens:
+        verb = tokens[0].text if tokens[0].text in _VERBS and not tokens[0].quoted else None
+        words = [token.text for token in tokens[1 if verb else 0:]]
+        index = _mask_words(words, syntax)
+        if index is None:
+            return line
+        indent = line[:len(line) - len(line.lstrip())]
+        head = ([verb] if verb else []) + [quote_word(word) for word in words[:index]]
+        return indent + " ".join(head + [quote(MASK)])
+    # Not shell-splittable (``show configuration commands`` prints values unescaped):
+    # path words run up to the first single quote, the value is the rest of the line.
+    head, sep, dummy = line.partition("'")
+    words = head.split()
+    if words and words[0] in _VERBS:
+        words = words[1:]
+    if sep and words and syntax.is_secret_path(words):
+        return head + quote(MASK)
+    return line
+
+
+def mask_secrets(lines_or_tree, version):
+    """Replace the value of every secret path by ``'********'``.
+
+    Accepts a ConfigTree (returns a masked copy), a list of lines (``set``/``delete``
+    commands, ``show configuration commands`` output; returns a list) or one text (returns
+    text with the same line breaks).
+    """
+    syntax = syntax_for(version)
+    if isinstance(lines_or_tree, ConfigTree):
+        masked = ConfigTree()
+        for path, is_value in lines_or_tree.leaves():
+            if len(path) > 1 and syntax.is_secret_path(path[:-1]):
+                masked.set(path[:-1], MASK)
+            elif is_value:
+                masked.set(path[:-1], path[-1])
+            else:
+                masked.set(path)
+        return masked
+    if isinstance(lines_or_tree, str):
+        masked = []
+        for line in lines_or_tree.splitlines(True):
+            body = line.rstrip("\r\n")
+            masked.append(_mask_line(body, syntax) + line[len(body):])
+        return "".join(masked)
+    return [_mask_line(line, syntax) for line in lines_or_tree]
+
+
+def mask_text(text, secrets):
+    """Replace every literal occurrence of each secret (and its CLI-quoted form) in ``text``.
+
+    For free text such as router error messages, where no path tells what is secret.
+    """
+    if text is None:
+        return text
+    text = str(text)
+    forms = set()
+    for secret in secrets or ():
+        if isinstance(secret, str) and secret:
+            forms.add(secret)
+            if "'" in secret:
+                try:
+                    forms.add(quote(secret))
+                except ValueError:
+                    pass
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, MASK)
+    return text

@@ -1,0 +1,240 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Endpoint model → VyOS configuration tree, and the scope the module owns on a router.
+
+Pure Python, no Ansible imports. Every word that differs between VyOS versions comes from
+:mod:`versions`; this module only decides the structure.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import (
+    tunnel_network,
+    validate_endpoint,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
+
+# Kinds of owned objects, in the order ``set`` lines create them (referenced things first).
+KIND_TUNNEL = "tunnel"
+KIND_IPSEC_INTERFACE = "ipsec_interface"
+KIND_IKE_GROUP = "ike_group"
+KIND_ESP_GROUP = "esp_group"
+KIND_PROFILE = "profile"
+KIND_NHRP = "nhrp"
+KIND_ROUTE = "route"
+KINDS = (KIND_TUNNEL, KIND_IPSEC_INTERFACE, KIND_IKE_GROUP, KIND_ESP_GROUP, KIND_PROFILE,
+         KIND_NHRP, KIND_ROUTE)
+
+
+class OwnedObject:
+    """A subtree the module manages: its kind and its path."""
+
+    __slots__ = ("kind", "path")
+
+    def __init__(self, kind, path):
+        self.kind = kind
+        self.path = tuple(path)
+
+    def __eq__(self, other):
+        return isinstance(other, OwnedObject) and (self.kind, self.path) == (other.kind, other.path)
+
+    def __hash__(self):
+        return hash((self.kind, self.path))
+
+    def __repr__(self):
+        return "OwnedObject(%r, %r)" % (self.kind, self.path)
+
+
+def _render_tunnel(tree, tunnel, syntax):
+    base = syntax.tunnel_path(tunnel["name"])
+    iface = ipaddress.IPv4Interface(tunnel["address"])
+    tree.set(base + ("address",), syntax.tunnel_address(iface.ip, iface.network.prefixlen))
+    tree.set(base + ("encapsulation",), "gre")
+    tree.set(base + (syntax.tunnel_local_leaf,), tunnel["source_address"])
+    if tunnel["multicast"]:
+        tree.set(base + syntax.multicast_words, syntax.multicast_value)
+    if tunnel["key"] is not None:
+        tree.set(base + ("parameters", "ip", "key"), str(tunnel["key"]))
+    if tunnel["description"] is not None:
+        tree.set(base + ("description",), tunnel["description"])
+    if tunnel["mtu"] is not None:
+        tree.set(base + ("mtu",), str(tunnel["mtu"]))
+
+
+def _render_nhrp(tree, endpoint, syntax):
+    nhrp = endpoint["nhrp"]
+    base = syntax.nhrp_path(endpoint["tunnel"]["name"])
+    hub = nhrp["role"] == "hub"
+    if nhrp["authentication"] is not None:
+        tree.set(base + (syntax.nhrp_auth_leaf,), nhrp["authentication"])
+    if nhrp["holding_time"] is not None:
+        tree.set(base + (syntax.nhrp_holdtime_leaf,), str(nhrp["holding_time"]))
+    if nhrp["network_id"] is not None and syntax.has_network_id:
+        tree.set(base + (syntax.nhrp_network_id_leaf,), str(nhrp["network_id"]))
+    if syntax.is_frr_nhrp:
+        for entry in nhrp["nhs"]:
+            tree.set(base + ("nhs", "tunnel-ip", entry["tunnel_ip"], "nbma"), entry["nbma"])
+        if hub:
+            tree.set(base + ("multicast",), "dynamic")
+        else:
+            for entry in nhrp["nhs"]:
+                tree.set(base + ("multicast",), entry["nbma"])
+    else:
+        prefixlen = tunnel_network(endpoint).prefixlen
+        for entry in nhrp["nhs"]:
+            tag = base + ("map", syntax.nhrp_map_prefix(entry["tunnel_ip"], prefixlen))
+            tree.set(tag + ("nbma-address",), entry["nbma"])
+            tree.set(tag + ("register",))
+        tree.set(base + ("multicast",), "dynamic" if hub else "nhs")
+    if nhrp["redirect"]:
+        tree.set(base + ("redirect",))
+    if nhrp["shortcut"]:
+        tree.set(base + ("shortcut",))
+
+
+def _render_group(tree, base, group, extra):
+    for proposal in group["proposals"]:
+        tag = base + ("proposal", str(proposal["id"]))
+        tree.set(tag + ("encryption",), proposal["encryption"])
+        tree.set(tag + ("hash",), proposal["hash"])
+        if proposal.get("dh_group") is not None:
+            tree.set(tag + ("dh-group",), proposal["dh_group"])
+    if group["lifetime"] is not None:
+        tree.set(base + ("lifetime",), str(group["lifetime"]))
+    for leaf, value in extra:
+        if value is not None:
+            tree.set(base + (leaf,), value)
+
+
+def _render_ipsec(tree, endpoint, syntax):
+    ipsec = endpoint["ipsec"]
+    tree.set(syntax.ipsec_interface_path, ipsec["interface"])
+    ike, esp, profile = ipsec["ike_group"], ipsec["esp_group"], ipsec["profile"]
+    _render_group(tree, syntax.ike_group_path(ike["name"]), ike,
+                  [("key-exchange", ike["key_exchange"])])
+    _render_group(tree, syntax.esp_group_path(esp["name"]), esp,
+                  [("mode", esp["mode"]), ("pfs", esp["pfs"])])
+    base = syntax.profile_path(profile["name"])
+    tree.set(base + ("authentication", "mode"), "pre-shared-secret")
+    tree.set(base + ("authentication", "pre-shared-secret"), profile["pre_shared_secret"])
+    tree.set(base + ("bind", "tunnel"), endpoint["tunnel"]["name"])
+    tree.set(base + ("esp-group",), esp["name"])
+    tree.set(base + ("ike-group",), ike["name"])
+
+
+def _render_routes(tree, endpoint, syntax):
+    for route in endpoint["static_routes"]:
+        path = syntax.route_path(route["prefix"], route["next_hop"])
+        if route["distance"] is not None:
+            tree.set(path + ("distance",), str(route["distance"]))
+        else:
+            tree.set(path)
+
+
+def render_endpoint(endpoint, version):
+    """The configuration tree of one DMVPN endpoint for a VyOS version.
+
+    The endpoint is validated first (ModelError on any problem), so nothing unchecked
+    reaches a command line.
+    """
+    syntax = syntax_for(version)
+    endpoint = validate_endpoint(endpoint, version)
+    tree = ConfigTree()
+    _render_tunnel(tree, endpoint["tunnel"], syntax)
+    _render_nhrp(tree, endpoint, syntax)
+    if endpoint["ipsec"] is not None:
+        _render_ipsec(tree, endpoint, syntax)
+    _render_routes(tree, endpoint, syntax)
+    return tree
+
+
+def _tunnel_networks(endpoint, have_tree, syntax):
+    """The DMVPN subnet of the model and of the tunnel's current address(es) on the router
+    (so routes via the old subnet stay ours when the subnet changes). Host addresses (/31,
+    /32, as with FRR NHRP) tell nothing about the subnet and are skipped."""
+    networks = [tunnel_network(endpoint)]
+    for value in have_tree.children(syntax.tunnel_path(endpoint["tunnel"]["name"]) + ("address",)):
+        try:
+            network = ipaddress.IPv4Interface(value).network
+        except ValueError:
+            continue
+        if network.prefixlen <= 30 and network not in networks:
+            networks.append(network)
+    return networks
+
+
+def _routes_via(have_tree, networks):
+    """``(prefix, next_hop)`` of every static route in ``have_tree`` via one of ``networks``."""
+    found = []
+    base = ("protocols", "static", "route")
+    for prefix in have_tree.children(base):
+        for next_hop in have_tree.children(base + (prefix, "next-hop")):
+            try:
+                address = ipaddress.IPv4Address(next_hop)
+            except ValueError:
+                continue
+            if any(address in network for network in networks):
+                found.append((prefix, next_hop))
+    return found
+
+
+def _stale_profiles(have_tree, tunnel_name, keep):
+    """Profiles in ``have_tree`` (other than ``keep``) that bind only this tunnel."""
+    found = []
+    base = ("vpn", "ipsec", "profile")
+    for name in have_tree.children(base):
+        if name == keep:
+            continue
+        bound = have_tree.children(base + (name, "bind", "tunnel"))
+        if bound == [tunnel_name]:
+            found.append(name)
+    return found
+
+
+def owned_objects(endpoint, version, have_tree=None):
+    """The subtrees this endpoint owns on a router, as :class:`OwnedObject` s.
+
+    From the model: the tunnel, its NHRP entry, the IPsec interface entry, the IKE and ESP
+    groups, the profile and every static route (``route P next-hop NH``). From ``have_tree``
+    (the router's configuration): every static route whose next hop lies inside the tunnel
+    subnet (the model's, or the one of the tunnel's current address on the router), and any
+    other IPsec profile that binds this tunnel and nothing else. Nothing else (other
+    tunnels, firewall, users, routes via other gateways) is ever owned.
+    """
+    syntax = syntax_for(version)
+    endpoint = validate_endpoint(endpoint, version)
+    name = endpoint["tunnel"]["name"]
+    objects = [
+        OwnedObject(KIND_TUNNEL, syntax.tunnel_path(name)),
+        OwnedObject(KIND_NHRP, syntax.nhrp_path(name)),
+    ]
+    ipsec = endpoint["ipsec"]
+    profile_name = None
+    if ipsec is not None:
+        profile_name = ipsec["profile"]["name"]
+        objects += [
+            OwnedObject(KIND_IPSEC_INTERFACE, syntax.ipsec_interface_entry(ipsec["interface"])),
+            OwnedObject(KIND_IKE_GROUP, syntax.ike_group_path(ipsec["ike_group"]["name"])),
+            OwnedObject(KIND_ESP_GROUP, syntax.esp_group_path(ipsec["esp_group"]["name"])),
+            OwnedObject(KIND_PROFILE, syntax.profile_path(profile_name)),
+        ]
+    routes = [(route["prefix"], route["next_hop"]) for route in endpoint["static_routes"]]
+    if have_tree is not None:
+        objects += [OwnedObject(KIND_PROFILE, syntax.profile_path(stale))
+                    for stale in _stale_profiles(have_tree, name, profile_name)]
+        networks = _tunnel_networks(endpoint, have_tree, syntax)
+        routes += [route for route in _routes_via(have_tree, networks) if route not in routes]
+    objects += [OwnedObject(KIND_ROUTE, syntax.route_path(prefix, next_hop))
+                for prefix, next_hop in routes]
+    return objects
+
+
+def owned_paths(endpoint, version, have_tree=None):
+    """The paths of :func:`owned_objects` (tuples of words)."""
+    return [obj.path for obj in owned_objects(endpoint, version, have_tree)]

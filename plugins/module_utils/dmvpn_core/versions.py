@@ -1,0 +1,375 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Per-version VyOS syntax: the single place that knows what differs between 1.2 and 1.5.
+
+Pure Python, no Ansible imports. Every other part of the core asks a :class:`Syntax`
+object (``syntax_for("1.4")``) for a command word, a value range or a list of allowed
+values; none of them compares version strings itself.
+
+Sources (see ``docs``/the shared syntax reference): VyOS 1.2 (crux) DMVPN guide, vyos-1x
+``equuleus`` (1.3), ``sagitta`` (1.4) and ``circinus``/``current`` (1.5 with the FRR
+``nhrpd`` based NHRP CLI).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+SUPPORTED_VERSIONS = ("1.2", "1.3", "1.4", "1.5")
+
+# VyOS release trains (the ``Release train`` line of ``show version``) per version family.
+RELEASE_TRAINS = {
+    "crux": "1.2",
+    "equuleus": "1.3",
+    "sagitta": "1.4",
+    "circinus": "1.5",
+}
+
+# -- value lists shared by every supported version -------------------------------------
+DH_GROUPS = ("1", "2", "5") + tuple(str(group) for group in range(14, 33))
+
+ENCRYPTION_ALGORITHMS = (
+    ("null", "aes128", "aes192", "aes256", "aes128ctr", "aes192ctr", "aes256ctr")
+    + tuple(
+        "aes%d%s%d" % (bits, mode, icv)
+        for bits in (128, 192, 256)
+        for mode in ("ccm", "gcm")
+        for icv in (64, 96, 128)
+    )
+    + ("aes128gmac", "aes192gmac", "aes256gmac", "3des",
+       "blowfish128", "blowfish192", "blowfish256",
+       "camellia128", "camellia192", "camellia256",
+       "camellia128ctr", "camellia192ctr", "camellia256ctr")
+    + tuple(
+        "camellia%dccm%d" % (bits, icv) for bits in (128, 192, 256) for icv in (64, 96, 128)
+    )
+    + ("serpent128", "serpent192", "serpent256",
+       "twofish128", "twofish192", "twofish256",
+       "cast128", "chacha20poly1305")
+)
+
+HASH_ALGORITHMS = (
+    "md5", "md5_128", "sha1", "sha1_160", "sha256", "sha256_96", "sha384", "sha512",
+    "aesxcbc", "aescmac", "aes128gmac", "aes192gmac", "aes256gmac",
+)
+
+PFS_VALUES = ("enable", "disable") + tuple("dh-group" + group for group in DH_GROUPS)
+KEY_EXCHANGE_VALUES = ("ikev1", "ikev2")
+ESP_MODES = ("tunnel", "transport")
+
+# Characters VyOS 1.3 accepts in an IPsec pre-shared secret; applied to every version.
+PSK_ALLOWED_RE = re.compile(r"^[-+&!@#$%^*(),.:_a-zA-Z0-9]+\Z")
+PSK_ALLOWED_TEXT = "letters, digits and - + & ! @ # $ % ^ * ( ) , . : _"
+
+WILDCARD = "*"
+
+# Secrets that are not part of DMVPN but may show up in router output we pass on.
+_COMMON_SECRET_PATHS = (
+    ("vpn", "ipsec", "profile", WILDCARD, "authentication", "pre-shared-secret"),
+    ("vpn", "ipsec", "site-to-site", "peer", WILDCARD, "authentication", "pre-shared-secret"),
+    ("vpn", "ipsec", "authentication", "psk", WILDCARD, "secret"),
+    ("system", "login", "user", WILDCARD, "authentication", "plaintext-password"),
+    ("system", "login", "user", WILDCARD, "authentication", "encrypted-password"),
+)
+
+# Nodes whose children are independent entries: ``set`` adds one, it never replaces the
+# others (multi-value leaves and tag nodes). Everything else with a value is single-valued:
+# setting a new value replaces the old one.
+_COMMON_MULTI_PATHS = (
+    ("interfaces", "tunnel", WILDCARD, "address"),
+    ("protocols", "static", "route"),
+    ("protocols", "static", "route", WILDCARD, "next-hop"),
+    ("vpn", "ipsec", "profile"),
+    ("vpn", "ipsec", "profile", WILDCARD, "bind", "tunnel"),
+    ("vpn", "ipsec", "ike-group"),
+    ("vpn", "ipsec", "ike-group", WILDCARD, "proposal"),
+    ("vpn", "ipsec", "esp-group"),
+    ("vpn", "ipsec", "esp-group", WILDCARD, "proposal"),
+    ("interfaces", "tunnel"),
+    ("protocols", "nhrp", "tunnel"),
+)
+
+
+def match_path(pattern, path):
+    """True when ``path`` has exactly the words of ``pattern`` (``*`` matches any word)."""
+    if len(pattern) != len(path):
+        return False
+    return all(want == WILDCARD or want == word for want, word in zip(pattern, path))
+
+
+class Syntax:
+    """Everything about one VyOS version family that the core needs to know.
+
+    Attributes are plain data (words, tuples, ranges); the methods build paths from them.
+    """
+
+    def __init__(self, version, **facts):
+        self.version = version
+        # interfaces tunnel
+        self.tunnel_local_leaf = facts["tunnel_local_leaf"]
+        self.tunnel_remote_leaf = facts["tunnel_remote_leaf"]
+        self.multicast_words = facts["multicast_words"]          # path words below the tunnel
+        self.multicast_value = facts["multicast_value"]          # None: valueless leaf
+        self.tunnel_address_host = facts["tunnel_address_host"]  # True: render /32
+        self.mtu_range = facts["mtu_range"]
+        self.description_length = facts["description_length"]   # (min, max) characters
+        self.key_range = (0, 4294967295)
+        self.key_required_for_any_source = facts["key_required_for_any_source"]
+        # vpn ipsec
+        self.ipsec_interface_path = facts["ipsec_interface_path"]
+        self.key_exchange_values = KEY_EXCHANGE_VALUES
+        self.pfs_values = PFS_VALUES
+        self.esp_modes = ESP_MODES
+        self.encryption_values = ENCRYPTION_ALGORITHMS
+        self.hash_values = HASH_ALGORITHMS
+        self.dh_groups = DH_GROUPS
+        self.lifetime_range = (30, 86400)
+        self.proposal_id_range = (1, 65535)
+        self.psk_allowed_re = PSK_ALLOWED_RE
+        self.psk_allowed_text = PSK_ALLOWED_TEXT
+        # protocols nhrp
+        self.nhrp_flavour = facts["nhrp_flavour"]                # "opennhrp" | "frr"
+        self.nhrp_auth_leaf = facts["nhrp_auth_leaf"]
+        self.nhrp_auth_max_length = 8
+        self.nhrp_holdtime_leaf = facts["nhrp_holdtime_leaf"]
+        self.holding_time_range = (1, 65000)
+        self.nhrp_network_id_leaf = facts["nhrp_network_id_leaf"]  # None: not available
+        self.network_id_range = (1, 4294967295)
+        # protocols static
+        self.distance_range = (1, 255)
+        # secrets and multi-value nodes
+        self.secret_paths = facts["secret_paths"]
+        self.multi_value_paths = facts["multi_value_paths"]
+
+    def __repr__(self):
+        return "Syntax(%r)" % self.version
+
+    # -- facts as booleans --------------------------------------------------------------
+    @property
+    def has_network_id(self):
+        return self.nhrp_network_id_leaf is not None
+
+    @property
+    def is_frr_nhrp(self):
+        return self.nhrp_flavour == "frr"
+
+    # -- paths --------------------------------------------------------------------------
+    @staticmethod
+    def tunnel_path(name):
+        return ("interfaces", "tunnel", name)
+
+    @staticmethod
+    def nhrp_path(name):
+        return ("protocols", "nhrp", "tunnel", name)
+
+    @staticmethod
+    def profile_path(name):
+        return ("vpn", "ipsec", "profile", name)
+
+    @staticmethod
+    def ike_group_path(name):
+        return ("vpn", "ipsec", "ike-group", name)
+
+    @staticmethod
+    def esp_group_path(name):
+        return ("vpn", "ipsec", "esp-group", name)
+
+    @staticmethod
+    def route_path(prefix, next_hop=None):
+        path = ("protocols", "static", "route", prefix)
+        if next_hop is not None:
+            path += ("next-hop", next_hop)
+        return path
+
+    def ipsec_interface_entry(self, ifname):
+        return self.ipsec_interface_path + (ifname,)
+
+    # -- value forms --------------------------------------------------------------------
+    def tunnel_address(self, address, prefixlen):
+        """The ``address`` value of the tunnel: the subnet prefix, or /32 with FRR NHRP."""
+        return "%s/%d" % (address, 32 if self.tunnel_address_host else prefixlen)
+
+    @staticmethod
+    def nhrp_map_prefix(tunnel_ip, prefixlen):
+        """opennhrp ``map`` tag: the hub's tunnel address with the DMVPN prefix length."""
+        return "%s/%d" % (tunnel_ip, prefixlen)
+
+    # -- classification -----------------------------------------------------------------
+    def is_secret_path(self, path):
+        """True when the value below ``path`` (a leaf path without its value) is secret."""
+        path = tuple(path)
+        return any(match_path(pattern, path) for pattern in self.secret_paths)
+
+    def is_multi_value(self, path):
+        """True when ``path`` holds independent entries (multi-value leaf or tag node)."""
+        path = tuple(path)
+        return any(match_path(pattern, path) for pattern in self.multi_value_paths)
+
+
+def _nhrp_multi_paths(flavour):
+    base = ("protocols", "nhrp", "tunnel", WILDCARD)
+    if flavour == "frr":
+        return (
+            base + ("nhs", "tunnel-ip"),
+            base + ("nhs", "tunnel-ip", WILDCARD, "nbma"),
+            base + ("map", "tunnel-ip"),
+            base + ("map", "tunnel-ip", WILDCARD, "nbma"),
+            base + ("multicast",),
+        )
+    return (base + ("map",), base + ("dynamic-map",))
+
+
+def _build(version, **facts):
+    flavour = facts["nhrp_flavour"]
+    facts["secret_paths"] = (
+        ("protocols", "nhrp", "tunnel", WILDCARD, facts["nhrp_auth_leaf"]),
+    ) + _COMMON_SECRET_PATHS
+    facts["multi_value_paths"] = (
+        _COMMON_MULTI_PATHS + (facts["ipsec_interface_path"],) + _nhrp_multi_paths(flavour)
+    )
+    return Syntax(version, **facts)
+
+
+_OPENNHRP = dict(
+    nhrp_flavour="opennhrp",
+    nhrp_auth_leaf="cisco-authentication",
+    nhrp_holdtime_leaf="holding-time",
+    nhrp_network_id_leaf=None,
+)
+_FRR = dict(
+    nhrp_flavour="frr",
+    nhrp_auth_leaf="authentication",
+    nhrp_holdtime_leaf="holdtime",
+    nhrp_network_id_leaf="network-id",
+)
+
+_SYNTAX = {
+    "1.2": _build(
+        "1.2",
+        tunnel_local_leaf="local-ip",
+        tunnel_remote_leaf="remote-ip",
+        multicast_words=("multicast",),
+        multicast_value="enable",
+        tunnel_address_host=False,
+        mtu_range=(64, 8024),
+        description_length=(1, 256),
+        key_required_for_any_source=False,
+        ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
+        **_OPENNHRP
+    ),
+    "1.3": _build(
+        "1.3",
+        tunnel_local_leaf="source-address",
+        tunnel_remote_leaf="remote",
+        multicast_words=("multicast",),
+        multicast_value="enable",
+        tunnel_address_host=False,
+        mtu_range=(64, 8024),
+        description_length=(1, 256),
+        key_required_for_any_source=False,
+        ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
+        **_OPENNHRP
+    ),
+    "1.4": _build(
+        "1.4",
+        tunnel_local_leaf="source-address",
+        tunnel_remote_leaf="remote",
+        multicast_words=("enable-multicast",),
+        multicast_value=None,
+        tunnel_address_host=False,
+        mtu_range=(68, 16000),
+        description_length=(0, 255),
+        key_required_for_any_source=True,
+        ipsec_interface_path=("vpn", "ipsec", "interface"),
+        **_OPENNHRP
+    ),
+    "1.5": _build(
+        "1.5",
+        tunnel_local_leaf="source-address",
+        tunnel_remote_leaf="remote",
+        multicast_words=("enable-multicast",),
+        multicast_value=None,
+        tunnel_address_host=True,
+        mtu_range=(68, 16000),
+        description_length=(0, 255),
+        key_required_for_any_source=True,
+        ipsec_interface_path=("vpn", "ipsec", "interface"),
+        **_FRR
+    ),
+}
+
+_VERSION_RE = re.compile(r"^(?:vyos\s*)?v?(\d+)\.(\d+)(?:[.\-+~_ ].*)?\Z", re.IGNORECASE)
+# Date-stamped rolling builds (``2025.01.07-0021-rolling``) are the 1.5 family.
+_DATED_ROLLING_RE = re.compile(r"^\d{4}\.\d{2}\.\d{2}-\d+-rolling\Z")
+_SHOW_VERSION_RE = re.compile(r"^\s*Version:\s+VyOS\s+(\S+)", re.MULTILINE)
+_SHOW_TRAIN_RE = re.compile(r"^\s*Release train:\s+(\S+)", re.MULTILINE)
+
+
+def _unsupported(value, why):
+    return ValueError(
+        "unsupported VyOS version %r (%s); supported versions are %s"
+        % (value, why, ", ".join(SUPPORTED_VERSIONS))
+    )
+
+
+def normalize_version(value):
+    """``"1.4"``, ``"1.4.0"``, ``"1.5-rolling-2024..."``, ``1.4`` (float) → ``"1.4"``.
+
+    Raises ValueError naming the supported versions for anything else.
+    """
+    if isinstance(value, bool) or value is None:
+        raise _unsupported(value, "not a version number")
+    if isinstance(value, float):
+        text = "%.1f" % value
+        if float(text) != value:
+            raise _unsupported(value, "not a major.minor version")
+    elif isinstance(value, int):
+        raise _unsupported(value, "give major.minor, e.g. '1.4'")
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise _unsupported(value, "not a version string")
+    if text.lower() in RELEASE_TRAINS:
+        return RELEASE_TRAINS[text.lower()]
+    if _DATED_ROLLING_RE.match(text):
+        return "1.5"
+    match = _VERSION_RE.match(text)
+    if not match:
+        raise _unsupported(value, "cannot read a major.minor version from it")
+    family = "%d.%d" % (int(match.group(1)), int(match.group(2)))
+    if family not in SUPPORTED_VERSIONS:
+        raise _unsupported(value, "VyOS %s is not supported" % family)
+    return family
+
+
+def version_from_show_version(text):
+    """The version family (``"1.4"``) from the output of ``show version``.
+
+    Reads ``Version:          VyOS 1.4.0``; when that line carries no major.minor number
+    (date-stamped rolling builds) the ``Release train`` line decides. Raises ValueError with
+    a clear message for unsupported or unreadable output.
+    """
+    if not isinstance(text, str):
+        raise ValueError("show version output must be text, got %s" % type(text).__name__)
+    match = _SHOW_VERSION_RE.search(text)
+    if not match:
+        raise ValueError(
+            "cannot find a 'Version: VyOS <version>' line in the output of 'show version'; "
+            "is this a VyOS router? Supported versions are %s" % ", ".join(SUPPORTED_VERSIONS)
+        )
+    raw = match.group(1)
+    try:
+        return normalize_version(raw)
+    except ValueError:
+        train = _SHOW_TRAIN_RE.search(text)
+        if train and train.group(1).lower() in RELEASE_TRAINS and not _VERSION_RE.match(raw):
+            return RELEASE_TRAINS[train.group(1).lower()]
+        raise
+
+
+def syntax_for(version):
+    """The :class:`Syntax` of a version (anything :func:`normalize_version` accepts)."""
+    return _SYNTAX[normalize_version(version)]
