@@ -13,11 +13,11 @@ modules)::
                "network_id": None, "redirect": True, "shortcut": False, "nhs": []},
       "ipsec": {"interface": "eth0",
                 "ike_group": {"name": "IKE-HUB", "key_exchange": None, "lifetime": 3600,
-                              "proposals": [{"id": 1, "encryption": "aes256", "hash": "sha1",
+                              "proposal": [{"proposal_id": 1, "encryption": "aes256", "hash": "sha1",
                                              "dh_group": None}]},
                 "esp_group": {"name": "ESP-HUB", "lifetime": 1800, "mode": None,
                               "pfs": "dh-group2",
-                              "proposals": [{"id": 1, "encryption": "aes256", "hash": "sha1"}]},
+                              "proposal": [{"proposal_id": 1, "encryption": "aes256", "hash": "sha1"}]},
                 "profile": {"name": "NHRPVPN", "pre_shared_secret": "SECRET"}},
       "static_routes": [{"prefix": "192.168.2.0/24", "next_hop": "10.0.0.2", "distance": None}],
     }
@@ -57,10 +57,10 @@ _KEYS = {
     "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs"),
     "nhs": ("tunnel_ip", "nbma"),
     "ipsec": ("interface", "ike_group", "esp_group", "profile"),
-    "ike_group": ("name", "key_exchange", "lifetime", "proposals"),
-    "ike_proposal": ("id", "encryption", "hash", "dh_group"),
-    "esp_group": ("name", "lifetime", "mode", "pfs", "proposals"),
-    "esp_proposal": ("id", "encryption", "hash"),
+    "ike_group": ("name", "key_exchange", "lifetime", "proposal"),
+    "ike_proposal": ("proposal_id", "encryption", "hash", "dh_group"),
+    "esp_group": ("name", "lifetime", "mode", "pfs", "proposal"),
+    "esp_proposal": ("proposal_id", "encryption", "hash"),
     "profile": ("name", "pre_shared_secret"),
     "static_route": ("prefix", "next_hop", "distance"),
 }
@@ -424,8 +424,8 @@ def _proposals(check, value, field, kind):
         if entry is None:
             continue
         item = {
-            "id": check.integer(entry.get("id"), where + ".id", syntax.proposal_id_range,
-                                required=True),
+            "proposal_id": check.integer(entry.get("proposal_id"), where + ".proposal_id",
+                                         syntax.proposal_id_range, required=True),
             "encryption": check.choice(entry.get("encryption"), where + ".encryption",
                                        syntax.encryption_values),
             "hash": check.choice(entry.get("hash"), where + ".hash", syntax.hash_values),
@@ -433,11 +433,11 @@ def _proposals(check, value, field, kind):
         if kind == "ike_proposal":
             item["dh_group"] = check.choice(entry.get("dh_group"), where + ".dh_group",
                                             syntax.dh_groups, required=False)
-        if item["id"] is not None:
-            if item["id"] in seen:
-                check.add(where + ".id", "proposal %d is listed twice" % item["id"],
+        if item["proposal_id"] is not None:
+            if item["proposal_id"] in seen:
+                check.add(where + ".proposal_id", "proposal %d is listed twice" % item["proposal_id"],
                           "give every proposal its own id")
-            seen.add(item["id"])
+            seen.add(item["proposal_id"])
         result.append(item)
     return result
 
@@ -460,7 +460,7 @@ def _ipsec(check, data):
                                          syntax.key_exchange_values, required=False),
             "lifetime": check.integer(ike.get("lifetime"), "ipsec.ike_group.lifetime",
                                       syntax.lifetime_range),
-            "proposals": _proposals(check, ike.get("proposals"), "ipsec.ike_group.proposals",
+            "proposal": _proposals(check, ike.get("proposal"), "ipsec.ike_group.proposal",
                                     "ike_proposal"),
         }
     esp = check.mapping(ipsec.get("esp_group"), "ipsec.esp_group", "esp_group")
@@ -474,7 +474,7 @@ def _ipsec(check, data):
                                  required=False),
             "pfs": check.choice(esp.get("pfs"), "ipsec.esp_group.pfs", syntax.pfs_values,
                                 required=False),
-            "proposals": _proposals(check, esp.get("proposals"), "ipsec.esp_group.proposals",
+            "proposal": _proposals(check, esp.get("proposal"), "ipsec.esp_group.proposal",
                                     "esp_proposal"),
         }
     profile = check.mapping(ipsec.get("profile"), "ipsec.profile", "profile")

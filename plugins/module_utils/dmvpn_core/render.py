@@ -99,8 +99,8 @@ def _render_nhrp(tree, endpoint, syntax):
 
 
 def _render_group(tree, base, group, extra):
-    for proposal in group["proposals"]:
-        tag = base + ("proposal", str(proposal["id"]))
+    for proposal in group["proposal"]:
+        tag = base + ("proposal", str(proposal["proposal_id"]))
         tree.set(tag + ("encryption",), proposal["encryption"])
         tree.set(tag + ("hash",), proposal["hash"])
         if proposal.get("dh_group") is not None:

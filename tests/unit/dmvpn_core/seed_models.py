@@ -7,12 +7,12 @@ def ipsec(role):
     suffix = role.upper()
     return {
         "interface": "eth0",
-        "ike_group": {"name": "IKE-" + suffix, "lifetime": 3600, "proposals": [
-            {"id": 1, "encryption": "aes256", "hash": "sha1"},
-            {"id": 2, "encryption": "aes128", "hash": "sha1"}]},
-        "esp_group": {"name": "ESP-" + suffix, "lifetime": 1800, "pfs": "dh-group2", "proposals": [
-            {"id": 1, "encryption": "aes256", "hash": "sha1"},
-            {"id": 2, "encryption": "3des", "hash": "md5"}]},
+        "ike_group": {"name": "IKE-" + suffix, "lifetime": 3600, "proposal": [
+            {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
+            {"proposal_id": 2, "encryption": "aes128", "hash": "sha1"}]},
+        "esp_group": {"name": "ESP-" + suffix, "lifetime": 1800, "pfs": "dh-group2", "proposal": [
+            {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
+            {"proposal_id": 2, "encryption": "3des", "hash": "md5"}]},
         "profile": {"name": "NHRPVPN", "pre_shared_secret": "SECRET"},
     }
 

@@ -522,8 +522,8 @@ SCENARIOS = {
     "new-subnet": lambda data: _set(_set(_set(data, ("tunnel", "address"), "10.1.0.2/24"),
                                          ("nhrp", "nhs"), [{"tunnel_ip": "10.1.0.1", "nbma": "198.51.100.41"}]),
                                     ("static_routes",), [{"prefix": "192.168.1.0/24", "next_hop": "10.1.0.1"}]),
-    "proposals": lambda data: _set(data, ("ipsec", "esp_group", "proposals"),
-                                   [{"id": 5, "encryption": "aes256gcm128", "hash": "sha256"}]),
+    "proposal": lambda data: _set(data, ("ipsec", "esp_group", "proposal"),
+                                   [{"proposal_id": 5, "encryption": "aes256gcm128", "hash": "sha256"}]),
 }
 
 

@@ -14,18 +14,18 @@ def groups(role):
         "ike_group": {
             "name": "IKE-" + suffix,
             "lifetime": 3600,
-            "proposals": [
-                {"id": 1, "encryption": "aes256", "hash": "sha1"},
-                {"id": 2, "encryption": "aes128", "hash": "sha1"},
+            "proposal": [
+                {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
+                {"proposal_id": 2, "encryption": "aes128", "hash": "sha1"},
             ],
         },
         "esp_group": {
             "name": "ESP-" + suffix,
             "lifetime": 1800,
             "pfs": "dh-group2",
-            "proposals": [
-                {"id": 1, "encryption": "aes256", "hash": "sha1"},
-                {"id": 2, "encryption": "3des", "hash": "md5"},
+            "proposal": [
+                {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
+                {"proposal_id": 2, "encryption": "3des", "hash": "md5"},
             ],
         },
     }
@@ -97,12 +97,12 @@ def test_hub_is_valid_and_fully_normalised(version):
                  "redirect": True, "shortcut": False, "nhs": []},
         "ipsec": {
             "interface": "eth0",
-            "ike_group": {"name": "IKE-HUB", "key_exchange": None, "lifetime": 3600, "proposals": [
-                {"id": 1, "encryption": "aes256", "hash": "sha1", "dh_group": None},
-                {"id": 2, "encryption": "aes128", "hash": "sha1", "dh_group": None}]},
-            "esp_group": {"name": "ESP-HUB", "lifetime": 1800, "mode": None, "pfs": "dh-group2", "proposals": [
-                {"id": 1, "encryption": "aes256", "hash": "sha1"},
-                {"id": 2, "encryption": "3des", "hash": "md5"}]},
+            "ike_group": {"name": "IKE-HUB", "key_exchange": None, "lifetime": 3600, "proposal": [
+                {"proposal_id": 1, "encryption": "aes256", "hash": "sha1", "dh_group": None},
+                {"proposal_id": 2, "encryption": "aes128", "hash": "sha1", "dh_group": None}]},
+            "esp_group": {"name": "ESP-HUB", "lifetime": 1800, "mode": None, "pfs": "dh-group2", "proposal": [
+                {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
+                {"proposal_id": 2, "encryption": "3des", "hash": "md5"}]},
             "profile": {"name": "NHRPVPN", "pre_shared_secret": "SECRET"},
         },
         "static_routes": [
@@ -152,17 +152,17 @@ def test_normalisation_of_numbers_addresses_and_groups():
     data = spoke()
     data["tunnel"].update({"key": "42", "address": "10.0.0.2/255.255.255.0", "mtu": "1400"})
     data["nhrp"]["holding_time"] = "600"
-    data["ipsec"]["ike_group"]["proposals"][0]["dh_group"] = 14
-    data["ipsec"]["ike_group"]["proposals"][1]["dh_group"] = "2"
-    data["ipsec"]["ike_group"]["proposals"][0]["id"] = "1"
+    data["ipsec"]["ike_group"]["proposal"][0]["dh_group"] = 14
+    data["ipsec"]["ike_group"]["proposal"][1]["dh_group"] = "2"
+    data["ipsec"]["ike_group"]["proposal"][0]["proposal_id"] = "1"
     data["static_routes"] = [{"prefix": "192.0.2.7", "next_hop": "10.0.0.1", "distance": "250"}]
     result = md.validate_endpoint(data, "1.4")
     assert result["tunnel"]["key"] == 42
     assert result["tunnel"]["mtu"] == 1400
     assert result["tunnel"]["address"] == "10.0.0.2/24"
     assert result["nhrp"]["holding_time"] == 600
-    assert [p["dh_group"] for p in result["ipsec"]["ike_group"]["proposals"]] == ["14", "2"]
-    assert result["ipsec"]["ike_group"]["proposals"][0]["id"] == 1
+    assert [p["dh_group"] for p in result["ipsec"]["ike_group"]["proposal"]] == ["14", "2"]
+    assert result["ipsec"]["ike_group"]["proposal"][0]["proposal_id"] == 1
     assert result["static_routes"] == [{"prefix": "192.0.2.7/32", "next_hop": "10.0.0.1", "distance": 250}]
 
 
@@ -233,8 +233,8 @@ def test_unknown_keys_are_reported_with_their_place():
     data["bogus"] = 1
     data["tunnel"]["remote"] = "192.0.2.1"
     data["nhrp"]["holdingtime"] = 300
-    data["ipsec"]["ike_group"]["proposals"][0]["prf"] = "prfsha1"
-    assert fields(data) == ["bogus", "tunnel.remote", "nhrp.holdingtime", "ipsec.ike_group.proposals[0].prf"]
+    data["ipsec"]["ike_group"]["proposal"][0]["prf"] = "prfsha1"
+    assert fields(data) == ["bogus", "tunnel.remote", "nhrp.holdingtime", "ipsec.ike_group.proposal[0].prf"]
 
 
 # (dotted path to change, new value, version, expected problem field)
@@ -305,23 +305,23 @@ INVALID = [
     ("ipsec.ike_group.key_exchange", "ikev3", "1.4", "ipsec.ike_group.key_exchange"),
     ("ipsec.ike_group.lifetime", 29, "1.4", "ipsec.ike_group.lifetime"),
     ("ipsec.ike_group.lifetime", 86401, "1.4", "ipsec.ike_group.lifetime"),
-    ("ipsec.ike_group.proposals", [], "1.4", "ipsec.ike_group.proposals"),
-    ("ipsec.ike_group.proposals", None, "1.4", "ipsec.ike_group.proposals"),
-    ("ipsec.ike_group.proposals[0].id", 0, "1.4", "ipsec.ike_group.proposals[0].id"),
-    ("ipsec.ike_group.proposals[0].id", 65536, "1.4", "ipsec.ike_group.proposals[0].id"),
-    ("ipsec.ike_group.proposals[0].id", 2, "1.4", "ipsec.ike_group.proposals[1].id"),  # duplicate
-    ("ipsec.ike_group.proposals[0].encryption", "aes512", "1.4", "ipsec.ike_group.proposals[0].encryption"),
-    ("ipsec.ike_group.proposals[0].encryption", None, "1.4", "ipsec.ike_group.proposals[0].encryption"),
-    ("ipsec.ike_group.proposals[0].hash", "sha3", "1.4", "ipsec.ike_group.proposals[0].hash"),
-    ("ipsec.ike_group.proposals[0].dh_group", 3, "1.4", "ipsec.ike_group.proposals[0].dh_group"),
-    ("ipsec.ike_group.proposals[0].dh_group", "33", "1.4", "ipsec.ike_group.proposals[0].dh_group"),
+    ("ipsec.ike_group.proposal", [], "1.4", "ipsec.ike_group.proposal"),
+    ("ipsec.ike_group.proposal", None, "1.4", "ipsec.ike_group.proposal"),
+    ("ipsec.ike_group.proposal[0].proposal_id", 0, "1.4", "ipsec.ike_group.proposal[0].proposal_id"),
+    ("ipsec.ike_group.proposal[0].proposal_id", 65536, "1.4", "ipsec.ike_group.proposal[0].proposal_id"),
+    ("ipsec.ike_group.proposal[0].proposal_id", 2, "1.4", "ipsec.ike_group.proposal[1].proposal_id"),  # duplicate
+    ("ipsec.ike_group.proposal[0].encryption", "aes512", "1.4", "ipsec.ike_group.proposal[0].encryption"),
+    ("ipsec.ike_group.proposal[0].encryption", None, "1.4", "ipsec.ike_group.proposal[0].encryption"),
+    ("ipsec.ike_group.proposal[0].hash", "sha3", "1.4", "ipsec.ike_group.proposal[0].hash"),
+    ("ipsec.ike_group.proposal[0].dh_group", 3, "1.4", "ipsec.ike_group.proposal[0].dh_group"),
+    ("ipsec.ike_group.proposal[0].dh_group", "33", "1.4", "ipsec.ike_group.proposal[0].dh_group"),
     ("ipsec.esp_group.name", "ESP/HUB", "1.4", "ipsec.esp_group.name"),
     ("ipsec.esp_group.mode", "tunel", "1.4", "ipsec.esp_group.mode"),
     ("ipsec.esp_group.pfs", "dh-group3", "1.4", "ipsec.esp_group.pfs"),
     ("ipsec.esp_group.pfs", "yes", "1.4", "ipsec.esp_group.pfs"),
     ("ipsec.esp_group.lifetime", 0, "1.4", "ipsec.esp_group.lifetime"),
-    ("ipsec.esp_group.proposals[1].hash", "md4", "1.4", "ipsec.esp_group.proposals[1].hash"),
-    ("ipsec.esp_group.proposals[1]", "aes256-sha1", "1.4", "ipsec.esp_group.proposals[1]"),
+    ("ipsec.esp_group.proposal[1].hash", "md4", "1.4", "ipsec.esp_group.proposal[1].hash"),
+    ("ipsec.esp_group.proposal[1]", "aes256-sha1", "1.4", "ipsec.esp_group.proposal[1]"),
     ("ipsec.profile.name", "1VPN", "1.4", "ipsec.profile.name"),
     ("ipsec.profile.name", "N", "1.4", "ipsec.profile.name"),
     ("ipsec.profile.name", "NHRP.VPN", "1.4", "ipsec.profile.name"),
@@ -428,13 +428,13 @@ VALID = [
     ("ipsec.ike_group.lifetime", 30, "1.4"),
     ("ipsec.ike_group.lifetime", 86400, "1.4"),
     ("ipsec.ike_group.lifetime", None, "1.4"),
-    ("ipsec.ike_group.proposals[0].dh_group", "14", "1.4"),
-    ("ipsec.ike_group.proposals[0].dh_group", 32, "1.4"),
-    ("ipsec.ike_group.proposals[0].id", 65535, "1.4"),
+    ("ipsec.ike_group.proposal[0].dh_group", "14", "1.4"),
+    ("ipsec.ike_group.proposal[0].dh_group", 32, "1.4"),
+    ("ipsec.ike_group.proposal[0].proposal_id", 65535, "1.4"),
     ("ipsec.esp_group.mode", "transport", "1.4"),
     ("ipsec.esp_group.pfs", "enable", "1.3"),
     ("ipsec.esp_group.pfs", None, "1.3"),
-    ("ipsec.esp_group.proposals[0].encryption", "aes256gcm128", "1.4"),
+    ("ipsec.esp_group.proposal[0].encryption", "aes256gcm128", "1.4"),
     ("ipsec.profile.name", "DM", "1.4"),
     ("ipsec.profile.name", "dmvpn_profile-1", "1.4"),
     ("ipsec.profile.pre_shared_secret", "-+&!@#$%^*(),.:_aZ09", "1.4"),
@@ -460,7 +460,7 @@ def test_valid_hub_values(path, value, version):
         "nhrp.authentication",
         "ipsec.interface",
         "ipsec.ike_group.name",
-        "ipsec.ike_group.proposals[0].encryption",
+        "ipsec.ike_group.proposal[0].encryption",
         "ipsec.esp_group.name",
         "ipsec.esp_group.pfs",
         "ipsec.profile.name",

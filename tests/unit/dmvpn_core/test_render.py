@@ -231,7 +231,7 @@ def test_optional_values_render_when_given(version):
     data["tunnel"].update({"description": "DMVPN 'spoke'; one", "mtu": 1400, "key": 7})
     data["nhrp"].update({"holding_time": 600, "redirect": False, "shortcut": False})
     data["ipsec"]["ike_group"].update({"key_exchange": "ikev1"})
-    data["ipsec"]["ike_group"]["proposals"][0]["dh_group"] = 14
+    data["ipsec"]["ike_group"]["proposal"][0]["dh_group"] = 14
     data["ipsec"]["esp_group"].update({"mode": "transport", "pfs": None, "lifetime": None})
     data["static_routes"][0]["distance"] = 250
     if version == "1.5":
