@@ -26,6 +26,10 @@ def _collections_root():
     return link_root
 
 
+# tests/fixtures holds shared test data modules (seed_models.py)
+if FIXTURES not in sys.path:
+    sys.path.insert(0, FIXTURES)
+
 _root = _collections_root()
 if _root not in sys.path:
     sys.path.insert(0, _root)

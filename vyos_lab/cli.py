@@ -154,6 +154,9 @@ class CliSession:
                 faults.drop_after_commands = None
                 raise DropConnection()
             faults.drop_after_commands -= 1
+        if faults.drop_on_command and re.search(faults.drop_on_command, line):
+            faults.drop_on_command = None
+            raise DropConnection()
         if self.pending:
             handler, self.pending = self.pending, None
             return await handler(line.strip())
@@ -175,6 +178,7 @@ class CliSession:
         pipes = _split_pipes(line)
         words = split_words(pipes[0])
         if words[:1] == ["configure"] and len(pipes) == 1:
+            self.router.counters.config_sessions += 1
             self.config = self.router.open_config_session()
             return ""
         if words == ["exit"]:

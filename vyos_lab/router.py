@@ -26,6 +26,7 @@ class Faults:
         self.fail_commits = 0          # the next N commits fail
         self.fail_message = "emulated commit failure (lab fault injection)"
         self.drop_after_commands = None  # close the SSH session after N more commands
+        self.drop_on_command = None      # close it when a command matches this regex
         self.drop_during_commit = None   # "before" (nothing applied) or "after" (applied) the commit
         self.commit_delay_ms = 0
         self.refuse_login = False
@@ -46,6 +47,7 @@ class Counters:
         self.logins = 0
         self.logins_refused = 0
         self.sessions = 0
+        self.config_sessions = 0  # times 'configure' was entered
         self.commands = 0
         self.config_lines = 0   # set/delete lines received
         self.commits = 0        # commits that changed the running config

@@ -190,27 +190,35 @@ def compute_commands(have, want, endpoint, version, state):
     (:func:`render.render_endpoint`), both ConfigTrees. Values are quoted; an empty list
     means nothing to do.
     """
+    if not isinstance(have, ConfigTree) or not isinstance(want, ConfigTree):
+        raise TypeError("have and want must be ConfigTree objects")
+    return plan_commands(have, want, owned_objects(endpoint, version, have), version, state)
+
+
+def plan_commands(have, want, objects, version, state):
+    """The ordered CLI lines that make the ``objects`` (OwnedObjects) of ``have`` match
+    ``want`` for ``state``; nothing outside ``objects`` is deleted. The engine under
+    :func:`compute_commands` and the per-resource modules (tunnel, NHRP, IPsec)."""
     if state not in STATES:
         raise ValueError("unknown state %r; use one of %s" % (state, ", ".join(STATES)))
     if not isinstance(have, ConfigTree) or not isinstance(want, ConfigTree):
         raise TypeError("have and want must be ConfigTree objects")
     syntax = syntax_for(version)
-    objects = owned_objects(endpoint, version, have)
     plan = _Plan()
     if state == "deleted":
         _plan_deleted(plan, have, objects)
         return plan.commands()
 
     have = have.copy()
-    name = [obj.path[-1] for obj in objects if obj.kind == KIND_TUNNEL][0]
-    if _has_remote(have, syntax, name):
-        # A tunnel that ever had a remote end is not multipoint: delete and re-create it
-        # (and its NHRP entry, which would otherwise block the delete) in one commit.
-        for kind, path in ((KIND_NHRP, syntax.nhrp_path(name)),
-                           (KIND_TUNNEL, syntax.tunnel_path(name))):
-            if have.exists(path):
-                plan.delete(kind, path)
-                have.delete(path)
+    for name in [obj.path[-1] for obj in objects if obj.kind == KIND_TUNNEL and want.exists(obj.path)]:
+        if _has_remote(have, syntax, name):
+            # A tunnel that ever had a remote end is not multipoint: delete and re-create it
+            # (and its NHRP entry, which would otherwise block the delete) in one commit.
+            for kind, path in ((KIND_NHRP, syntax.nhrp_path(name)),
+                               (KIND_TUNNEL, syntax.tunnel_path(name))):
+                if have.exists(path):
+                    plan.delete(kind, path)
+                    have.delete(path)
 
     stale_routes = []
     for obj in objects:
@@ -233,6 +241,31 @@ def compute_commands(have, want, endpoint, version, state):
         if not any(path[:len(obj.path)] == obj.path for obj in objects) and not have.exists(path):
             plan.set(KIND_OTHER, path, is_value)
     return plan.commands()
+
+
+def apply_commands(tree, lines, version):
+    """A copy of ``tree`` with ``set``/``delete`` lines applied (what the router will hold
+    after a commit of exactly these lines): used for check mode and the ``after`` state.
+    As on VyOS, setting a single-value leaf replaces its value."""
+    syntax = syntax_for(version)
+    result = tree.copy()
+    for line in lines:
+        tokens = tokenize(line)
+        verb, words = tokens[0].text, [token.text for token in tokens[1:]]
+        if verb == "delete":
+            result.delete(words)
+        elif verb == "set":
+            if tokens[-1].quoted and len(words) > 1:
+                parent = tuple(words[:-1])
+                if not syntax.is_multi_value(parent):
+                    for old in result.values(parent):
+                        result.delete(parent + (old,))
+                result.set(words[:-1], words[-1])
+            else:
+                result.set(words)
+        else:
+            raise ValueError("not a set or delete line: %r" % line)
+    return result
 
 
 # -- secrets -----------------------------------------------------------------------------

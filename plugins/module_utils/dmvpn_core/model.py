@@ -460,8 +460,7 @@ def _ipsec(check, data):
                                          syntax.key_exchange_values, required=False),
             "lifetime": check.integer(ike.get("lifetime"), "ipsec.ike_group.lifetime",
                                       syntax.lifetime_range),
-            "proposal": _proposals(check, ike.get("proposal"), "ipsec.ike_group.proposal",
-                                    "ike_proposal"),
+            "proposal": _proposals(check, ike.get("proposal"), "ipsec.ike_group.proposal", "ike_proposal"),
         }
     esp = check.mapping(ipsec.get("esp_group"), "ipsec.esp_group", "esp_group")
     if esp is not None:
@@ -474,8 +473,7 @@ def _ipsec(check, data):
                                  required=False),
             "pfs": check.choice(esp.get("pfs"), "ipsec.esp_group.pfs", syntax.pfs_values,
                                 required=False),
-            "proposal": _proposals(check, esp.get("proposal"), "ipsec.esp_group.proposal",
-                                    "esp_proposal"),
+            "proposal": _proposals(check, esp.get("proposal"), "ipsec.esp_group.proposal", "esp_proposal"),
         }
     profile = check.mapping(ipsec.get("profile"), "ipsec.profile", "profile")
     if profile is not None:

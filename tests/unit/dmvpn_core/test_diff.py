@@ -9,7 +9,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import render_endpoint
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import SUPPORTED_VERSIONS, syntax_for
 
-from seed_models import model  # tests/unit/dmvpn_core/seed_models.py
+from seed_models import model  # tests/fixtures/seed_models.py
 
 STATES_KEEPING = ("merged", "replaced", "overridden")
 
@@ -523,7 +523,7 @@ SCENARIOS = {
                                          ("nhrp", "nhs"), [{"tunnel_ip": "10.1.0.1", "nbma": "198.51.100.41"}]),
                                     ("static_routes",), [{"prefix": "192.168.1.0/24", "next_hop": "10.1.0.1"}]),
     "proposal": lambda data: _set(data, ("ipsec", "esp_group", "proposal"),
-                                   [{"proposal_id": 5, "encryption": "aes256gcm128", "hash": "sha256"}]),
+                                  [{"proposal_id": 5, "encryption": "aes256gcm128", "hash": "sha256"}]),
 }
 
 
@@ -686,3 +686,18 @@ def test_mask_text_replaces_literal_secrets():
     assert "it" not in df.mask_text("x 'it'\\''s' y", ["it's"]).replace("********", "")
     # the longer secret wins when one contains another
     assert df.mask_text("abcdef", ["abc", "abcdef"]) == "********"
+
+
+def test_apply_commands_replaces_single_values_and_adds_multi_values():
+    have = ct.parse_show_commands(
+        "set protocols nhrp tunnel tun0 holding-time '300'\nset interfaces tunnel tun0 address '10.0.0.1/24'\n")
+    after = df.apply_commands(have, [
+        "set protocols nhrp tunnel tun0 holding-time '600'",
+        "set interfaces tunnel tun0 address '10.0.1.1/24'",
+        "delete protocols nhrp tunnel tun0 holding-time"], "1.4")
+    assert not after.exists(("protocols", "nhrp", "tunnel", "tun0", "holding-time"))
+    assert after.values(("interfaces", "tunnel", "tun0", "address")) == ["10.0.0.1/24", "10.0.1.1/24"]
+    replaced = df.apply_commands(have, ["set protocols nhrp tunnel tun0 holding-time '600'"], "1.4")
+    assert replaced.values(("protocols", "nhrp", "tunnel", "tun0", "holding-time")) == ["600"]
+    with pytest.raises(ValueError):
+        df.apply_commands(have, ["show version"], "1.4")

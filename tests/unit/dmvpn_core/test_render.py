@@ -8,7 +8,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import rende
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import ModelError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import SUPPORTED_VERSIONS
 
-from seed_models import model  # tests/unit/dmvpn_core/seed_models.py
+from seed_models import model  # tests/fixtures/seed_models.py
 
 
 def dmvpn_part(lines):

@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Ansible side of every dmvpn.vyos module: one read of the router, one commit.
+
+A module hands its AnsibleModule and a resource (see ``dmvpn_core.resources``) to
+:func:`run_resource`. Everything that decides *what* to change lives in the pure core; this
+file talks to the router over ``ansible.netcommon.network_cli`` (the vyos cliconf plugin)
+and keeps secrets out of every result, diff and error.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.connection import Connection, ConnectionError
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import (
+    ConfigSyntaxError,
+    ConfigTree,
+    parse_show_commands,
+    quote,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import (
+    MASK,
+    apply_commands,
+    mask_secrets,
+    mask_text,
+    plan_commands,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import ModelError
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
+    SUPPORTED_VERSIONS,
+    normalize_version,
+)
+
+STATES = ["merged", "replaced", "overridden", "deleted", "gathered", "rendered", "parsed"]
+DEFAULT_COMMENT = "configured by dmvpn.vyos"
+_SECRET_KEYS = ("authentication", "pre_shared_secret")
+
+# Options every dmvpn.vyos module shares (documented in doc_fragments/commit.py).
+COMMON_ARGUMENT_SPEC = dict(
+    state=dict(type="str", default="merged", choices=STATES),
+    running_config=dict(type="str", no_log=True),
+    version=dict(type="str", default="auto"),
+    comment=dict(type="str", default=DEFAULT_COMMENT),
+    confirm=dict(type="int", default=0),
+    save=dict(type="bool", default=False),
+)
+
+
+def mask_structure(value):
+    """A copy of gathered/parsed data with every secret value replaced by the mask."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in _SECRET_KEYS and isinstance(item, str):
+                out[key] = MASK
+            else:
+                out[key] = mask_structure(item)
+        return out
+    if isinstance(value, list):
+        return [mask_structure(item) for item in value]
+    return value
+
+
+def control_characters(value, field="config"):
+    """``(field, character)`` of the first string in ``value`` holding a control character."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = control_characters(item, "%s.%s" % (field, key))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = control_characters(item, "%s[%d]" % (field, index))
+            if found:
+                return found
+    elif isinstance(value, str):
+        for char in value:
+            if ord(char) < 32 or ord(char) == 127:
+                return field, char
+    return None
+
+
+def owned_lines(tree, objects, version):
+    """The ``show configuration commands`` lines of ``tree`` below the owned objects, masked."""
+    sub = ConfigTree()
+    for obj in objects:
+        sub.merge(tree.subtree(obj.path))
+    return mask_secrets(sub.to_show_commands(), version)
+
+
+class RouterError(Exception):
+    """The router refused something; the message is already masked."""
+
+
+class Runner:
+    def __init__(self, module, resource):
+        self.module = module
+        self.resource = resource
+        self.params = module.params
+        self.secrets = []
+        self._connection = None
+
+    # -- plumbing ----------------------------------------------------------------------------
+    @property
+    def connection(self):
+        if self._connection is None:
+            self._connection = Connection(self.module._socket_path)
+        return self._connection
+
+    def fail(self, msg, **extra):
+        self.module.fail_json(msg=mask_text(msg, self.secrets), **extra)
+
+    def check_comment(self):
+        comment = self.params["comment"]
+        try:
+            return quote(comment)
+        except ValueError as exc:
+            self.fail("comment: %s; use plain text on one line" % exc)
+
+    def explicit_version(self):
+        try:
+            version = normalize_version(self.params["version"])
+        except ValueError:
+            self.fail("version: state=%s does not talk to a router, so give the VyOS version "
+                      "explicitly (one of %s), not %r"
+                      % (self.params["state"], ", ".join(SUPPORTED_VERSIONS), self.params["version"]))
+        return version
+
+    def router_version(self):
+        wanted = self.params["version"]
+        if wanted not in (None, "", "auto"):
+            try:
+                return normalize_version(wanted)
+            except ValueError as exc:
+                self.fail("version: %s" % exc)
+        try:
+            info = self.connection.get_device_info()
+        except ConnectionError as exc:
+            self.fail("could not read the VyOS version (show version): %s" % exc)
+        raw = info.get("network_os_major_version") or info.get("network_os_version")
+        try:
+            return normalize_version(raw)
+        except ValueError as exc:
+            self.fail("the router reports %r: %s" % (info.get("network_os_version"), exc))
+
+    def read_config(self, version):
+        try:
+            text = self.connection.get("show configuration commands")
+        except ConnectionError as exc:
+            self.fail("could not read the configuration: %s" % mask_secrets(str(exc), version))
+        try:
+            return parse_show_commands(text)
+        except ConfigSyntaxError as exc:
+            self.fail("could not parse 'show configuration commands': %s" % exc)
+
+    # -- applying ----------------------------------------------------------------------------
+    def send(self, commands, version):
+        """Enter configuration mode, send ``commands`` and commit (with confirm/save)."""
+        conn = self.connection
+        comment = self.check_comment()
+        minutes = self.params["confirm"]
+        try:
+            conn.run_commands(commands=["configure"] + list(commands), check_rc=True)
+            if minutes:
+                conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
+                         prompt=r"Proceed\?", answer="y")
+                # The router must still answer us before we make the change permanent; if
+                # it does not, it rolls back by itself when the timer runs out.
+                conn.get(command="run show host name")
+                conn.get(command="confirm")
+            else:
+                conn.get(command="commit comment %s" % comment)
+            if self.params["save"]:
+                conn.get(command="save")
+            conn.get(command="exit")
+        except ConnectionError as exc:
+            self._discard()
+            raise RouterError(mask_text(mask_secrets(str(exc), version), self.secrets))
+
+    def validate_on_router(self, commands, version):
+        """Check mode: the router checks every line; nothing is committed."""
+        try:
+            self.connection.run_commands(commands=["configure"] + list(commands), check_rc=True)
+        except ConnectionError as exc:
+            self._discard()
+            raise RouterError(mask_text(mask_secrets(str(exc), version), self.secrets))
+        self._discard()
+
+    def _discard(self):
+        try:
+            self.connection.get(command="exit discard")
+        except ConnectionError:
+            pass
+
+    # -- the states --------------------------------------------------------------------------
+    def run(self):
+        state = self.params["state"]
+        config = self.params.get("config")
+        self.secrets = [s for s in self.resource.secrets(config) if s]
+        result = {"changed": False}
+        for name in ("config", "comment", "version"):
+            found = control_characters(self.params.get(name), name)
+            if found:
+                self.fail("%s contains the control character %r; a newline or other control character "
+                          "would end the VyOS command line. Remove it (nothing was sent to the router)."
+                          % found)
+        try:
+            if state == "parsed":
+                version = self.explicit_version()
+                if not self.params.get("running_config"):
+                    self.fail("running_config is required with state=parsed")
+                tree = parse_show_commands(self.params["running_config"])
+                result["parsed"] = mask_structure(self.resource.gather(tree, version))
+                return result
+            if state == "rendered":
+                version = self.explicit_version()
+                wanted = self.resource.validate(config, version, ConfigTree(), state)
+                tree = self.resource.render(wanted, version)
+                result["rendered"] = mask_secrets(tree.to_commands(), version)
+                return result
+            version = self.router_version()
+            result["version"] = version
+            have = self.read_config(version)
+            if state == "gathered":
+                result["gathered"] = mask_structure(self.resource.gather(have, version))
+                return result
+            if config is None and state != "deleted":
+                self.fail("config is required with state=%s" % state)
+            wanted = self.resource.validate(config, version, have, state)
+            want = ConfigTree() if state == "deleted" else self.resource.render(wanted, version)
+            objects = self.resource.objects(wanted, version, have, state)
+            commands = plan_commands(have, want, objects, version, state)
+            after = apply_commands(have, commands, version)
+            if commands:
+                if self.module.check_mode:
+                    self.validate_on_router(commands, version)
+                else:
+                    self.send(commands, version)
+            result.update(
+                changed=bool(commands),
+                commands=mask_secrets(commands, version),
+                before=mask_structure(self.resource.gather(have, version, wanted)),
+                after=mask_structure(self.resource.gather(after, version, wanted)),
+            )
+            if self.module._diff:
+                result["diff"] = {
+                    "before": "\n".join(owned_lines(have, objects, version)) + "\n",
+                    "after": "\n".join(owned_lines(after, objects, version)) + "\n",
+                }
+            return result
+        except ModelError as exc:
+            self.fail(mask_text(str(exc), self.secrets), problems=mask_structure(exc.as_list()))
+        except (ConfigSyntaxError, ValueError) as exc:
+            self.fail(str(exc))
+        except RouterError as exc:
+            self.fail("the router refused the change and is left as it was: %s" % exc)
+        return result
+
+
+def run_resource(module, resource):
+    """Run ``resource`` for ``module`` and exit with the result."""
+    result = Runner(module, resource).run()
+    module.exit_json(**result)

@@ -1,0 +1,139 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nhrp
+short_description: NHRP on VyOS tunnel interfaces (resource module)
+version_added: 0.1.0
+description:
+  - Manages C(protocols nhrp tunnel) entries in the opennhrp syntax of VyOS 1.2 to 1.4
+    (C(cisco-authentication), C(holding-time), C(map ... nbma-address ... register)) and in
+    the FRR syntax of VyOS 1.5 (C(authentication), C(holdtime), C(nhs tunnel-ip ... nbma ...)).
+  - "Ownership: the NHRP entries of the tunnels named in O(config); with O(state=overridden)
+    (or O(state=deleted) without O(config)) every NHRP tunnel entry on the router."
+  - The hub mapping prefix needs the tunnel's subnet; it is read from the tunnel's address on
+    the router, or given with O(config[].tunnel_address).
+author:
+  - dmvpn.vyos contributors (@dmvpn-vyos)
+extends_documentation_fragment:
+  - dmvpn.vyos.common
+options:
+  config:
+    description: NHRP per tunnel. For O(state=deleted) only O(config[].tunnel) is needed.
+    type: list
+    elements: dict
+    suboptions:
+      tunnel:
+        description: The tunnel interface, C(tunN).
+        type: str
+        required: true
+      tunnel_address:
+        description:
+          - The tunnel's address with the DMVPN prefix (C(10.0.0.2/24)). Default is the
+            address the tunnel has on the router; needed for O(state=rendered).
+        type: str
+      role:
+        description: C(hub) or C(spoke).
+        type: str
+        choices: [hub, spoke]
+      authentication:
+        description: NHRP authentication key (1-8 characters). Never logged.
+        type: str
+      holding_time:
+        description: Holding time in seconds.
+        type: int
+      network_id:
+        description: NHRP network id (1.5 only).
+        type: int
+      redirect:
+        description: Send/accept NHRP redirects (default true).
+        type: bool
+      shortcut:
+        description: Build shortcuts (default true on spokes).
+        type: bool
+      nhs:
+        description: The hubs a spoke registers with.
+        type: list
+        elements: dict
+        suboptions:
+          tunnel_ip:
+            description: The hub's tunnel address.
+            type: str
+            required: true
+          nbma:
+            description: The hub's public address.
+            type: str
+            required: true
+"""
+
+EXAMPLES = r"""
+- name: NHRP of a spoke registering with two hubs
+  dmvpn.vyos.nhrp:
+    config:
+      - tunnel: tun0
+        role: spoke
+        authentication: "{{ vault_nhrp_secret }}"
+        nhs:
+          - {tunnel_ip: 10.0.0.1, nbma: 198.51.100.41}
+          - {tunnel_ip: 10.0.0.254, nbma: 203.0.113.7}
+    state: replaced
+"""
+
+RETURN = r"""
+commands:
+  description: The C(delete)/C(set) lines sent (secrets masked).
+  returned: when the state talks to a router
+  type: list
+  elements: str
+before:
+  description: The NHRP entries before (secrets masked).
+  returned: when the state talks to a router
+  type: list
+after:
+  description: The NHRP entries after (secrets masked).
+  returned: when the state talks to a router
+  type: list
+version:
+  description: The VyOS version family used.
+  returned: when the state talks to a router
+  type: str
+gathered:
+  description: The NHRP entries on the router (secrets masked).
+  returned: when O(state=gathered)
+  type: list
+rendered:
+  description: The C(set) lines for O(config) (secrets masked).
+  returned: when O(state=rendered)
+  type: list
+  elements: str
+parsed:
+  description: The NHRP entries in O(running_config) (secrets masked).
+  returned: when O(state=parsed)
+  type: list
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import NHRP
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import NHRP_ARGUMENT_SPEC
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import run_resource
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=NHRP_ARGUMENT_SPEC,
+        required_if=[("state", "parsed", ["running_config"]), ("state", "rendered", ["config"]),
+                     ("state", "merged", ["config"]), ("state", "replaced", ["config"])],
+        supports_check_mode=True,
+    )
+    run_resource(module, NHRP)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: tunnel
+short_description: Multipoint GRE tunnel interfaces on VyOS (resource module)
+version_added: 0.1.0
+description:
+  - Manages the multipoint GRE (mGRE) tunnel interfaces DMVPN runs on, for VyOS 1.2 to 1.5.
+  - "Ownership: this module owns the tunnels named in O(config) and, with O(state=overridden)
+    (or O(state=deleted) without O(config)), every multipoint GRE tunnel on the router
+    (encapsulation C(gre) and no remote end). Point-to-point tunnels and all other
+    configuration are never touched."
+  - A tunnel that has a remote end on the router is deleted and created again in the same
+    commit, because VyOS cannot turn it into a multipoint tunnel in place.
+  - To change a tunnel together with its NHRP and IPsec in one commit (no cleartext window),
+    use M(dmvpn.vyos.dmvpn).
+author:
+  - dmvpn.vyos contributors (@dmvpn-vyos)
+extends_documentation_fragment:
+  - dmvpn.vyos.common
+options:
+  config:
+    description: The tunnels. For O(state=deleted) only the names are needed.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Interface name, C(tunN).
+        type: str
+        required: true
+      address:
+        description: Tunnel address with the DMVPN subnet prefix (C(10.0.0.1/24)); /32 is rendered on 1.5.
+        type: str
+      source_address:
+        description: Public (NBMA) address; C(0.0.0.0) for a DHCP WAN.
+        type: str
+      key:
+        description: GRE key.
+        type: int
+      description:
+        description: Interface description.
+        type: str
+      mtu:
+        description: Interface MTU.
+        type: int
+      multicast:
+        description: Enable multicast (default true).
+        type: bool
+"""
+
+EXAMPLES = r"""
+- name: A hub tunnel
+  dmvpn.vyos.tunnel:
+    config:
+      - {name: tun0, address: 10.0.0.1/24, source_address: 198.51.100.41, key: 1}
+    state: merged
+
+- name: Only these multipoint tunnels may exist
+  dmvpn.vyos.tunnel:
+    config: "{{ tunnels }}"
+    state: overridden
+
+- name: Read them
+  dmvpn.vyos.tunnel:
+    state: gathered
+"""
+
+RETURN = r"""
+commands:
+  description: The C(delete)/C(set) lines sent.
+  returned: when the state talks to a router
+  type: list
+  elements: str
+  sample: ["set interfaces tunnel tun0 parameters ip key '1'"]
+before:
+  description: The multipoint GRE tunnels before.
+  returned: when the state talks to a router
+  type: list
+after:
+  description: The multipoint GRE tunnels after (or as they would be, in check mode).
+  returned: when the state talks to a router
+  type: list
+version:
+  description: The VyOS version family used.
+  returned: when the state talks to a router
+  type: str
+gathered:
+  description: The multipoint GRE tunnels on the router.
+  returned: when O(state=gathered)
+  type: list
+rendered:
+  description: The C(set) lines for O(config).
+  returned: when O(state=rendered)
+  type: list
+  elements: str
+parsed:
+  description: The multipoint GRE tunnels in O(running_config).
+  returned: when O(state=parsed)
+  type: list
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import TUNNEL
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import TUNNEL_ARGUMENT_SPEC
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import run_resource
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=TUNNEL_ARGUMENT_SPEC,
+        required_if=[("state", "parsed", ["running_config"]), ("state", "rendered", ["config"]),
+                     ("state", "merged", ["config"]), ("state", "replaced", ["config"])],
+        supports_check_mode=True,
+    )
+    run_resource(module, TUNNEL)
+
+
+if __name__ == "__main__":
+    main()
