@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters that compute a DMVPN from the inventory: they only compute, never touch a router.
+
+Each takes ``hostvars`` and the list of the DMVPN's hosts (usually ``groups['dmvpn']``) and
+hands them to the pure-Python design in ``module_utils/dmvpn_core/design.py``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
+
+# The variables the design reads (everything else in hostvars is ignored).
+VARIABLES = (
+    "dmvpn_present", "dmvpn_role", "dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_tunnel_address",
+    "dmvpn_spoke_id", "dmvpn_public_address", "dmvpn_lan_prefixes", "dmvpn_upstream_gateway",
+    "dmvpn_vyos_version", "dmvpn_routing", "dmvpn_summary_prefixes", "dmvpn_gre_key", "dmvpn_nhrp_secret",
+    "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_nhrp_network_id",
+    "dmvpn_ipsec_enabled", "dmvpn_ipsec_psk", "dmvpn_ipsec_profile", "dmvpn_wan_interface",
+    "dmvpn_ike_group", "dmvpn_esp_group", "dmvpn_tunnel_description", "dmvpn_tunnel_mtu",
+    "dmvpn_tunnel_multicast",
+)
+
+
+
+def _plain(value):
+    """Templated Ansible values (tagged strings, vault values, lazy containers) as plain data."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str) or type(value).__name__ in ("EncryptedString", "AnsibleVaultEncryptedUnicode"):
+        return str(value)
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _hosts(hostvars, hosts):
+    if hosts is None:
+        raise AnsibleFilterError("give the DMVPN's hosts, e.g. hostvars | dmvpn.vyos.dmvpn_endpoint(groups['dmvpn'], inventory_hostname)")
+    table = {}
+    for name in hosts:
+        hv = hostvars[name]
+        table[str(name)] = {key: _plain(hv[key]) for key in VARIABLES if key in hv}
+    return table
+
+
+def _design(hostvars, hosts):
+    try:
+        return ds.design(_hosts(hostvars, hosts))
+    except ds.DesignError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+def dmvpn_inventory_problems(hostvars, hosts):
+    """Every problem of the DMVPN inventory (list of {host, field, message, fix})."""
+    return ds.inventory_problems(_hosts(hostvars, hosts))
+
+
+def dmvpn_endpoint(hostvars, hosts, host):
+    """The endpoint (config of dmvpn.vyos.dmvpn) of ``host``."""
+    try:
+        return _design(hostvars, hosts).endpoint(str(host))
+    except KeyError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+def dmvpn_spoke_maps(hostvars, hosts):
+    """{spoke: [NHRP server entries, one per hub]}."""
+    return _design(hostvars, hosts).spoke_maps()
+
+
+def dmvpn_static_routes(hostvars, hosts, host=None):
+    """The static routes of ``host`` (or of every router)."""
+    return _design(hostvars, hosts).static_routes(str(host) if host is not None else None)
+
+
+def dmvpn_tunnel_address(subnet, host_id=None, address=None):
+    """``subnet`` and a host number (or an explicit address) -> ``a.b.c.d/len``."""
+    try:
+        return ds.tunnel_address(subnet, host_id=host_id, address=address)
+    except (ValueError, TypeError) as exc:
+        raise AnsibleFilterError("dmvpn_tunnel_address: %s" % exc)
+
+
+def dmvpn_design_summary(hostvars, hosts):
+    """Hubs, spokes, tunnel/NBMA addresses and LANs of the DMVPN (for reports)."""
+    return _design(hostvars, hosts).summary()
+
+
+def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed"):
+    """Compare each router's observed state (registered from dmvpn.vyos.dmvpn_status) with the
+    design: {ok, problems: {host: [..]}, rows: [...], table: text}."""
+    design = _design(hostvars, hosts)
+    rows, problems = [], {}
+    for router in design.routers:
+        name = router.name
+        seen = _plain(hostvars[name].get(observed)) if observed in hostvars[name] else None
+        expected = st.expectations(design, name)
+        if not seen or seen.get("failed"):
+            found = ["could not read the state: %s" % ((seen or {}).get("msg") or "no result")]
+            nhrp, sas = [], []
+        else:
+            nhrp, sas = seen.get("nhrp") or [], seen.get("ipsec_sa") or []
+            found = st.check(expected, nhrp, sas)
+            for target, reached in sorted((seen.get("ping") or {}).items()):
+                if not reached:
+                    found.append("ping %s: no reply" % target)
+        registered = len([e for e in nhrp if e["type"] != "local" and e["up"]
+                          and e["protocol"] in expected["nhrp_peers"]])
+        shortcuts = len([e for e in nhrp if e["type"] == "cached" and e["up"]])
+        sas_up = len([s for s in sas if s["state"] in ("up", "installed")])
+        rows.append({"host": name, "role": router.role, "nhrp": "%d/%d" % (registered, len(expected["nhrp_peers"])),
+                     "ipsec": "%d/%d" % (sas_up, expected["ipsec_peers"]) if expected["ipsec"] else "off",
+                     "shortcuts": shortcuts, "status": "OK" if not found else "FAIL"})
+        if found:
+            problems[name] = found
+    header = "%-20s %-6s %-10s %-12s %-10s %s" % ("router", "role", "NHRP", "IPsec up/min", "shortcuts", "status")
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        lines.append("%-20s %-6s %-10s %-12s %-10s %s" % (row["host"], row["role"], row["nhrp"], row["ipsec"],
+                                                         row["shortcuts"], row["status"]))
+        for problem in problems.get(row["host"], []):
+            lines.append("    - " + problem)
+    return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n".join(lines)}
+
+
+def dmvpn_shortcut_targets(hostvars, hosts, host):
+    """Addresses a spoke pings so that shortcuts can form: the first LAN address of the
+    next spoke (none for hubs, or when shortcuts are off)."""
+    design = _design(hostvars, hosts)
+    me = design.by_name.get(str(host))
+    if me is None or me.role != "spoke" or not me.vars.get("dmvpn_nhrp_shortcut", True):
+        return []
+    spokes = [r for r in design.routers if r.role == "spoke" and r.lans]
+    others = [r for r in spokes if r is not me]
+    if not others:
+        return []
+    index = spokes.index(me) if me in spokes else -1
+    target = spokes[(index + 1) % len(spokes)] if index >= 0 else others[0]
+    if target is me:
+        return []
+    return [str(target.lans[0].network_address + 1)]
+
+
+def dmvpn_l3_interface(item):
+    """Underlay ``{name: eth0, address: 192.0.2.1/24 | dhcp | [..]}`` -> vyos_l3_interfaces config."""
+    if not isinstance(item, dict) or not item.get("name"):
+        raise AnsibleFilterError("dmvpn_underlay.interfaces entries need name and address, got %r" % (item,))
+    addresses = item.get("address") or []
+    if not isinstance(addresses, list):
+        addresses = [addresses]
+    return {"name": str(item["name"]), "ipv4": [{"address": str(a)} for a in addresses]}
+
+
+def dmvpn_problem_lines(problems):
+    """Problems (from dmvpn_inventory_problems) as readable lines."""
+    return ["%s: %s: %s (fix: %s)" % (p["host"], p["field"], p["message"], p["fix"]) for p in problems]
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            "dmvpn_inventory_problems": dmvpn_inventory_problems,
+            "dmvpn_problem_lines": dmvpn_problem_lines,
+            "dmvpn_endpoint": dmvpn_endpoint,
+            "dmvpn_spoke_maps": dmvpn_spoke_maps,
+            "dmvpn_static_routes": dmvpn_static_routes,
+            "dmvpn_tunnel_address": dmvpn_tunnel_address,
+            "dmvpn_design_summary": dmvpn_design_summary,
+            "dmvpn_verify_report": dmvpn_verify_report,
+            "dmvpn_l3_interface": dmvpn_l3_interface,
+            "dmvpn_shortcut_targets": dmvpn_shortcut_targets,
+        }

@@ -1,0 +1,444 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Design: from the inventory (every router's variables) to each router's DMVPN endpoint.
+
+Pure Python, no Ansible imports. The filters in ``plugins/filter/dmvpn.py`` are thin
+wrappers around these functions; the roles hand the result to ``dmvpn.vyos.dmvpn``.
+
+Inputs are plain dicts: ``{host name: {variable: value}}`` with the ``dmvpn_*`` variables
+(see the roles' ``meta/argument_specs.yml``). :func:`inventory_problems` reports every
+problem at once, each naming the host, the variable and the fix; :func:`design` refuses to
+build anything while a problem remains.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
+    PSK_ALLOWED_RE,
+    PSK_ALLOWED_TEXT,
+    SUPPORTED_VERSIONS,
+    normalize_version,
+)
+
+ROLES = ("hub", "spoke")
+ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
+MIN_PSK_LENGTH = 6
+MIN_NHRP_SECRET_LENGTH = 4
+DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "proposal": [
+    {"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}
+DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "proposal": [
+    {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}
+# Variables that must be the same on every router of one DMVPN.
+SHARED = ("dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_gre_key", "dmvpn_nhrp_secret",
+          "dmvpn_ipsec_psk", "dmvpn_ipsec_enabled")
+_IFNAME_RE = re.compile(r"^(?:eth|bond|br|pppoe|wg|vtun)[0-9]+(?:\.[0-9]{1,4})?\Z")
+
+
+class DesignError(ValueError):
+    """The inventory has problems; ``problems`` lists them (dicts: host, field, message, fix)."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super(DesignError, self).__init__(format_problems(self.problems))
+
+
+def format_problems(problems):
+    count = len(problems)
+    lines = ["%d problem%s in the DMVPN inventory (no router was touched):" % (count, "" if count == 1 else "s")]
+    for p in problems:
+        lines.append("- %s: %s: %s (fix: %s)" % (p["host"], p["field"], p["message"], p["fix"]))
+    return "\n".join(lines)
+
+
+class _Problems:
+    def __init__(self):
+        self.items = []
+
+    def add(self, host, field, message, fix):
+        self.items.append({"host": host, "field": field, "message": message, "fix": fix})
+
+
+class Router:
+    """One DMVPN router as the design sees it."""
+
+    __slots__ = ("name", "role", "vars", "tunnel_ip", "tunnel_ip_field", "subnet", "nbma", "lans", "version",
+                 "routing")
+
+    def __init__(self, name, role, hostvars):
+        self.name = name
+        self.role = role
+        self.vars = hostvars
+        self.tunnel_ip = None
+        self.tunnel_ip_field = "dmvpn_tunnel_address"
+        self.subnet = None
+        self.nbma = None
+        self.lans = []
+        self.version = None
+        self.routing = None
+
+
+def _network(value):
+    return ipaddress.IPv4Network(str(value), strict=True)
+
+
+def _address(value):
+    return ipaddress.IPv4Address(str(value).split("/")[0])
+
+
+def _members(hosts):
+    """The routers that take part (``dmvpn_present`` not false, a role set)."""
+    return {name: hv for name, hv in hosts.items() if hv.get("dmvpn_present", True) is not False}
+
+
+def _read_router(problems, name, hv):
+    role = hv.get("dmvpn_role")
+    if role not in ROLES:
+        problems.add(name, "dmvpn_role", "is %r" % (role,) if role is not None else "is not set",
+                     "set dmvpn_role to hub or spoke (or put the host in the dmvpn_hubs/dmvpn_spokes group)")
+        return None
+    router = Router(name, role, hv)
+    try:
+        router.subnet = _network(hv.get("dmvpn_tunnel_subnet"))
+        if router.subnet.prefixlen > 30:
+            problems.add(name, "dmvpn_tunnel_subnet", "/%d is too small for a DMVPN" % router.subnet.prefixlen,
+                         "use a subnet of /30 or larger, e.g. 10.0.0.0/24")
+            router.subnet = None
+    except (ValueError, TypeError):
+        problems.add(name, "dmvpn_tunnel_subnet", "%r is not an IPv4 network" % (hv.get("dmvpn_tunnel_subnet"),),
+                     "give the DMVPN tunnel subnet, e.g. 10.0.0.0/24, with host bits clear")
+    _read_tunnel_ip(problems, router)
+    _read_nbma(problems, router)
+    lans = hv.get("dmvpn_lan_prefixes") or []
+    if not isinstance(lans, list):
+        problems.add(name, "dmvpn_lan_prefixes", "must be a list", "give a list such as [192.168.2.0/24]")
+        lans = []
+    for index, prefix in enumerate(lans):
+        try:
+            router.lans.append(_network(prefix))
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_lan_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
+                         "give the LAN prefix with host bits clear, e.g. 192.168.2.0/24")
+    version = hv.get("dmvpn_vyos_version", "auto")
+    if version in (None, "auto"):
+        router.version = "auto"
+    else:
+        try:
+            router.version = normalize_version(version)
+        except ValueError:
+            problems.add(name, "dmvpn_vyos_version", "%r is not a supported VyOS version" % (version,),
+                         "use auto or one of %s" % ", ".join(SUPPORTED_VERSIONS))
+    router.routing = hv.get("dmvpn_routing", "full_mesh")
+    if router.routing not in ROUTING_MODES:
+        problems.add(name, "dmvpn_routing", "%r is not a routing mode" % (router.routing,),
+                     "use one of %s" % ", ".join(ROUTING_MODES))
+    return router
+
+
+def _read_tunnel_ip(problems, router):
+    hv, name = router.vars, router.name
+    explicit = hv.get("dmvpn_tunnel_address")
+    spoke_id = hv.get("dmvpn_spoke_id")
+    if explicit is None and spoke_id is None:
+        problems.add(name, "dmvpn_tunnel_address", "is not set",
+                     "set dmvpn_tunnel_address (e.g. 10.0.0.2) or dmvpn_spoke_id (the host number in the subnet)")
+        return
+    if explicit is not None:
+        try:
+            router.tunnel_ip = _address(explicit)
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_tunnel_address", "%r is not an IPv4 address" % (explicit,),
+                         "give the tunnel address, e.g. 10.0.0.2")
+            return
+    elif router.subnet is not None:
+        if isinstance(spoke_id, bool) or not isinstance(spoke_id, int) or spoke_id < 1:
+            problems.add(name, "dmvpn_spoke_id", "%r is not a positive whole number" % (spoke_id,),
+                         "give the host number inside the tunnel subnet, e.g. 2 for 10.0.0.2")
+            return
+        router.tunnel_ip = router.subnet.network_address + spoke_id
+    if router.subnet is None or router.tunnel_ip is None:
+        return
+    field = "dmvpn_tunnel_address" if explicit is not None else "dmvpn_spoke_id"
+    router.tunnel_ip_field = field
+    if router.tunnel_ip not in router.subnet:
+        problems.add(name, field, "%s is outside the tunnel subnet %s" % (router.tunnel_ip, router.subnet),
+                     "pick an address inside %s" % router.subnet)
+        router.tunnel_ip = None
+    elif router.tunnel_ip in (router.subnet.network_address, router.subnet.broadcast_address):
+        problems.add(name, field, "%s is the network or broadcast address of %s" % (router.tunnel_ip, router.subnet),
+                     "pick a host address inside %s" % router.subnet)
+        router.tunnel_ip = None
+
+
+def _read_nbma(problems, router):
+    value = router.vars.get("dmvpn_public_address")
+    if value in (None, "dhcp", "0.0.0.0"):
+        if router.role == "hub":
+            problems.add(router.name, "dmvpn_public_address", "a hub needs a fixed public (NBMA) address",
+                         "set dmvpn_public_address to the hub's public IPv4 address")
+        return
+    try:
+        router.nbma = _address(value)
+    except (ValueError, TypeError):
+        problems.add(router.name, "dmvpn_public_address", "%r is not an IPv4 address" % (value,),
+                     "give the public address, e.g. 198.51.100.41 (or dhcp for a spoke)")
+
+
+def _check_secret(problems, name, hv, field, minimum, maximum=None):
+    value = hv.get(field)
+    if value in (None, ""):
+        problems.add(name, field, "is not set", "set it (keep it in Ansible Vault)")
+        return
+    value = str(value)
+    if len(value) < minimum:
+        problems.add(name, field, "is too short (%d characters)" % len(value),
+                     "use at least %d characters" % minimum)
+    elif maximum is not None and len(value) > maximum:
+        problems.add(name, field, "is too long (%d characters); VyOS allows %d" % (len(value), maximum),
+                     "use %d to %d characters" % (minimum, maximum))
+    if not PSK_ALLOWED_RE.match(value):
+        problems.add(name, field, "has characters VyOS does not accept (spaces, quotes or others)",
+                     "use only %s" % PSK_ALLOWED_TEXT)
+
+
+def _check_router_vars(problems, router):
+    hv, name = router.vars, router.name
+    key = hv.get("dmvpn_gre_key")
+    if key is not None and (isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= 4294967295):
+        problems.add(name, "dmvpn_gre_key", "%r is out of range" % (key,), "use a whole number from 0 to 4294967295")
+    tunnel = hv.get("dmvpn_tunnel_name", "tun0")
+    if not isinstance(tunnel, str) or not md.TUNNEL_NAME_RE.match(tunnel):
+        problems.add(name, "dmvpn_tunnel_name", "%r is not a tunnel interface name" % (tunnel,),
+                     "use tunN, e.g. tun0")
+    _check_secret(problems, name, hv, "dmvpn_nhrp_secret", MIN_NHRP_SECRET_LENGTH, 8)
+    if hv.get("dmvpn_ipsec_enabled", True):
+        _check_secret(problems, name, hv, "dmvpn_ipsec_psk", MIN_PSK_LENGTH)
+        wan = hv.get("dmvpn_wan_interface", "eth0")
+        if not isinstance(wan, str) or not _IFNAME_RE.match(wan):
+            problems.add(name, "dmvpn_wan_interface", "%r is not an interface name" % (wan,),
+                         "use the WAN interface, e.g. eth0")
+    gateway = hv.get("dmvpn_upstream_gateway")
+    if gateway is not None:
+        try:
+            _address(gateway)
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_upstream_gateway", "%r is not an IPv4 address" % (gateway,),
+                         "give the next hop of the default route, e.g. 198.51.100.42")
+    if router.routing == "via_hub" and router.role == "spoke" and not hv.get("dmvpn_summary_prefixes"):
+        problems.add(name, "dmvpn_summary_prefixes", "is required with dmvpn_routing: via_hub",
+                     "list the prefixes spokes reach through the hub, e.g. [192.168.0.0/16]")
+
+
+def _overlaps(items):
+    """Pairs of (owner, network) that overlap, found in O(n log n)."""
+    ordered = sorted(items, key=lambda item: (int(item[1].network_address), -item[1].prefixlen))
+    found = []
+    widest = None  # the item reaching furthest so far
+    for item in ordered:
+        if widest is not None and int(item[1].network_address) <= int(widest[1].broadcast_address):
+            found.append((widest, item))
+            if int(item[1].broadcast_address) <= int(widest[1].broadcast_address):
+                continue
+        widest = item
+    return found
+
+
+def _cross_checks(problems, routers):
+    hubs = [r for r in routers if r.role == "hub"]
+    if routers and not hubs:
+        for r in routers:
+            problems.add(r.name, "dmvpn_role", "this spoke has no hub: no router in the DMVPN is a hub",
+                         "make at least one router a hub (dmvpn_role: hub)")
+    seen = {}
+    for r in routers:
+        if r.tunnel_ip is None:
+            continue
+        if r.tunnel_ip in seen:
+            problems.add(r.name, r.tunnel_ip_field, "%s is also the tunnel address of %s" % (r.tunnel_ip, seen[r.tunnel_ip]),
+                         "give every router its own tunnel address (dmvpn_tunnel_address or dmvpn_spoke_id)")
+        else:
+            seen[r.tunnel_ip] = r.name
+    nbmas = {}
+    for r in hubs:
+        if r.nbma is not None:
+            if r.nbma in nbmas:
+                problems.add(r.name, "dmvpn_public_address", "%s is also the public address of hub %s" % (r.nbma, nbmas[r.nbma]),
+                             "give every hub its own public address")
+            nbmas[r.nbma] = r.name
+    lans = [(r.name, net) for r in routers for net in r.lans]
+    for (owner_a, net_a), (owner_b, net_b) in _overlaps(lans):
+        problems.add(owner_b, "dmvpn_lan_prefixes", "%s overlaps %s of %s" % (net_b, net_a, owner_a),
+                     "give every LAN its own prefix")
+    for r in routers:
+        for net in r.lans:
+            if r.subnet is not None and net.overlaps(r.subnet):
+                problems.add(r.name, "dmvpn_lan_prefixes", "%s overlaps the tunnel subnet %s" % (net, r.subnet),
+                             "keep LAN prefixes outside the tunnel subnet")
+    for field in SHARED:
+        values = {}
+        for r in routers:
+            value = r.vars.get(field)
+            if value is not None:
+                values.setdefault(str(value) if not isinstance(value, bool) else value, []).append(r.name)
+        if len(values) > 1:
+            counts = sorted(values.values(), key=len, reverse=True)
+            for minority in counts[1:]:
+                for host in minority:
+                    problems.add(host, field, "differs from the other DMVPN routers (%s)" % ", ".join(counts[0][:3]),
+                                 "use the same %s on every router of the DMVPN" % field)
+
+
+def inventory_problems(hosts):
+    """Every problem of the inventory, as dicts {host, field, message, fix} (empty: all good)."""
+    problems = _Problems()
+    routers = []
+    for name in sorted(hosts):
+        hv = hosts[name]
+        if hv.get("dmvpn_present", True) is False:
+            continue
+        router = _read_router(problems, name, hv)
+        if router is None:
+            continue
+        _check_router_vars(problems, router)
+        routers.append(router)
+    _cross_checks(problems, routers)
+    if not problems.items:
+        for router in routers:
+            try:
+                md.validate_endpoint(_endpoint(router, routers), "1.4" if router.version == "auto" else router.version)
+            except md.ModelError as exc:
+                for problem in exc.problems:
+                    problems.add(router.name, problem.field, problem.message, problem.fix)
+    return problems.items
+
+
+def _routers(hosts):
+    problems = inventory_problems(hosts)
+    if problems:
+        raise DesignError(problems)
+    dummy = _Problems()
+    return [_read_router(dummy, name, hosts[name]) for name in sorted(_members(hosts))]
+
+
+def tunnel_address(subnet, host_id=None, address=None):
+    """The tunnel address (``a.b.c.d/len``) of a router: ``address`` or host number ``host_id``."""
+    net = _network(subnet)
+    ip = _address(address) if address is not None else net.network_address + int(host_id)
+    if ip not in net or ip in (net.network_address, net.broadcast_address):
+        raise ValueError("%s is not a host address of %s" % (ip, net))
+    return "%s/%d" % (ip, net.prefixlen)
+
+
+def _nhs(routers):
+    return [{"tunnel_ip": str(h.tunnel_ip), "nbma": str(h.nbma)} for h in routers if h.role == "hub"]
+
+
+def _routes(router, routers):
+    hubs = [r for r in routers if r.role == "hub"]
+    routes = []
+    if router.role == "hub":
+        for other in routers:
+            if other is router or other.role != "spoke":
+                continue
+            routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
+        gateway = router.vars.get("dmvpn_upstream_gateway")
+        if gateway:
+            routes.append({"prefix": "0.0.0.0/0", "next_hop": str(_address(gateway))})
+        return routes
+    if router.routing == "bgp":
+        return routes
+    for hub in hubs:
+        routes += [{"prefix": str(net), "next_hop": str(hub.tunnel_ip)} for net in hub.lans]
+    if router.routing == "via_hub":
+        for prefix in router.vars.get("dmvpn_summary_prefixes") or []:
+            for hub in hubs:
+                routes.append({"prefix": str(_network(prefix)), "next_hop": str(hub.tunnel_ip)})
+        return routes
+    for other in routers:
+        if other is router or other.role != "spoke":
+            continue
+        routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
+    return routes
+
+
+def _ipsec(router):
+    hv = router.vars
+    if not hv.get("dmvpn_ipsec_enabled", True):
+        return None
+    return {
+        "interface": hv.get("dmvpn_wan_interface", "eth0"),
+        "ike_group": hv.get("dmvpn_ike_group") or DEFAULT_IKE_GROUP,
+        "esp_group": hv.get("dmvpn_esp_group") or DEFAULT_ESP_GROUP,
+        "profile": {"name": hv.get("dmvpn_ipsec_profile", "NHRPVPN"),
+                    "pre_shared_secret": str(hv.get("dmvpn_ipsec_psk"))},
+    }
+
+
+def _endpoint(router, routers):
+    hv = router.vars
+    nhrp = {"role": router.role, "authentication": str(hv.get("dmvpn_nhrp_secret")),
+            "holding_time": hv.get("dmvpn_nhrp_holding_time"),
+            "redirect": hv.get("dmvpn_nhrp_redirect", True),
+            "shortcut": hv.get("dmvpn_nhrp_shortcut", router.role == "spoke")}
+    if router.version == "1.5" and hv.get("dmvpn_nhrp_network_id") is not None:
+        nhrp["network_id"] = hv.get("dmvpn_nhrp_network_id")
+    if router.role == "spoke":
+        nhrp["nhs"] = _nhs(routers)
+    return {
+        "tunnel": {
+            "name": hv.get("dmvpn_tunnel_name", "tun0"),
+            "address": "%s/%d" % (router.tunnel_ip, router.subnet.prefixlen),
+            "source_address": str(router.nbma) if router.nbma is not None else "0.0.0.0",
+            "key": hv.get("dmvpn_gre_key"),
+            "description": hv.get("dmvpn_tunnel_description"),
+            "mtu": hv.get("dmvpn_tunnel_mtu"),
+            "multicast": hv.get("dmvpn_tunnel_multicast", True),
+        },
+        "nhrp": nhrp,
+        "ipsec": _ipsec(router),
+        "static_routes": _routes(router, routers),
+    }
+
+
+class Design:
+    """The whole DMVPN, computed once from the inventory."""
+
+    def __init__(self, hosts):
+        self.routers = _routers(hosts)
+        self.by_name = {r.name: r for r in self.routers}
+
+    def endpoint(self, name):
+        if name not in self.by_name:
+            raise KeyError("%s is not a router of this DMVPN (dmvpn_present: false, or no dmvpn_role)" % name)
+        return _endpoint(self.by_name[name], self.routers)
+
+    def spoke_maps(self):
+        """{spoke: [nhs entries towards every hub]} (the NHRP model the dmvpn module takes)."""
+        nhs = _nhs(self.routers)
+        return {r.name: list(nhs) for r in self.routers if r.role == "spoke"}
+
+    def static_routes(self, name=None):
+        """The static routes of one router, or {router: routes} for all."""
+        if name is not None:
+            return _routes(self.by_name[name], self.routers)
+        return {r.name: _routes(r, self.routers) for r in self.routers}
+
+    def summary(self):
+        return {
+            "hubs": [r.name for r in self.routers if r.role == "hub"],
+            "spokes": [r.name for r in self.routers if r.role == "spoke"],
+            "tunnel_addresses": {r.name: str(r.tunnel_ip) for r in self.routers},
+            "nbma": {r.name: str(r.nbma) if r.nbma else "dhcp" for r in self.routers},
+            "lans": {r.name: [str(n) for n in r.lans] for r in self.routers},
+        }
+
+
+def design(hosts):
+    """Build the :class:`Design` (raises DesignError listing every inventory problem)."""
+    return Design(hosts)

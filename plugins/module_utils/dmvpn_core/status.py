@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Operational state of a DMVPN router: which show commands to run per version, how to read
+their output, and how to compare it with what the design expects.
+
+Pure Python, no Ansible imports.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
+
+
+def nhrp_command(version):
+    """The command that lists NHRP peers: opennhrp (up to 1.4) or FRR nhrpd (1.5)."""
+    return "show ip nhrp" if syntax_for(version).is_frr_nhrp else "show nhrp tunnel"
+
+
+IPSEC_SA_COMMAND = "show vpn ipsec sa"
+
+
+def parse_opennhrp(text):
+    """``show nhrp tunnel`` (opennhrp): blocks of ``Key: value`` lines separated by blank lines."""
+    entries, block = [], {}
+    for line in (text or "").splitlines() + [""]:
+        line = line.strip()
+        if not line:
+            if "Type" in block and "Protocol-Address" in block:
+                entries.append({
+                    "interface": block.get("Interface"),
+                    "type": block["Type"],
+                    "protocol": block["Protocol-Address"].split("/")[0],
+                    "nbma": block.get("NBMA-Address"),
+                    "up": "up" in block.get("Flags", "").split(),
+                })
+            block = {}
+            continue
+        key, sep, value = line.partition(":")
+        if sep:
+            block[key.strip()] = value.strip()
+    return entries
+
+
+def parse_frr_nhrp(text):
+    """``show ip nhrp`` (FRR nhrpd): a table with Iface, Type, Protocol, NBMA, Claimed NBMA, Flags."""
+    entries = []
+    lines = (text or "").splitlines()
+    for line in lines:
+        words = line.split()
+        if len(words) < 4 or words[0] == "Iface" or set(line.strip()) <= set("- "):
+            continue
+        flags = words[5] if len(words) > 6 else ""
+        entries.append({"interface": words[0], "type": words[1], "protocol": words[2], "nbma": words[3],
+                        "up": words[1] == "local" or "U" in flags})
+    return entries
+
+
+def parse_nhrp(text, version):
+    return parse_frr_nhrp(text) if syntax_for(version).is_frr_nhrp else parse_opennhrp(text)
+
+
+def parse_ipsec_sa(text):
+    """``show vpn ipsec sa``: one row per SA (connection, state, remote address)."""
+    rows = []
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) < 2 or words[0] == "Connection" or re.match(r"^-+$", words[0]):
+            continue
+        if words[1] not in ("up", "down", "connecting", "installed"):
+            continue
+        remote = next((w for w in words[2:] if re.match(r"^\d+\.\d+\.\d+\.\d+$", w)), None)
+        rows.append({"connection": words[0], "state": words[1], "remote": remote})
+    return rows
+
+
+def expectations(design, name):
+    """What ``name`` should see when the DMVPN works: NHRP peers (tunnel address -> NBMA or
+    None for DHCP spokes) and IPsec peers."""
+    me = design.by_name[name]
+    hubs = [r for r in design.routers if r.role == "hub"]
+    spokes = [r for r in design.routers if r.role == "spoke"]
+    if me.role == "hub":
+        peers = {str(s.tunnel_ip): (str(s.nbma) if s.nbma else None) for s in spokes}
+    else:
+        peers = {str(h.tunnel_ip): str(h.nbma) for h in hubs}
+    ipsec = bool(me.vars.get("dmvpn_ipsec_enabled", True))
+    return {"role": me.role, "nhrp_peers": peers, "ipsec": ipsec, "ipsec_peers": len(peers) if ipsec else 0}
+
+
+def check(expected, nhrp, sas):
+    """Problems (strings) when the observed state falls short of the expectation."""
+    problems = []
+    seen = {e["protocol"]: e for e in nhrp if e["type"] != "local"}
+    for tunnel_ip, nbma in sorted(expected["nhrp_peers"].items()):
+        entry = seen.get(tunnel_ip)
+        what = "spoke" if expected["role"] == "hub" else "hub"
+        if entry is None:
+            problems.append("NHRP: %s %s is not registered" % (what, tunnel_ip))
+        elif not entry["up"]:
+            problems.append("NHRP: %s %s is down" % (what, tunnel_ip))
+        elif nbma is not None and entry.get("nbma") not in (None, nbma):
+            problems.append("NHRP: %s %s is at %s, expected %s" % (what, tunnel_ip, entry.get("nbma"), nbma))
+    if expected["ipsec"]:
+        up = [s for s in sas if s["state"] in ("up", "installed")]
+        down = [s for s in sas if s not in up]
+        for sa in down:
+            problems.append("IPsec: SA with %s is %s" % (sa["remote"], sa["state"]))
+        if len(up) < expected["ipsec_peers"]:
+            problems.append("IPsec: %d of %d SAs up" % (len(up), expected["ipsec_peers"]))
+    return problems

@@ -1,0 +1,103 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dmvpn_status
+short_description: Read the DMVPN state of a VyOS router (NHRP peers, IPsec SAs)
+version_added: 0.1.0
+description:
+  - Runs the version's show commands (C(show nhrp tunnel) up to 1.4, C(show ip nhrp) on 1.5,
+    C(show vpn ipsec sa)) and returns them parsed. Optionally pings addresses first, so that
+    spoke-to-spoke shortcuts get a chance to form.
+  - Changes nothing on the router. C(playbooks/verify.yml) compares the result with the
+    design (filter C(dmvpn.vyos.dmvpn_verify_report)).
+author:
+  - dmvpn.vyos contributors (@dmvpn-vyos)
+options:
+  version:
+    description: VyOS version family (C(auto) reads C(show version)).
+    type: str
+    default: auto
+  ping:
+    description: Addresses to ping (twice each) before reading the state.
+    type: list
+    elements: str
+    default: []
+notes:
+  - Connects with C(ansible.netcommon.network_cli) and C(ansible_network_os=vyos.vyos.vyos).
+"""
+
+EXAMPLES = r"""
+- name: Read the DMVPN state after pinging another spoke's LAN
+  dmvpn.vyos.dmvpn_status:
+    ping: [192.168.3.1]
+  register: dmvpn_observed
+"""
+
+RETURN = r"""
+version:
+  description: The VyOS version family.
+  returned: always
+  type: str
+nhrp:
+  description: NHRP entries (interface, type, protocol address, NBMA address, up).
+  returned: always
+  type: list
+  elements: dict
+ipsec_sa:
+  description: IPsec SAs (connection, state, remote address).
+  returned: always
+  type: list
+  elements: dict
+ping:
+  description: For each pinged address, whether replies came back.
+  returned: always
+  type: dict
+"""
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.connection import Connection, ConnectionError
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import normalize_version
+
+_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}\Z")
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(version=dict(type="str", default="auto"),
+                           ping=dict(type="list", elements="str", default=[])),
+        supports_check_mode=True,
+    )
+    bad = [p for p in module.params["ping"] if not _IPV4.match(p)]
+    if bad:
+        module.fail_json(msg="ping: %s is not an IPv4 address" % ", ".join(repr(b) for b in bad))
+    conn = Connection(module._socket_path)
+    try:
+        version = module.params["version"]
+        if version in (None, "", "auto"):
+            info = conn.get_device_info()
+            version = info.get("network_os_major_version") or info.get("network_os_version")
+        version = normalize_version(version)
+        pings = {}
+        for target in module.params["ping"]:
+            out = conn.get(command="ping %s count 2" % target)
+            pings[target] = bool(re.search(r"\b[1-9]\d* received", out))
+        nhrp = status.parse_nhrp(conn.get(command=status.nhrp_command(version)), version)
+        sas = status.parse_ipsec_sa(conn.get(command=status.IPSEC_SA_COMMAND))
+    except (ConnectionError, ValueError) as exc:
+        module.fail_json(msg="could not read the DMVPN state: %s" % exc)
+    module.exit_json(changed=False, version=version, nhrp=nhrp, ipsec_sa=sas, ping=pings)
+
+
+if __name__ == "__main__":
+    main()
