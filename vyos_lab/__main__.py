@@ -239,6 +239,43 @@ def cmd_status(args):
     _print_status(control(args.state_dir, op="status")["routers"], info["pid"])
 
 
+def cmd_demo(args):
+    """Fresh lab from the inventory, site.yml (which verifies), a summary; the lab keeps running."""
+    import re
+
+    info = lab_info(args.state_dir)
+    if info and _alive(info["pid"]):
+        cmd_down(argparse.Namespace(state_dir=args.state_dir, wipe=False))
+    args.fresh = True
+    args.router, args.count = None, None
+    cmd_up(args)
+    bin_dir = os.path.dirname(sys.executable)
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
+               PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
+    playbook = [os.path.join(bin_dir, "ansible-playbook"), "-i", args.inventory,
+                os.path.join(REPO, "playbooks", "site.yml")]
+    print("\n$ ansible-playbook -i %s playbooks/site.yml" % args.inventory, flush=True)
+    rc = subprocess.call(playbook, cwd=REPO, env=env)
+    print("\n== summary", flush=True)
+    routers = control(args.state_dir, op="status")["routers"]
+    print("%-12s %-8s %-8s %-24s %s" % ("router", "VyOS", "commits", "NHRP peers up", "IPsec SAs up"))
+    for r in routers:
+        version = r["version"]
+        nhrp = control(args.state_dir, op="command", router=r["name"],
+                       command="show ip nhrp" if version == "1.5" else "show nhrp tunnel")
+        if version == "1.5":
+            peers = len([line for line in nhrp.splitlines()[1:] if line.split()[1:2] != ["local"] and " UT " in line])
+        else:
+            peers = len(re.findall(r"Type: (?:dynamic|static|cached)\nProtocol-Address: \S+\n(?:NBMA-Address: \S+\n)?"
+                                   r"Flags: up", nhrp))
+        sas = control(args.state_dir, op="command", router=r["name"], command="show vpn ipsec sa")
+        print("%-12s %-8s %-8s %-24s %s" % (r["name"], version, r["commits"], peers, sas.count(" up ")))
+    print("\nThe lab keeps running: ssh -p %s vyos@127.0.0.1 (password vyos), "
+          "'.venv/bin/python -m vyos_lab status', '... down' to stop it." % routers[0]["port"])
+    print("Run the playbook again: nothing changes, no router commits (changed=0).")
+    sys.exit(rc)
+
+
 def _parse_value(text):
     try:
         return json.loads(text)
@@ -264,6 +301,13 @@ def main(argv=None):
         p.add_argument("--initial-config", help="folder of NAME.set files: first-boot config per router")
         if name == "serve":
             p.add_argument("--control-port", type=int, default=0)
+    p = sub.add_parser("demo", help="fresh lab from an inventory, then playbooks/site.yml and a summary")
+    p.add_argument("--inventory", default=os.path.join(REPO, "inventories", "lab"))
+    p.add_argument("--version", default="1.4")
+    p.add_argument("--prefix", default="R")
+    p.add_argument("--base-port", type=int, default=0)
+    p.add_argument("--minute-seconds", type=float)
+    p.add_argument("--initial-config")
     p = sub.add_parser("down")
     p.add_argument("--wipe", action="store_true", help="also remove the state directory")
     sub.add_parser("status")
@@ -284,6 +328,8 @@ def main(argv=None):
         cmd_serve(args)
     elif args.command == "up":
         cmd_up(args)
+    elif args.command == "demo":
+        cmd_demo(args)
     elif args.command == "down":
         cmd_down(args)
     elif args.command == "status":
