@@ -237,7 +237,7 @@ def _check_router_vars(problems, router):
 
 def _overlaps(items):
     """Pairs of (owner, network) that overlap, found in O(n log n)."""
-    ordered = sorted(items, key=lambda item: (int(item[1].network_address), -item[1].prefixlen))
+    ordered = sorted(items, key=lambda item: (int(item[1].network_address), item[1].prefixlen))
     found = []
     widest = None  # the item reaching furthest so far
     for item in ordered:

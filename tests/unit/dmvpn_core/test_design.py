@@ -1,0 +1,196 @@
+"""The design: inventory variables -> endpoints, routes, NHRP maps; every inventory problem."""
+
+import ipaddress
+import random
+
+import pytest
+from seed_inventory import hosts, spoke
+from seed_models import model
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
+
+
+@pytest.mark.parametrize("host, key", [("HUB", "hub"), ("SPOKE1", "spoke1"), ("SPOKE2", "spoke2")])
+@pytest.mark.parametrize("version", ["1.2", "1.3", "1.4", "1.5"])
+def test_the_guides_inventory_designs_the_guides_routers(host, key, version):
+    endpoint = ds.design(hosts()).endpoint(host)
+    assert rd.render_endpoint(endpoint, version) == rd.render_endpoint(model(key), version)
+
+
+def test_adding_a_spoke_full_mesh_adds_one_route_per_existing_spoke():
+    before = ds.design(hosts())
+    inventory = hosts()
+    inventory["SPOKE3"] = spoke(4, "192.168.4.0/24")
+    after = ds.design(inventory)
+    assert after.static_routes("HUB")[-2:] == [{"prefix": "192.168.4.0/24", "next_hop": "10.0.0.4"},
+                                               {"prefix": "0.0.0.0/0", "next_hop": "1.1.1.2"}]
+    for name in ("SPOKE1", "SPOKE2"):
+        added = [r for r in after.static_routes(name) if r not in before.static_routes(name)]
+        assert added == [{"prefix": "192.168.4.0/24", "next_hop": "10.0.0.4"}]
+    assert after.spoke_maps()["SPOKE3"] == [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"}]
+
+
+def test_adding_a_spoke_via_hub_changes_only_the_hub_and_the_new_spoke():
+    inventory = hosts()
+    for hv in inventory.values():
+        hv["dmvpn_routing"] = "via_hub"
+    before = ds.design(inventory)
+    inventory["SPOKE3"] = dict(spoke(4, "192.168.4.0/24"), dmvpn_routing="via_hub")
+    after = ds.design(inventory)
+    assert after.endpoint("SPOKE1") == before.endpoint("SPOKE1")
+    assert after.endpoint("SPOKE2") == before.endpoint("SPOKE2")
+    assert after.endpoint("HUB") != before.endpoint("HUB")
+    assert after.static_routes("SPOKE3") == [{"prefix": "192.168.1.0/24", "next_hop": "10.0.0.1"},
+                                             {"prefix": "192.168.0.0/16", "next_hop": "10.0.0.1"}]
+
+
+def test_two_hubs_every_spoke_registers_with_both():
+    inventory = hosts()
+    inventory["HUB2"] = dict(inventory["HUB"], dmvpn_tunnel_address="10.0.0.254", dmvpn_public_address="203.0.113.7",
+                             dmvpn_lan_prefixes=["192.168.100.0/24"])
+    design = ds.design(inventory)
+    assert design.spoke_maps()["SPOKE1"] == [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"},
+                                             {"tunnel_ip": "10.0.0.254", "nbma": "203.0.113.7"}]
+    routes = design.static_routes("SPOKE1")
+    assert {"prefix": "192.168.100.0/24", "next_hop": "10.0.0.254"} in routes
+
+
+def test_removed_router_is_left_out():
+    inventory = hosts()
+    inventory["SPOKE2"]["dmvpn_present"] = False
+    design = ds.design(inventory)
+    assert "SPOKE2" not in design.by_name
+    assert all(r["next_hop"] != "10.0.0.3" for r in design.static_routes("HUB"))
+
+
+def test_tunnel_address_helper():
+    assert ds.tunnel_address("10.0.0.0/24", host_id=7) == "10.0.0.7/24"
+    assert ds.tunnel_address("10.0.0.0/24", address="10.0.0.9") == "10.0.0.9/24"
+    with pytest.raises(ValueError):
+        ds.tunnel_address("10.0.0.0/24", host_id=255)
+
+
+def _set(host, key, value):
+    def change(inventory):
+        if value is _DELETE:
+            inventory[host].pop(key, None)
+        else:
+            inventory[host][key] = value
+    return change
+
+
+_DELETE = object()
+
+# (name, change, host, field, words in the message)
+BAD = [
+    ("no role", _set("SPOKE1", "dmvpn_role", _DELETE), "SPOKE1", "dmvpn_role", "not set"),
+    ("unknown role", _set("SPOKE1", "dmvpn_role", "leaf"), "SPOKE1", "dmvpn_role", "'leaf'"),
+    ("duplicate tunnel ip", _set("SPOKE2", "dmvpn_spoke_id", 2), "SPOKE2", "dmvpn_spoke_id", "also the tunnel address"),
+    ("explicit duplicate", _set("SPOKE2", "dmvpn_tunnel_address", "10.0.0.1"), "SPOKE2", "dmvpn_tunnel_address",
+     "also the tunnel address of HUB"),
+    ("tunnel ip outside subnet", _set("SPOKE1", "dmvpn_tunnel_address", "10.9.0.2"), "SPOKE1",
+     "dmvpn_tunnel_address", "outside the tunnel subnet"),
+    ("spoke id outside subnet", _set("SPOKE1", "dmvpn_spoke_id", 300), "SPOKE1", "dmvpn_spoke_id", "outside"),
+    ("broadcast tunnel ip", _set("SPOKE1", "dmvpn_spoke_id", 255), "SPOKE1", "dmvpn_spoke_id", "broadcast"),
+    ("spoke id not a number", _set("SPOKE1", "dmvpn_spoke_id", "two"), "SPOKE1", "dmvpn_spoke_id", "whole number"),
+    ("no tunnel address at all", _set("SPOKE1", "dmvpn_spoke_id", _DELETE), "SPOKE1", "dmvpn_tunnel_address",
+     "not set"),
+    ("bad tunnel ip", _set("SPOKE1", "dmvpn_tunnel_address", "10.0.0.999"), "SPOKE1", "dmvpn_tunnel_address",
+     "not an IPv4 address"),
+    ("bad subnet", _set("SPOKE1", "dmvpn_tunnel_subnet", "10.0.0.1/24"), "SPOKE1", "dmvpn_tunnel_subnet",
+     "not an IPv4 network"),
+    ("tiny subnet", _set("SPOKE1", "dmvpn_tunnel_subnet", "10.0.0.0/31"), "SPOKE1", "dmvpn_tunnel_subnet", "too small"),
+    ("subnet differs", _set("SPOKE1", "dmvpn_tunnel_subnet", "10.0.0.0/16"), "SPOKE1", "dmvpn_tunnel_subnet", "differs"),
+    ("overlapping LANs", _set("SPOKE2", "dmvpn_lan_prefixes", ["192.168.2.128/25"]), "SPOKE2", "dmvpn_lan_prefixes",
+     "overlaps 192.168.2.0/24 of SPOKE1"),
+    ("LAN inside the tunnel subnet", _set("SPOKE1", "dmvpn_lan_prefixes", ["10.0.0.128/25"]), "SPOKE1",
+     "dmvpn_lan_prefixes", "overlaps the tunnel subnet"),
+    ("LAN with host bits", _set("SPOKE1", "dmvpn_lan_prefixes", ["192.168.2.1/24"]), "SPOKE1",
+     "dmvpn_lan_prefixes[0]", "not an IPv4 network"),
+    ("LAN not a list", _set("SPOKE1", "dmvpn_lan_prefixes", "192.168.2.0/24"), "SPOKE1", "dmvpn_lan_prefixes",
+     "must be a list"),
+    ("spoke without hub", _set("HUB", "dmvpn_role", "spoke"), "SPOKE1", "dmvpn_role", "no hub"),
+    ("hub without public address", _set("HUB", "dmvpn_public_address", _DELETE), "HUB", "dmvpn_public_address",
+     "fixed public"),
+    ("hub on dhcp", _set("HUB", "dmvpn_public_address", "dhcp"), "HUB", "dmvpn_public_address", "fixed public"),
+    ("bad public address", _set("SPOKE1", "dmvpn_public_address", "198.51.100.300"), "SPOKE1",
+     "dmvpn_public_address", "not an IPv4 address"),
+    ("missing PSK", _set("SPOKE1", "dmvpn_ipsec_psk", _DELETE), "SPOKE1", "dmvpn_ipsec_psk", "not set"),
+    ("short PSK", _set("SPOKE1", "dmvpn_ipsec_psk", "abc"), "SPOKE1", "dmvpn_ipsec_psk", "too short"),
+    ("PSK with a space", _set("SPOKE1", "dmvpn_ipsec_psk", "two words"), "SPOKE1", "dmvpn_ipsec_psk",
+     "does not accept"),
+    ("PSK differs", _set("SPOKE1", "dmvpn_ipsec_psk", "SECRET2"), "SPOKE1", "dmvpn_ipsec_psk", "differs"),
+    ("missing NHRP secret", _set("SPOKE1", "dmvpn_nhrp_secret", _DELETE), "SPOKE1", "dmvpn_nhrp_secret", "not set"),
+    ("short NHRP secret", _set("SPOKE1", "dmvpn_nhrp_secret", "ab"), "SPOKE1", "dmvpn_nhrp_secret", "too short"),
+    ("long NHRP secret", _set("SPOKE1", "dmvpn_nhrp_secret", "muchtoolong"), "SPOKE1", "dmvpn_nhrp_secret",
+     "too long"),
+    ("GRE key out of range", _set("SPOKE1", "dmvpn_gre_key", 4294967296), "SPOKE1", "dmvpn_gre_key", "out of range"),
+    ("GRE key negative", _set("SPOKE1", "dmvpn_gre_key", -1), "SPOKE1", "dmvpn_gre_key", "out of range"),
+    ("GRE key differs", _set("SPOKE1", "dmvpn_gre_key", 2), "SPOKE1", "dmvpn_gre_key", "differs"),
+    ("bad WAN interface", _set("SPOKE1", "dmvpn_wan_interface", "wan0"), "SPOKE1", "dmvpn_wan_interface",
+     "not an interface name"),
+    ("bad tunnel name", _set("SPOKE1", "dmvpn_tunnel_name", "tunnel0"), "SPOKE1", "dmvpn_tunnel_name",
+     "not a tunnel interface name"),
+    ("unknown VyOS version", _set("SPOKE1", "dmvpn_vyos_version", "1.1"), "SPOKE1", "dmvpn_vyos_version",
+     "not a supported VyOS version"),
+    ("unknown routing", _set("SPOKE1", "dmvpn_routing", "ospf"), "SPOKE1", "dmvpn_routing", "not a routing mode"),
+    ("via_hub without summary", lambda inv: [inv["SPOKE1"].update(dmvpn_routing="via_hub"),
+                                             inv["SPOKE1"].pop("dmvpn_summary_prefixes")],
+     "SPOKE1", "dmvpn_summary_prefixes", "required"),
+    ("bad upstream gateway", _set("HUB", "dmvpn_upstream_gateway", "gateway"), "HUB", "dmvpn_upstream_gateway",
+     "not an IPv4 address"),
+    ("duplicate hub NBMA", lambda inv: inv.update(HUB2=dict(inv["HUB"], dmvpn_tunnel_address="10.0.0.254",
+                                                            dmvpn_lan_prefixes=[])),
+     "HUB2", "dmvpn_public_address", "also the public address of hub HUB"),
+    ("bad IKE proposal", lambda inv: inv["SPOKE1"]["dmvpn_ike_group"]["proposal"][0].update(encryption="rot13"),
+     "SPOKE1", "ipsec.ike_group.proposal[0].encryption", "not allowed"),
+    ("bad ESP lifetime", lambda inv: inv["SPOKE1"]["dmvpn_esp_group"].update(lifetime=5),
+     "SPOKE1", "ipsec.esp_group.lifetime", "out of range"),
+]
+
+
+@pytest.mark.parametrize("name, change, host, field, words", BAD, ids=[b[0] for b in BAD])
+def test_bad_inventory_is_reported_with_host_field_and_fix(name, change, host, field, words):
+    inventory = hosts()
+    change(inventory)
+    problems = ds.inventory_problems(inventory)
+    matching = [p for p in problems if p["host"] == host and p["field"] == field and words in p["message"]]
+    assert matching, problems
+    assert all(p["fix"] for p in problems)
+    with pytest.raises(ds.DesignError) as err:
+        ds.design(inventory)
+    assert "no router was touched" in str(err.value) and host in str(err.value)
+
+
+def test_at_least_thirty_distinct_cases():
+    assert len(BAD) >= 30 and len({b[0] for b in BAD}) == len(BAD)
+
+
+def test_all_problems_are_reported_at_once():
+    inventory = hosts()
+    inventory["SPOKE1"]["dmvpn_gre_key"] = 99999999999
+    inventory["SPOKE2"]["dmvpn_lan_prefixes"] = ["192.168.1.0/25"]
+    inventory["HUB"]["dmvpn_public_address"] = None
+    fields = {(p["host"], p["field"]) for p in ds.inventory_problems(inventory)}
+    assert {("SPOKE1", "dmvpn_gre_key"), ("SPOKE2", "dmvpn_lan_prefixes"), ("HUB", "dmvpn_public_address")} <= fields
+
+
+def test_secrets_never_appear_in_problems():
+    inventory = hosts()
+    inventory["SPOKE1"]["dmvpn_ipsec_psk"] = "Short"
+    inventory["SPOKE2"]["dmvpn_nhrp_secret"] = "Way-Too-Long-Secret"
+    text = ds.format_problems(ds.inventory_problems(inventory))
+    assert "Short" not in text and "Way-Too-Long-Secret" not in text
+
+
+def test_overlap_detection_matches_a_naive_check():
+    rng = random.Random(7)
+    for _round in range(30):
+        nets = []
+        for index in range(40):
+            plen = rng.choice([22, 23, 24, 25, 26])
+            base = ipaddress.IPv4Address("172.16.0.0") + rng.randrange(0, 1 << 14) * 64
+            nets.append(("H%d" % index, ipaddress.IPv4Network("%s/%d" % (base, plen), strict=False)))
+        naive = any(a[1].overlaps(b[1]) for i, a in enumerate(nets) for b in nets[i + 1:])
+        assert bool(ds._overlaps(nets)) == naive
