@@ -28,7 +28,6 @@ VARIABLES = (
 )
 
 
-
 def _plain(value):
     """Templated Ansible values (tagged strings, vault values, lazy containers) as plain data."""
     if isinstance(value, bool) or value is None:
@@ -127,8 +126,8 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed"):
     header = "%-20s %-6s %-10s %-12s %-10s %s" % ("router", "role", "NHRP", "IPsec up/min", "shortcuts", "status")
     lines = [header, "-" * len(header)]
     for row in rows:
-        lines.append("%-20s %-6s %-10s %-12s %-10s %s" % (row["host"], row["role"], row["nhrp"], row["ipsec"],
-                                                         row["shortcuts"], row["status"]))
+        lines.append("%-20s %-6s %-10s %-12s %-10s %s"
+                     % (row["host"], row["role"], row["nhrp"], row["ipsec"], row["shortcuts"], row["status"]))
         for problem in problems.get(row["host"], []):
             lines.append("    - " + problem)
     return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n".join(lines)}

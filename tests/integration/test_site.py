@@ -17,8 +17,8 @@ SITE = os.path.join(REPO, "playbooks", "site.yml")
 REMOVE = os.path.join(REPO, "playbooks", "remove_spoke.yml")
 SPOKE3 = {
     "dmvpn_spoke_id": 4, "dmvpn_public_address": "dhcp", "dmvpn_lan_prefixes": ["192.168.4.0/24"],
-    "dmvpn_underlay": {"hostname": "SPOKE3", "interfaces": [{"name": "eth0", "address": "dhcp"},
-                                                             {"name": "eth1", "address": "192.168.4.1/24"}]},
+    "dmvpn_underlay": {"hostname": "SPOKE3", "interfaces": [
+        {"name": "eth0", "address": "dhcp"}, {"name": "eth1", "address": "192.168.4.1/24"}]},
 }
 
 

@@ -89,7 +89,7 @@ def _network(value):
 
 
 def _address(value):
-    return ipaddress.IPv4Address(str(value).split("/")[0])
+    return ipaddress.IPv4Address(str(value).split("/", 1)[0])
 
 
 def _members(hosts):
