@@ -309,9 +309,13 @@ def inventory_problems(hosts):
         routers.append(router)
     _cross_checks(problems, routers)
     if not problems.items:
+        roles = _Roles(routers)
         for router in routers:
+            # Routes are built from prefixes and addresses checked above; validating them per
+            # router again would make the check grow with the square of the routers.
+            endpoint = _endpoint(router, roles, with_routes=False)
             try:
-                md.validate_endpoint(_endpoint(router, routers), "1.4" if router.version == "auto" else router.version)
+                md.validate_endpoint(endpoint, "1.4" if router.version == "auto" else router.version)
             except md.ModelError as exc:
                 for problem in exc.problems:
                     problems.add(router.name, problem.field, problem.message, problem.fix)
@@ -335,17 +339,21 @@ def tunnel_address(subnet, host_id=None, address=None):
     return "%s/%d" % (ip, net.prefixlen)
 
 
-def _nhs(routers):
-    return [{"tunnel_ip": str(h.tunnel_ip), "nbma": str(h.nbma)} for h in routers if h.role == "hub"]
+class _Roles:
+    """The routers split by role, computed once per design."""
+
+    def __init__(self, routers):
+        self.all = routers
+        self.hubs = [r for r in routers if r.role == "hub"]
+        self.spokes = [r for r in routers if r.role == "spoke"]
+        self.nhs = [{"tunnel_ip": str(h.tunnel_ip), "nbma": str(h.nbma)} for h in self.hubs]
 
 
-def _routes(router, routers):
-    hubs = [r for r in routers if r.role == "hub"]
+def _routes(router, roles):
+    hubs = roles.hubs
     routes = []
     if router.role == "hub":
-        for other in routers:
-            if other is router or other.role != "spoke":
-                continue
+        for other in roles.spokes:
             routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
         gateway = router.vars.get("dmvpn_upstream_gateway")
         if gateway:
@@ -360,10 +368,9 @@ def _routes(router, routers):
             for hub in hubs:
                 routes.append({"prefix": str(_network(prefix)), "next_hop": str(hub.tunnel_ip)})
         return routes
-    for other in routers:
-        if other is router or other.role != "spoke":
-            continue
-        routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
+    for other in roles.spokes:
+        if other is not router:
+            routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
     return routes
 
 
@@ -380,7 +387,7 @@ def _ipsec(router):
     }
 
 
-def _endpoint(router, routers):
+def _endpoint(router, roles, with_routes=True):
     hv = router.vars
     nhrp = {"role": router.role, "authentication": str(hv.get("dmvpn_nhrp_secret")),
             "holding_time": hv.get("dmvpn_nhrp_holding_time"),
@@ -389,7 +396,7 @@ def _endpoint(router, routers):
     if router.version == "1.5" and hv.get("dmvpn_nhrp_network_id") is not None:
         nhrp["network_id"] = hv.get("dmvpn_nhrp_network_id")
     if router.role == "spoke":
-        nhrp["nhs"] = _nhs(routers)
+        nhrp["nhs"] = [dict(entry) for entry in roles.nhs]
     return {
         "tunnel": {
             "name": hv.get("dmvpn_tunnel_name", "tun0"),
@@ -402,7 +409,7 @@ def _endpoint(router, routers):
         },
         "nhrp": nhrp,
         "ipsec": _ipsec(router),
-        "static_routes": _routes(router, routers),
+        "static_routes": _routes(router, roles) if with_routes else [],
     }
 
 
@@ -411,23 +418,23 @@ class Design:
 
     def __init__(self, hosts):
         self.routers = _routers(hosts)
+        self.roles = _Roles(self.routers)
         self.by_name = {r.name: r for r in self.routers}
 
     def endpoint(self, name):
         if name not in self.by_name:
             raise KeyError("%s is not a router of this DMVPN (dmvpn_present: false, or no dmvpn_role)" % name)
-        return _endpoint(self.by_name[name], self.routers)
+        return _endpoint(self.by_name[name], self.roles)
 
     def spoke_maps(self):
         """{spoke: [nhs entries towards every hub]} (the NHRP model the dmvpn module takes)."""
-        nhs = _nhs(self.routers)
-        return {r.name: list(nhs) for r in self.routers if r.role == "spoke"}
+        return {r.name: [dict(entry) for entry in self.roles.nhs] for r in self.roles.spokes}
 
     def static_routes(self, name=None):
         """The static routes of one router, or {router: routes} for all."""
         if name is not None:
-            return _routes(self.by_name[name], self.routers)
-        return {r.name: _routes(r, self.routers) for r in self.routers}
+            return _routes(self.by_name[name], self.roles)
+        return {r.name: _routes(r, self.roles) for r in self.routers}
 
     def summary(self):
         return {

@@ -194,3 +194,26 @@ def test_overlap_detection_matches_a_naive_check():
             nets.append(("H%d" % index, ipaddress.IPv4Network("%s/%d" % (base, plen), strict=False)))
         naive = any(a[1].overlaps(b[1]) for i, a in enumerate(nets) for b in nets[i + 1:])
         assert bool(ds._overlaps(nets)) == naive
+
+
+def test_the_example_inventory_designs_without_problems():
+    import glob
+    import os
+
+    import yaml
+
+    base = os.path.join(os.path.dirname(__file__), "..", "..", "..", "inventories", "example")
+    common = {}
+    for path in glob.glob(os.path.join(base, "group_vars", "dmvpn", "*.yml")):
+        common.update(yaml.safe_load(open(path)))
+    inventory = yaml.safe_load(open(os.path.join(base, "hosts.yml")))
+    hosts_ = {}
+    for group, data in inventory["all"]["children"]["dmvpn"]["children"].items():
+        group_vars = yaml.safe_load(open(os.path.join(base, "group_vars", group + ".yml")))
+        for name in data["hosts"]:
+            hv = dict(common, **group_vars)
+            hv.update(yaml.safe_load(open(os.path.join(base, "host_vars", name + ".yml"))))
+            hv.update(dmvpn_nhrp_secret="Ex4mple", dmvpn_ipsec_psk="Example-PSK-0001")
+            hosts_[name] = hv
+    assert ds.inventory_problems(hosts_) == []
+    assert len(ds.design(hosts_).spoke_maps()["branch-001"]) == 2
