@@ -65,6 +65,40 @@ def dmvpn_inventory_problems(hostvars, hosts):
     return ds.inventory_problems(_hosts(hostvars, hosts))
 
 
+def _networks(groups, network_groups):
+    names = network_groups or ["dmvpn"]
+    if isinstance(names, str):
+        names = [names]
+    missing = [name for name in names if name not in groups]
+    if missing:
+        raise AnsibleFilterError("no inventory group named %s (dmvpn_network_groups)" % ", ".join(missing))
+    return [(name, list(groups[name])) for name in names]
+
+
+def dmvpn_networks_problems(hostvars, groups, network_groups=None):
+    """dmvpn_inventory_problems for each DMVPN (inventory group) in ``network_groups``."""
+    problems = []
+    for name, hosts in _networks(groups, network_groups):
+        for problem in dmvpn_inventory_problems(hostvars, hosts):
+            if len(network_groups or []) > 1:
+                problem = dict(problem, message="%s (DMVPN %s)" % (problem["message"], name))
+            problems.append(problem)
+    return problems
+
+
+def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn_observed"):
+    """dmvpn_verify_report for each DMVPN (inventory group), combined into one report."""
+    reports = [(name, dmvpn_verify_report(hostvars, hosts, observed)) for name, hosts in _networks(groups, network_groups)]
+    if len(reports) == 1:
+        return reports[0][1]
+    problems, rows, tables = {}, [], []
+    for name, report in reports:
+        problems.update(report["problems"])
+        rows += [dict(row, network=name) for row in report["rows"]]
+        tables.append("DMVPN %s\n%s" % (name, report["table"]))
+    return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n\n".join(tables)}
+
+
 def dmvpn_endpoint(hostvars, hosts, host):
     """The endpoint (config of dmvpn.vyos.dmvpn) of ``host``."""
     try:
@@ -177,6 +211,8 @@ class FilterModule(object):
             "dmvpn_tunnel_address": dmvpn_tunnel_address,
             "dmvpn_design_summary": dmvpn_design_summary,
             "dmvpn_verify_report": dmvpn_verify_report,
+            "dmvpn_networks_problems": dmvpn_networks_problems,
+            "dmvpn_networks_report": dmvpn_networks_report,
             "dmvpn_l3_interface": dmvpn_l3_interface,
             "dmvpn_shortcut_targets": dmvpn_shortcut_targets,
         }
