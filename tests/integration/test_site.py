@@ -160,7 +160,7 @@ def test_verify_names_the_spoke_with_a_wrong_psk(site):
         out.write("dmvpn_ipsec_psk: WRONGPSK\n")
     # the inventory check stops this before any router is touched
     run = s.run()
-    assert run.rc != 0 and "SPOKE2: dmvpn_ipsec_psk: differs" in run.stdout
+    assert run.rc != 0 and "SPOKE2: dmvpn_ipsec_psk: differs" in run.stdout + run.stderr
     with open(host_vars, "w") as out:
         out.write(original)
     # the wrong key reaches SPOKE2 anyway (by hand, as an operator error could): verify catches it
@@ -168,10 +168,11 @@ def test_verify_names_the_spoke_with_a_wrong_psk(site):
                              for line in s.handle.running("SPOKE2")])
     verify = s.run(os.path.join(REPO, "playbooks", "verify.yml"))
     assert verify.rc != 0
-    assert "DMVPN verification failed" in verify.stdout
-    table = verify.stdout[verify.stdout.index("DMVPN verification failed"):]
+    output = verify.stdout + verify.stderr
+    assert "DMVPN verification failed" in output
+    table = output[output.index("DMVPN verification failed"):]
     assert "SPOKE2" in table and "IPsec" in table
-    assert "SECRET" not in verify.stdout and "WRONGPSK" not in verify.stdout
+    assert "SECRET" not in output and "WRONGPSK" not in output
 
 
 def test_a_bad_inventory_reports_every_problem_and_touches_no_router(site):
@@ -182,10 +183,11 @@ def test_a_bad_inventory_reports_every_problem_and_touches_no_router(site):
         out.write("dmvpn_lan_prefixes: [192.168.2.0/23]\ndmvpn_public_address: dhcp\n")
     run = s.run()
     assert run.rc != 0
-    for text in ("SPOKE1: dmvpn_spoke_id: 10.0.0.3 is also the tunnel address of SPOKE2",
-                 "SPOKE1: dmvpn_gre_key", "HUB: dmvpn_public_address: a hub needs a fixed public",
-                 "dmvpn_lan_prefixes: 192.168.2.0/24 overlaps 192.168.2.0/23 of HUB"):
-        assert text in run.stdout, run.stdout[-3000:]
+    output = run.stdout + run.stderr
+    for text in ("SPOKE2: dmvpn_spoke_id: 10.0.0.3 is also the tunnel address of SPOKE1",
+                 "SPOKE1: dmvpn_gre_key: 99999999999 is out of range", "HUB: dmvpn_public_address: a hub needs a fixed public",
+                 "SPOKE1: dmvpn_lan_prefixes: 192.168.2.0/24 overlaps 192.168.2.0/23 of HUB"):
+        assert text in output, output[-3000:]
     for name in ("HUB", "SPOKE1", "SPOKE2"):
         counters = s.handle.counters(name)
         assert counters["logins"] == 0 and counters["commits"] == 0
