@@ -120,8 +120,9 @@ def registration_problem(spoke, hub, nhs_ip):
         return "NHRP authentication mismatch"
     if spoke.tunnel_ip is None:
         return "no tunnel address"
-    both_host = spoke.tunnel_ip.network.prefixlen == 32 and hub.tunnel_ip.network.prefixlen == 32
-    if not both_host and spoke.tunnel_ip.network != hub.tunnel_ip.network:
+    # FRR NHRP (VyOS 1.5) tunnels carry /32 host addresses: there is no subnet to compare
+    any_host = spoke.tunnel_ip.network.prefixlen == 32 or hub.tunnel_ip.network.prefixlen == 32
+    if not any_host and spoke.tunnel_ip.network != hub.tunnel_ip.network:
         return "tunnel subnet mismatch (%s vs %s)" % (spoke.tunnel_ip.network, hub.tunnel_ip.network)
     return None
 

@@ -3,6 +3,7 @@ commit-time checks per version, commit-confirm with automatic rollback, counters
 
 import ipaddress
 import os
+import re
 import threading
 import time
 
@@ -481,6 +482,7 @@ def _split_config_line(line):
 def default_config_lines(name, version, index=1):
     """What a freshly installed VyOS of ``version`` shows (host name set to ``name``)."""
     mac = "00:53:00:%02x:%02x" % ((index >> 8) & 0xFF, index & 0xFF)
+    host_name = re.sub(r"[^A-Za-z0-9.-]", "-", name).strip("-.") or "vyos"  # VyOS host-name rules
     lines = [
         "set interfaces ethernet eth0 hw-id '%s:01'" % mac,
         "set interfaces ethernet eth1 hw-id '%s:02'" % mac,
@@ -488,7 +490,7 @@ def default_config_lines(name, version, index=1):
         "set service ssh port '22'",
         "set system config-management commit-revisions '100'",
         "set system console device ttyS0 speed '115200'",
-        "set system host-name '%s'" % name,
+        "set system host-name '%s'" % host_name,
         "set system login user vyos authentication encrypted-password '$6$lab$emulatedvyoslabpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'",
         "set system ntp server time1.vyos.net",
         "set system syslog global facility all level 'info'",
