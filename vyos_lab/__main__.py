@@ -70,7 +70,7 @@ def specs_from_args(args):
     for item in args.router or []:
         parts = item.split(":")
         specs.append(RouterSpec(parts[0], parts[1] if len(parts) > 1 else args.version,
-                                int(parts[2]) if len(parts) > 2 else 0))
+                                int(parts[2]) if len(parts) > 2 else 0, host=args.host))
     for index in range(args.count or 0):
         port = args.base_port + index if args.base_port else 0
         specs.append(RouterSpec("%s%d" % (args.prefix, index + 1), args.version, port))
@@ -299,6 +299,7 @@ def main(argv=None):
         p.add_argument("--minute-seconds", type=float, help="length of a commit-confirm minute (tests)")
         p.add_argument("--fresh", action="store_true", help="forget saved router configs")
         p.add_argument("--initial-config", help="folder of NAME.set files: first-boot config per router")
+        p.add_argument("--host", default="127.0.0.1", help="listen address (loopback; any only in a lab container)")
         if name == "serve":
             p.add_argument("--control-port", type=int, default=0)
     p = sub.add_parser("demo", help="fresh lab from an inventory, then playbooks/site.yml and a summary")

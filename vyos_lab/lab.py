@@ -5,13 +5,15 @@ import ipaddress
 import json
 import os
 import threading
+import zlib
 
 import asyncssh
 
 from .cli import CliSession, DropConnection
 from .network import NetworkView
 from .opmode import connected_networks, static_routes
-from .router import Router, default_config_lines
+from .config import Config
+from .router import Faults, Router, default_config_lines
 
 BANNER = "Welcome to VyOS!\r\n\r\n   This is the dmvpn.vyos emulated lab, not a real router.\r\n\r\n"
 
@@ -34,8 +36,52 @@ class RouterSpec:
 
 
 def _check_loopback(host):
+    """Routers listen on loopback only; inside a lab container (VYOS_LAB_IN_CONTAINER=1, its
+    own network namespace, reached through a port published on 127.0.0.1) on any address."""
+    if os.environ.get("VYOS_LAB_IN_CONTAINER") == "1":
+        return
     if not ipaddress.ip_address(host).is_loopback:
         raise ValueError("lab routers listen on loopback addresses only, not %s" % host)
+
+
+def dhcp_address_for(name):
+    """The address a DHCP WAN of router ``name`` gets: derived from the name (carrier-grade
+    NAT space, 100.64.0.0/10), so that routers in different lab processes never share one."""
+    value = zlib.crc32(name.encode()) % (1 << 22)
+    return str(ipaddress.IPv4Address("100.64.0.0") + max(1, value))
+
+
+class RemoteRouter:
+    """A router of another lab process (another container), seen through its control API:
+    enough of it for the DMVPN state (name, version, running config, WAN address)."""
+
+    def __init__(self, data, lab):
+        self.name = data["name"]
+        self.version = data["version"]
+        self.lab = lab
+        self.running = Config(self.version)
+        from .cli import split_words
+
+        for line in data["running"]:
+            self.running.set(split_words(line)[1:])
+        self.dhcp_address_value = data.get("dhcp_address")
+        self.faults = Faults()
+        self.faults.down = bool(data.get("down"))
+
+
+def _fetch_peer(host, port, timeout=2.0):
+    import socket
+
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(b'{"op": "export"}\n')
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    reply = json.loads(data)
+    return reply["result"] if reply.get("ok") else []
 
 
 class Lab:
@@ -48,6 +94,8 @@ class Lab:
         self.servers = {}
         self.connections = {}
         self.shortcuts = set()
+        # Other lab processes (one container per router): "host:port" of their control APIs.
+        self.peers = [tuple(item.rsplit(":", 1)) for item in os.environ.get("VYOS_LAB_PEERS", "").split(",") if item]
         self.host_key = None
         self.control_server = None
         self.control_port = None
@@ -61,7 +109,7 @@ class Lab:
             router.commit_listeners.append(self._on_commit)
             self.routers[spec.name] = router
             if spec.dhcp_address is None:
-                spec.dhcp_address = "203.0.113.%d" % (10 + index % 240)
+                spec.dhcp_address = dhcp_address_for(spec.name)
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self, control_port=None):
@@ -71,7 +119,10 @@ class Lab:
         for name in self.routers:
             await self.start_router(name)
         if control_port is not None:
-            self.control_server = await asyncio.start_server(self._control_client, "127.0.0.1", control_port)
+            control_host = "127.0.0.1"
+            if os.environ.get("VYOS_LAB_IN_CONTAINER") == "1":
+                control_host = os.environ.get("VYOS_LAB_CONTROL_HOST", "0.0.0.0")  # peers reach it over the lab network
+            self.control_server = await asyncio.start_server(self._control_client, control_host, control_port)
             self.control_port = self.control_server.sockets[0].getsockname()[1]
 
     def _host_key(self):
@@ -168,8 +219,21 @@ class Lab:
         process.exit(0)
 
     # -- helpers for the network view --------------------------------------------------------
+    def all_routers(self):
+        """This process's routers plus those of the peer labs (unreachable peers are down)."""
+        routers = list(self.routers.values())
+        for host, port in self.peers:
+            try:
+                exported = _fetch_peer(host, int(port))
+            except (OSError, ValueError):
+                continue
+            routers += [RemoteRouter(data, self) for data in exported if data["name"] not in self.routers]
+        return routers
+
     def dhcp_address(self, router):
-        return self.specs[router.name].dhcp_address
+        if router.name in self.specs:
+            return self.specs[router.name].dhcp_address
+        return getattr(router, "dhcp_address_value", None) or dhcp_address_for(router.name)
 
     def wan_of(self, router):
         """(interface, address) of the router's WAN: eth0 by convention."""
@@ -204,13 +268,13 @@ class Lab:
                 out.extend(name for name in pair if name != router.name)
         return out
 
-    def forward(self, source, target):
+    def forward(self, source, target, view=None):
         """Follow a packet from ``source`` to ``target`` hop by hop through the DMVPN.
 
         Returns (reached, [router names]). Records a spoke-to-spoke shortcut when the packet
         went spoke -> hub -> spoke through a hub that redirects to a spoke that takes shortcuts.
         """
-        view = NetworkView(self)
+        view = view or NetworkView(self)
         dst = ipaddress.IPv4Address(target)
         current = source
         path = [source.name]
@@ -315,6 +379,9 @@ class Lab:
         router = self.routers.get(name) if name else None
         if name and router is None:
             raise KeyError("no router named %r" % name)
+        if op == "export":
+            return [{"name": r.name, "version": r.version, "running": r.running.commands(),
+                     "dhcp_address": self.dhcp_address(r), "down": r.faults.down} for r in self.routers.values()]
         if op == "status":
             return {"routers": [self.describe(r) for r in self.routers.values()], "control_port": self.control_port}
         if op == "snapshot":

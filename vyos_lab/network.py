@@ -130,10 +130,10 @@ def registration_problem(spoke, hub, nhs_ip):
 class NetworkView:
     """A snapshot of the DMVPN state of the whole lab."""
 
-    def __init__(self, lab):
+    def __init__(self, lab, routers=None):
         self.lab = lab
         self.endpoints = []
-        for router in lab.routers.values():
+        for router in routers if routers is not None else lab.all_routers():
             if router.faults.down:
                 continue
             for tunnel in (router.running.get(["protocols", "nhrp", "tunnel"]) or {}):

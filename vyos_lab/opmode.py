@@ -1,5 +1,6 @@
 """Operational-mode commands of the emulated router."""
 
+import asyncio
 import ipaddress
 
 from .config import CliError
@@ -36,13 +37,13 @@ async def run(session, words):
         return "LLDP not configured"
     if router.version != "1.5" and key in (("show", "nhrp", "tunnel"), ("show", "ip", "nhrp")) or \
             router.version == "1.5" and key in (("show", "ip", "nhrp"), ("show", "ip", "nhrp", "cache")):
-        return show_nhrp(session)
+        return show_nhrp(session, await _view(session))
     if router.version == "1.5" and key == ("show", "ip", "nhrp", "nhs"):
-        return show_nhrp_nhs(session)
+        return show_nhrp_nhs(session, await _view(session))
     if key == ("show", "vpn", "ipsec", "sa"):
-        return show_ipsec_sa(session)
+        return show_ipsec_sa(session, await _view(session))
     if key[:1] == ("ping",) and len(key) >= 2:
-        return ping(session, list(key[1:]))
+        return ping(session, list(key[1:]), await _view(session))
     if key in (("show", "ip", "bgp", "summary"), ("show", "bgp", "summary")) and session.lab is not None:
         return session.lab.bgp_summary(router)
     if key[:1] == ("reboot",) or key[:1] == ("restart",):
@@ -161,15 +162,17 @@ def show_ip_route(router):
     return "\n".join(out)
 
 
-def _view(session):
+async def _view(session):
+    """The DMVPN state; routers of peer labs are fetched off the event loop, so that this
+    lab keeps answering its own peers meanwhile."""
     if session.lab is None:
         return None
-    return NetworkView(session.lab)
+    routers = await asyncio.get_running_loop().run_in_executor(None, session.lab.all_routers)
+    return NetworkView(session.lab, routers)
 
 
-def show_nhrp(session):
+def show_nhrp(session, view):
     router = session.router
-    view = _view(session)
     if view is None:
         return ""
     eps = view.endpoints_of(router)
@@ -208,8 +211,7 @@ def _nhrp_peers(session, view, ep):
     return rows
 
 
-def show_nhrp_nhs(session):
-    view = _view(session)
+def show_nhrp_nhs(session, view):
     out = ["%-8s %-24s %-24s %s" % ("Iface", "FQDN", "NBMA", "Protocol")]
     for ep in view.endpoints_of(session.router):
         for tip, nbma, hub, problem in view.registrations_of(ep):
@@ -217,8 +219,9 @@ def show_nhrp_nhs(session):
     return "\n".join(out)
 
 
-def show_ipsec_sa(session):
-    view = _view(session)
+def show_ipsec_sa(session, view):
+    if view is None:
+        return ""
     header = ("%-28s %-7s %-9s %-15s %-17s %-17s %-12s %s"
               % ("Connection", "State", "Uptime", "Bytes In/Out", "Packets In/Out", "Remote address", "Remote ID",
                  "Proposal"))
@@ -231,7 +234,7 @@ def show_ipsec_sa(session):
     return "\n".join(out)
 
 
-def ping(session, args):
+def ping(session, args, view):
     target = args[0]
     count = 3
     if "count" in args:
@@ -244,7 +247,7 @@ def ping(session, args):
     except ValueError:
         raise CliError("\n  Invalid command: [ping %s]\n" % " ".join(args))
     lab = session.lab
-    reached, path = (False, []) if lab is None else lab.forward(session.router, target)
+    reached, path = (False, []) if lab is None else lab.forward(session.router, target, view)
     out = ["PING %s (%s) 56(84) bytes of data." % (target, target)]
     if reached:
         for seq in range(1, count + 1):
