@@ -70,7 +70,7 @@ def ensure_docker():
     os.makedirs(CACHE, exist_ok=True)
     with open(os.path.join(CACHE, "dockerd.log"), "ab") as out:
         subprocess.Popen(["dockerd"], stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True)
-    for _ in range(60):
+    for dummy in range(60):
         if docker_ok():
             return None
         time.sleep(1)
@@ -163,7 +163,8 @@ COPY vyos_lab /opt/lab/src/vyos_lab
 ENV PYTHONPATH=/opt/lab/src VYOS_LAB_IN_CONTAINER=1 ROUTER_NAME=vyos VYOS_VERSION=1.4
 EXPOSE 22
 EXPOSE 9000
-CMD ["/bin/sh", "-c", "exec /opt/lab/bin/python -m vyos_lab --state-dir /var/lib/vyos-lab serve --host 0.0.0.0 --control-port 9000 --router \\"$ROUTER_NAME:$VYOS_VERSION:22\\""]
+CMD exec /opt/lab/bin/python -m vyos_lab --state-dir /var/lib/vyos-lab serve --host 0.0.0.0 \\
+    --control-port 9000 --router "$ROUTER_NAME:$VYOS_VERSION:22"
 """
 
 
@@ -171,7 +172,7 @@ def build_router():
     base = build_base()
     reqs = lab_requirements()
     wheels = download_wheels(reqs)
-    tag = "%s:%s" % (ROUTER, key(base, reqs, source_digest()))
+    tag = "%s:%s" % (ROUTER, key(base, reqs, source_digest(), DOCKERFILE))
     if not image_exists(tag):
         log("building %s" % tag)
         context = tempfile.mkdtemp(prefix="context-", dir=CACHE)
