@@ -15,12 +15,11 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
-from .lab import Lab, RouterSpec
+from .lab import Lab, RouterSpec, control_request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_STATE = os.environ.get("VYOS_LAB_STATE", os.path.join(REPO, "lab", "state"))
@@ -102,15 +101,7 @@ def control(state_dir, **request):
     info = lab_info(state_dir)
     if info is None:
         raise SystemExit("vyos_lab: no lab is running (state dir %s)" % state_dir)
-    with socket.create_connection(("127.0.0.1", info["control_port"]), timeout=60) as sock:
-        sock.sendall((json.dumps(request) + "\n").encode())
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    reply = json.loads(data)
+    reply = control_request("127.0.0.1", info["control_port"], request)
     if not reply["ok"]:
         raise SystemExit("vyos_lab: %s" % reply["error"])
     return reply["result"]

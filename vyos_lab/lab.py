@@ -69,18 +69,23 @@ class RemoteRouter:
         self.faults.down = bool(data.get("down"))
 
 
-def _fetch_peer(host, port, timeout=2.0):
+def control_request(host, port, request, timeout=60.0):
+    """Send one request to a lab's control API; return its reply ({ok, result|error})."""
     import socket
 
     with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.sendall(b'{"op": "export"}\n')
+        sock.sendall((json.dumps(request) + "\n").encode())
         data = b""
         while not data.endswith(b"\n"):
             chunk = sock.recv(65536)
             if not chunk:
                 break
             data += chunk
-    reply = json.loads(data)
+    return json.loads(data)
+
+
+def _fetch_peer(host, port):
+    reply = control_request(host, port, {"op": "export"}, timeout=2.0)
     return reply["result"] if reply.get("ok") else []
 
 

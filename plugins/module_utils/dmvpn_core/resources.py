@@ -263,6 +263,13 @@ class DmvpnResource:
         return md.endpoint_secrets(config)
 
 
+def _checked_version(version):
+    version, problem = md._check_version(version)
+    if problem is not None:
+        raise md.ModelError([problem])
+    return version
+
+
 def _names_only(config, key):
     """``state: deleted`` needs only the name of the tunnel: ``{tunnel: {name: tun0}}``."""
     name = None
@@ -316,9 +323,7 @@ class TunnelResource:
     def validate(self, config, version, have=None, state="merged"):
         if state == "deleted":
             return _named_items(config, "name")
-        version, problem = md._check_version(version)
-        if problem is not None:
-            raise md.ModelError([problem])
+        version = _checked_version(version)
         check = md._Checker(syntax_for(version))
         items = _list(check, config)
         result = []
@@ -365,9 +370,7 @@ class NhrpResource:
     def validate(self, config, version, have=None, state="merged"):
         if state == "deleted":
             return _named_items(config, "tunnel")
-        version, problem = md._check_version(version)
-        if problem is not None:
-            raise md.ModelError([problem])
+        version = _checked_version(version)
         syntax = syntax_for(version)
         check = md._Checker(syntax)
         items = _list(check, config)
@@ -447,9 +450,7 @@ class IpsecResource:
                     "ike_group": _named_items(config.get("ike_group"), "name"),
                     "esp_group": _named_items(config.get("esp_group"), "name"),
                     "profile": _named_items(config.get("profile"), "name")}
-        version, problem = md._check_version(version)
-        if problem is not None:
-            raise md.ModelError([problem])
+        version = _checked_version(version)
         syntax = syntax_for(version)
         check = md._Checker(syntax)
         if not isinstance(config, dict):
