@@ -1,0 +1,86 @@
+"""Write a lab inventory with one hub and N spokes (the guide's settings), for benchmarks.
+
+    .venv/bin/python benchmarks/topology.py DEST --spokes 50 [--version 1.4] [--base-port 2500]
+
+DEST gets hosts.yml, host_vars/ and group_vars/ (the lab inventory's group_vars, so the same
+lab-only vault and proposals). Spoke i has tunnel address 10.0.<i/250>.<i%250+2>/16 and LAN
+172.16.<i/256>.<i%256>.0/24... within 10.0.0.0/16 so up to 60,000 spokes fit.
+"""
+
+import argparse
+import os
+import shutil
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def spoke_name(index):
+    return "S%04d" % index
+
+
+def write(dest, spokes, version="1.4", base_port=2500, extra_spokes=0, routing="full_mesh"):
+    """Create the inventory; ``extra_spokes`` more spokes get ports but stay out of it (to add later)."""
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    shutil.copytree(os.path.join(REPO, "inventories", "lab", "group_vars"), os.path.join(dest, "group_vars"))
+    os.makedirs(os.path.join(dest, "host_vars"))
+    with open(os.path.join(dest, "group_vars", "dmvpn", "zz-benchmark.yml"), "w") as out:
+        yaml.safe_dump({"dmvpn_tunnel_subnet": "10.0.0.0/16", "lab_vyos_version": version, "dmvpn_routing": routing,
+                        "dmvpn_summary_prefixes": ["172.16.0.0/12"], "dmvpn_manage_underlay": False,
+                        "dmvpn_vyos_version": version, "dmvpn_verify_shortcuts": False}, out)
+    hosts = {"HUB": {"ansible_port": base_port}}
+    write_host(dest, "HUB", {"dmvpn_tunnel_address": "10.0.0.1", "dmvpn_public_address": "198.51.100.41",
+                             "dmvpn_lan_prefixes": ["192.168.1.0/24"], "dmvpn_upstream_gateway": "198.51.100.42"})
+    spoke_hosts = {}
+    for index in range(spokes + extra_spokes):
+        name = spoke_name(index)
+        write_host(dest, name, spoke_vars(index))
+        if index < spokes:
+            spoke_hosts[name] = {"ansible_port": base_port + 1 + index}
+    inventory = {"all": {"children": {"dmvpn": {"children": {
+        "dmvpn_hubs": {"hosts": hosts}, "dmvpn_spokes": {"hosts": spoke_hosts}}}}}}
+    with open(os.path.join(dest, "hosts.yml"), "w") as out:
+        yaml.safe_dump(inventory, out)
+    return dest
+
+
+def spoke_vars(index):
+    return {"dmvpn_tunnel_address": "10.0.%d.%d" % (index // 250, index % 250 + 2), "dmvpn_public_address": "dhcp",
+            "dmvpn_lan_prefixes": ["172.%d.%d.0/24" % (16 + index // 256, index % 256)]}
+
+
+def write_host(dest, name, host_vars):
+    with open(os.path.join(dest, "host_vars", name + ".yml"), "w") as out:
+        yaml.safe_dump(host_vars, out)
+
+
+def add_spoke(dest, index, base_port=2500):
+    """Add spoke ``index`` to the inventory (its host_vars exist already)."""
+    path = os.path.join(dest, "hosts.yml")
+    with open(path) as handle:
+        inventory = yaml.safe_load(handle)
+    spokes = inventory["all"]["children"]["dmvpn"]["children"]["dmvpn_spokes"]["hosts"]
+    spokes[spoke_name(index)] = {"ansible_port": base_port + 1 + index}
+    with open(path, "w") as out:
+        yaml.safe_dump(inventory, out)
+
+
+def lab_specs(spokes, version, base_port=2500):
+    """RouterSpec arguments for the lab: the hub, the spokes and room for added spokes."""
+    return [("HUB", version, base_port)] + [(spoke_name(i), version, base_port + 1 + i) for i in range(spokes)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dest")
+    parser.add_argument("--spokes", type=int, default=50)
+    parser.add_argument("--version", default="1.4")
+    parser.add_argument("--base-port", type=int, default=2500)
+    args = parser.parse_args()
+    print(write(args.dest, args.spokes, args.version, args.base_port))
+
+
+if __name__ == "__main__":
+    main()
