@@ -303,25 +303,13 @@ parsed:
   type: list
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import DMVPN
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import DMVPN_ARGUMENT_SPEC
-from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import run_resource
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=DMVPN_ARGUMENT_SPEC,
-        required_if=[("state", "parsed", ["running_config"]),
-                     ("state", "rendered", ["config"]),
-                     ("state", "merged", ["config"]),
-                     ("state", "replaced", ["config"]),
-                     ("state", "overridden", ["config"]),
-                     ("state", "deleted", ["config"])],
-        supports_check_mode=True,
-    )
-    run_resource(module, DMVPN)
+    resource_module_main(DMVPN_ARGUMENT_SPEC, DMVPN, ("merged", "replaced", "overridden", "deleted"))
 
 
 if __name__ == "__main__":

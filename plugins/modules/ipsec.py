@@ -195,21 +195,13 @@ parsed:
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import IPSEC
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import IPSEC_ARGUMENT_SPEC
-from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import run_resource
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=IPSEC_ARGUMENT_SPEC,
-        required_if=[("state", "parsed", ["running_config"]), ("state", "rendered", ["config"]),
-                     ("state", "merged", ["config"]), ("state", "replaced", ["config"])],
-        supports_check_mode=True,
-    )
-    run_resource(module, IPSEC)
+    resource_module_main(IPSEC_ARGUMENT_SPEC, IPSEC)
 
 
 if __name__ == "__main__":

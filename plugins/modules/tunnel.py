@@ -106,21 +106,13 @@ parsed:
   type: list
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import TUNNEL
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import TUNNEL_ARGUMENT_SPEC
-from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import run_resource
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=TUNNEL_ARGUMENT_SPEC,
-        required_if=[("state", "parsed", ["running_config"]), ("state", "rendered", ["config"]),
-                     ("state", "merged", ["config"]), ("state", "replaced", ["config"])],
-        supports_check_mode=True,
-    )
-    run_resource(module, TUNNEL)
+    resource_module_main(TUNNEL_ARGUMENT_SPEC, TUNNEL)
 
 
 if __name__ == "__main__":

@@ -264,3 +264,13 @@ def run_resource(module, resource):
     """Run ``resource`` for ``module`` and exit with the result."""
     result = Runner(module, resource).run()
     module.exit_json(**result)
+
+
+def resource_module_main(argument_spec, resource, config_required_for=("merged", "replaced")):
+    """``main()`` of a dmvpn.vyos resource module: the AnsibleModule, then :func:`run_resource`."""
+    from ansible.module_utils.basic import AnsibleModule
+
+    required_if = [("state", "parsed", ["running_config"]), ("state", "rendered", ["config"])]
+    required_if += [("state", state, ["config"]) for state in config_required_for]
+    module = AnsibleModule(argument_spec=argument_spec, required_if=required_if, supports_check_mode=True)
+    run_resource(module, resource)
