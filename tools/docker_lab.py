@@ -116,7 +116,9 @@ def build_base():
     if image_exists(tag):
         return tag
     if not shutil.which("debootstrap"):
+        log("installing Debian's debootstrap")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run(["apt-get", "update", "-qq"], env=env)
         run(["apt-get", "install", "-y", "-qq", "debootstrap"], env=env)
     rootfs = tempfile.mkdtemp(prefix="rootfs-", dir=CACHE)
     log("debootstrap %s (minbase + %s) - a few minutes, once" % (SUITE, ", ".join(PACKAGES)))
