@@ -111,7 +111,6 @@ class Lab:
             router_dir = os.path.join(state_dir, "routers", spec.name) if state_dir else None
             initial = spec.initial_lines or default_config_lines(spec.name, spec.version, index)
             router = Router(spec.name, spec.version, initial, router_dir, self, minute_seconds)
-            router.commit_listeners.append(self._on_commit)
             self.routers[spec.name] = router
             if spec.dhcp_address is None:
                 spec.dhcp_address = dhcp_address_for(spec.name)
@@ -261,10 +260,6 @@ class Lab:
         if address == self.wan_of(router)[1]:
             return True
         return any(str(iface.ip) == address for iface, _name in connected_networks(router))
-
-    def _on_commit(self, router):
-        # Shortcuts are soft state: a commit on either end re-validates them on display.
-        pass
 
     def shortcuts_of(self, router):
         out = []

@@ -1,7 +1,6 @@
 """One emulated VyOS router: running/saved configuration, config sessions, commits, history,
 commit-time checks per version, commit-confirm with automatic rollback, counters and faults."""
 
-import ipaddress
 import os
 import re
 import threading
@@ -96,7 +95,6 @@ class Router:
         self.saved = saved
         self.running = saved.copy()
         self.history = [Revision(self.running.copy(), "root", "boot-config-loader", None)]
-        self.commit_listeners = []
 
     # -- identity ----------------------------------------------------------------------------
     @property
@@ -166,8 +164,6 @@ class Router:
         self.history.insert(0, Revision(self.running.copy(), user, via, comment))
         limit = int((self.running.get(["system", "config-management", "commit-revisions"]) or ["100"])[0])
         del self.history[limit + 1:]
-        for listener in list(self.commit_listeners):
-            listener(self)
 
     def commit_confirm(self, session, minutes, comment=None):
         with self.lock:
@@ -222,8 +218,6 @@ class Router:
             self.boot_id += 1
             self.running = self.saved.copy()
             self.history.insert(0, Revision(self.running.copy(), "root", "boot-config-loader", None))
-            for listener in list(self.commit_listeners):
-                listener(self)
             for session in list(self.sessions):
                 session.close()
 
@@ -449,7 +443,7 @@ def _check_bgp(candidate):
         if not bgp.get("system-as"):
             return ["[ protocols bgp ]\nBGP system-as number must be defined!\n\n[[protocols bgp]] failed"]
         instances = [(_first(bgp.get("system-as")), bgp)]
-    for asn, inst in instances:
+    for dummy_asn, inst in instances:
         groups = inst.get("peer-group") or {}
         for nbr, conf in (inst.get("neighbor") or {}).items():
             group = _first(conf.get("peer-group"))
@@ -464,7 +458,6 @@ def _check_bgp(candidate):
             if not group or group not in groups:
                 errors.append("[ protocols bgp ]\nListen range %s requires an existing peer-group!"
                               "\n\n[[protocols bgp]] failed" % prefix)
-        del asn
     return errors
 
 
@@ -498,10 +491,3 @@ def default_config_lines(name, version, index=1):
     if version in ("1.2", "1.3"):
         lines.append("set system login user vyos level 'admin'")
     return lines
-
-
-def ipv4_interface(value):
-    try:
-        return ipaddress.IPv4Interface(value)
-    except ValueError:
-        return None

@@ -237,8 +237,6 @@ class DmvpnResource:
         return md.validate_endpoint(config, version)
 
     def render(self, config, version):
-        if config.get("deleted_names_only"):
-            return ConfigTree()
         return rd.render_endpoint(config, version)
 
     def objects(self, config, version, have, state):
@@ -279,7 +277,7 @@ def _names_only(config, key):
     if not isinstance(name, str) or not md.TUNNEL_NAME_RE.match(name):
         raise md.ModelError([md.Problem("config.tunnel.name", "is required to delete an endpoint",
                                         "give config: {tunnel: {name: tun0}}")])
-    return {"deleted_names_only": True, "name": name}
+    return {"name": name}
 
 
 def _named_items(config, key):
