@@ -303,13 +303,15 @@ parsed:
   type: list
 """
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import DMVPN
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import DMVPN_ARGUMENT_SPEC
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
 
 
 def main():
-    resource_module_main(DMVPN_ARGUMENT_SPEC, DMVPN, ("merged", "replaced", "overridden", "deleted"))
+    resource_module_main(AnsibleModule, DMVPN_ARGUMENT_SPEC, DMVPN, ("merged", "replaced", "overridden", "deleted"))
 
 
 if __name__ == "__main__":

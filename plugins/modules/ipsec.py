@@ -195,13 +195,15 @@ parsed:
   type: dict
 """
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import IPSEC
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import IPSEC_ARGUMENT_SPEC
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
 
 
 def main():
-    resource_module_main(IPSEC_ARGUMENT_SPEC, IPSEC)
+    resource_module_main(AnsibleModule, IPSEC_ARGUMENT_SPEC, IPSEC)
 
 
 if __name__ == "__main__":

@@ -118,13 +118,15 @@ parsed:
   type: list
 """
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import NHRP
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import NHRP_ARGUMENT_SPEC
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
 
 
 def main():
-    resource_module_main(NHRP_ARGUMENT_SPEC, NHRP)
+    resource_module_main(AnsibleModule, NHRP_ARGUMENT_SPEC, NHRP)
 
 
 if __name__ == "__main__":

@@ -106,13 +106,15 @@ parsed:
   type: list
 """
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import TUNNEL
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import TUNNEL_ARGUMENT_SPEC
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
 
 
 def main():
-    resource_module_main(TUNNEL_ARGUMENT_SPEC, TUNNEL)
+    resource_module_main(AnsibleModule, TUNNEL_ARGUMENT_SPEC, TUNNEL)
 
 
 if __name__ == "__main__":

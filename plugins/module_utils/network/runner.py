@@ -266,11 +266,14 @@ def run_resource(module, resource):
     module.exit_json(**result)
 
 
-def resource_module_main(argument_spec, resource, config_required_for=("merged", "replaced")):
-    """``main()`` of a dmvpn.vyos resource module: the AnsibleModule, then :func:`run_resource`."""
-    from ansible.module_utils.basic import AnsibleModule
+def resource_module_main(module_class, argument_spec, resource, config_required_for=("merged", "replaced")):
+    """``main()`` of a dmvpn.vyos resource module: the AnsibleModule, then :func:`run_resource`.
 
+    ``module_class`` is the module file's own ``AnsibleModule`` name: netcommon's network action
+    plugin runs a module inside the controller (no module subprocess, no AnsiballZ) only when it
+    can swap that name for its direct-execution class.
+    """
     required_if = [("state", "parsed", ["running_config"]), ("state", "rendered", ["config"])]
     required_if += [("state", state, ["config"]) for state in config_required_for]
-    module = AnsibleModule(argument_spec=argument_spec, required_if=required_if, supports_check_mode=True)
+    module = module_class(argument_spec=argument_spec, required_if=required_if, supports_check_mode=True)
     run_resource(module, resource)
