@@ -24,6 +24,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree i
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import (
     MASK,
     apply_commands,
+    batch_lines,
     mask_secrets,
     mask_text,
     plan_commands,
@@ -95,6 +96,11 @@ class RouterError(Exception):
     """The router refused something; the message is already masked."""
 
 
+def _edit_prompts(answer):
+    """How many configuration-mode prompts (``[edit]`` lines) an answer holds."""
+    return sum(1 for line in answer.splitlines() if line.strip() == "[edit]")
+
+
 class Runner:
     def __init__(self, module, resource):
         self.module = module
@@ -157,13 +163,36 @@ class Runner:
             self.fail("could not parse 'show configuration commands': %s" % exc)
 
     # -- applying ----------------------------------------------------------------------------
+    def enter_lines(self, commands):
+        """``configure``, then the lines in batches: one round trip per batch, not per line
+        (network_cli waits for a quiet prompt after every write, 0.1 s by default).
+
+        The shell reads typed-ahead lines one after another and answers each with one
+        ``[edit]`` prompt. network_cli returns at the first prompt followed by a quiet spell, so
+        a slow router can leave answers still to come: then a blank line is sent (answered
+        with one more ``[edit]``) until every line is answered, so no later command reads a
+        stale answer. A line the router refuses makes network_cli raise ConnectionError; the
+        caller then discards the candidate."""
+        conn = self.connection
+        conn.get(command="configure")
+        for batch in batch_lines(commands):
+            expected, answered = len(batch), _edit_prompts(conn.get(command="\n".join(batch)))
+            polls = 0
+            while answered < expected:
+                if polls > 2 * len(batch) + 10:
+                    raise ConnectionError("the router answered %d of %d lines sent at once; nothing was committed"
+                                          % (answered, expected))
+                polls += 1
+                expected += 1
+                answered += _edit_prompts(conn.get(command=" "))
+
     def send(self, commands, version):
         """Enter configuration mode, send ``commands`` and commit (with confirm/save)."""
         conn = self.connection
         comment = self.check_comment()
         minutes = self.params["confirm"]
         try:
-            conn.run_commands(commands=["configure"] + list(commands), check_rc=True)
+            self.enter_lines(commands)
             if minutes:
                 conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
                          prompt=r"Proceed\?", answer="y")
@@ -183,7 +212,7 @@ class Runner:
     def validate_on_router(self, commands, version):
         """Check mode: the router checks every line; nothing is committed."""
         try:
-            self.connection.run_commands(commands=["configure"] + list(commands), check_rc=True)
+            self.enter_lines(commands)
         except ConnectionError as exc:
             self._discard()
             raise RouterError(mask_text(mask_secrets(str(exc), version), self.secrets))
