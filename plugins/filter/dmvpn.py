@@ -11,7 +11,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import re
+
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
@@ -75,11 +79,60 @@ def _networks(groups, network_groups):
     return [(name, list(groups[name])) for name in names]
 
 
+# The roles' argument specs, beside this file in the collection (roles/<role>/meta/).
+_ROLE_SPEC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "roles", "dmvpn_%s", "meta", "argument_specs.yml")
+_ROLE_SPECS = {}
+
+
+def _role_options(role):
+    if role not in _ROLE_SPECS:
+        import yaml
+
+        with open(_ROLE_SPEC % role) as handle:
+            options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+        # Defaults are the role's business (some are templates); only types and choices count here.
+        _ROLE_SPECS[role] = {name: {k: v for k, v in spec.items() if k not in ("default", "description", "required")}
+                             for name, spec in options.items()}
+    return _ROLE_SPECS[role]
+
+
+def _role_input_problems(hostvars, hosts, reported):
+    """Each router's inputs of its role (dmvpn_hub or dmvpn_spoke) against the role's argument
+    spec, for all routers at once: site.yml checks them here, before any router is touched,
+    instead of in one task per router."""
+    problems = []
+    for host in hosts:
+        hv = hostvars[host]
+        role = _plain(hv.get("dmvpn_role"))
+        if role not in ("hub", "spoke"):
+            continue  # the design reports it
+        options = _role_options(role)
+        params = {name: _plain(hv[name]) for name in options if name in hv}
+        messages = [error.msg for error in ArgumentSpecValidator(options).validate(params).errors]
+        for message in messages:
+            if any(message != other and message in other for other in messages):
+                continue  # the same error again, inside a fuller message
+            field = next((name for name in sorted(options, key=len, reverse=True)
+                          if re.search(r"\b%s\b" % re.escape(name), message)), "role inputs")
+            if (str(host), field) in reported:
+                continue
+            reported.add((str(host), field))
+            problems.append({"host": str(host), "field": field, "message": message,
+                             "fix": "give a value of the documented type and choices "
+                                    "(ansible-doc -t role dmvpn.vyos.dmvpn_%s)" % role})
+    return problems
+
+
 def dmvpn_networks_problems(hostvars, groups, network_groups=None):
-    """dmvpn_inventory_problems for each DMVPN (inventory group) in ``network_groups``."""
+    """dmvpn_inventory_problems for each DMVPN (inventory group) in ``network_groups``, then
+    every router's role inputs checked against its role's argument spec."""
     problems = []
     for name, hosts in _networks(groups, network_groups):
-        for problem in dmvpn_inventory_problems(hostvars, hosts):
+        found = dmvpn_inventory_problems(hostvars, hosts)
+        reported = {(p["host"], p["field"]) for p in found}
+        found += _role_input_problems(hostvars, hosts, reported)
+        for problem in found:
             if len(network_groups or []) > 1:
                 problem = dict(problem, message="%s (DMVPN %s)" % (problem["message"], name))
             problems.append(problem)
@@ -99,12 +152,44 @@ def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn
     return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n\n".join(tables)}
 
 
-def dmvpn_endpoint(hostvars, hosts, host):
-    """The endpoint (config of dmvpn.vyos.dmvpn) of ``host``."""
+def dmvpn_endpoint(hostvars, hosts, host, role=None, endpoint=None, present=True):
+    """The endpoint (config of dmvpn.vyos.dmvpn) of ``host``.
+
+    ``endpoint``: this router's endpoint computed ahead (site.yml computes every router's once
+    on localhost with dmvpn_networks_endpoints); when None the design is computed here.
+    ``role``: hub or spoke, the role the caller configures; another dmvpn_role is an error.
+    ``present=False``: only the tunnel's name, what dmvpn.vyos.dmvpn needs to delete the endpoint.
+    """
+    host = str(host)
+    if role is not None:
+        actual = _plain(hostvars[host].get("dmvpn_role"))
+        if actual != role:
+            other = "spoke" if role == "hub" else "hub"
+            raise AnsibleFilterError(
+                "%s: dmvpn_role is '%s', but the dmvpn.vyos.dmvpn_%s role configures %ss only. Put the host in the "
+                "dmvpn_%ss group (or set dmvpn_role: %s), or use the dmvpn.vyos.dmvpn_%s role."
+                % (host, actual if actual is not None else "unset", role, role, role, role, other))
+    if not present:
+        return {"tunnel": {"name": _plain(hostvars[host].get("dmvpn_tunnel_name")) or "tun0"}}
+    if endpoint:
+        return _plain(endpoint)
     try:
-        return _design(hostvars, hosts).endpoint(str(host))
+        return _design(hostvars, hosts).endpoint(host)
     except KeyError as exc:
         raise AnsibleFilterError(str(exc))
+
+
+def dmvpn_networks_endpoints(hostvars, groups, network_groups=None):
+    """{host: endpoint} for every router of every DMVPN (inventory group) in ``network_groups``,
+    each DMVPN's design computed once. A host in more than one of them is left out (its role
+    computes its endpoint from its own dmvpn_hosts)."""
+    endpoints, seen = {}, {}
+    for name, hosts in _networks(groups, network_groups):
+        plan = _design(hostvars, hosts)
+        for router in plan.routers:
+            seen[router.name] = seen.get(router.name, 0) + 1
+            endpoints[router.name] = plan.endpoint(router.name)
+    return {host: endpoint for host, endpoint in endpoints.items() if seen[host] == 1}
 
 
 def dmvpn_spoke_maps(hostvars, hosts):
@@ -206,6 +291,7 @@ class FilterModule(object):
             "dmvpn_inventory_problems": dmvpn_inventory_problems,
             "dmvpn_problem_lines": dmvpn_problem_lines,
             "dmvpn_endpoint": dmvpn_endpoint,
+            "dmvpn_networks_endpoints": dmvpn_networks_endpoints,
             "dmvpn_spoke_maps": dmvpn_spoke_maps,
             "dmvpn_static_routes": dmvpn_static_routes,
             "dmvpn_tunnel_address": dmvpn_tunnel_address,

@@ -1,0 +1,78 @@
+"""Unit tests of the filter plugin's own logic (the design itself is tested in dmvpn_core):
+the role check, endpoints computed once, and role inputs checked against the roles'
+argument specs."""
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dmvpn.vyos.plugins.filter import dmvpn as flt
+
+import seed_inventory  # tests/fixtures/seed_inventory.py
+
+GROUPS = {"dmvpn": ["HUB", "SPOKE1", "SPOKE2"], "dmvpn_hubs": ["HUB"], "dmvpn_spokes": ["SPOKE1", "SPOKE2"]}
+
+
+def test_endpoint_refuses_the_other_role_naming_host_and_fix():
+    hostvars = seed_inventory.hosts()
+    with pytest.raises(AnsibleFilterError) as err:
+        flt.dmvpn_endpoint(hostvars, GROUPS["dmvpn"], "SPOKE1", role="hub")
+    message = str(err.value)
+    assert message.startswith("SPOKE1: dmvpn_role is 'spoke'")
+    assert "dmvpn_hubs group" in message and "dmvpn.vyos.dmvpn_spoke" in message
+    del hostvars["HUB"]["dmvpn_role"]
+    with pytest.raises(AnsibleFilterError, match="dmvpn_role is 'unset'"):
+        flt.dmvpn_endpoint(hostvars, GROUPS["dmvpn"], "HUB", role="hub")
+
+
+def test_endpoints_computed_once_equal_the_per_router_ones():
+    hostvars = seed_inventory.hosts()
+    endpoints = flt.dmvpn_networks_endpoints(hostvars, GROUPS, ["dmvpn"])
+    assert sorted(endpoints) == GROUPS["dmvpn"]
+    for host in GROUPS["dmvpn"]:
+        assert endpoints[host] == flt.dmvpn_endpoint(hostvars, GROUPS["dmvpn"], host)
+        # Given ahead, the endpoint is taken as is (the design is not computed again).
+        assert flt.dmvpn_endpoint({host: hostvars[host]}, None, host, endpoint=endpoints[host]) == endpoints[host]
+
+
+def test_a_host_in_two_dmvpns_is_left_to_its_role():
+    hostvars = seed_inventory.hosts()
+    for hv in hostvars.values():
+        hv["dmvpn_present"] = True
+    groups = dict(GROUPS, other=["HUB", "SPOKE1", "SPOKE2"])
+    assert flt.dmvpn_networks_endpoints(hostvars, groups, ["dmvpn", "other"]) == {}
+
+
+def test_absent_endpoint_is_only_the_tunnel_name():
+    hostvars = seed_inventory.hosts()
+    assert flt.dmvpn_endpoint(hostvars, GROUPS["dmvpn"], "SPOKE2", role="spoke", present=False) == {"tunnel": {"name": "tun0"}}
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("dmvpn_commit_confirm", "soon", "int"),
+    ("dmvpn_save", "maybe", "bool"),
+    ("dmvpn_state", "purged", "one of"),
+    ("dmvpn_manage_underlay", "perhaps", "bool"),
+    ("dmvpn_underlay", "eth0", "dict"),
+])
+def test_role_inputs_are_checked_for_every_router_at_once(field, value, words):
+    hostvars = seed_inventory.hosts()
+    hostvars["SPOKE2"][field] = value
+    hostvars["HUB"][field] = value
+    problems = flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"])
+    assert [(p["host"], p["field"]) for p in problems] == [("HUB", field), ("SPOKE2", field)]
+    assert all(words in p["message"] for p in problems)
+    assert "ansible-doc -t role dmvpn.vyos.dmvpn_hub" in problems[0]["fix"]
+    assert "ansible-doc -t role dmvpn.vyos.dmvpn_spoke" in problems[1]["fix"]
+
+
+def test_a_field_the_design_reports_is_not_reported_twice():
+    hostvars = seed_inventory.hosts()
+    hostvars["SPOKE1"]["dmvpn_gre_key"] = "seven"
+    problems = flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"])
+    assert problems == flt.dmvpn_inventory_problems(hostvars, GROUPS["dmvpn"])  # the design's, nothing more
+    assert {(p["host"], p["field"]) for p in problems} == {("SPOKE1", "dmvpn_gre_key")}
+
+
+def test_the_seed_inventory_has_no_problems():
+    assert flt.dmvpn_networks_problems(seed_inventory.hosts(), GROUPS, ["dmvpn"]) == []
