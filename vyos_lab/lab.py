@@ -194,6 +194,7 @@ class Lab:
                     continue
                 if not data:
                     break
+                router.counters.input_chunks += 1
                 buffer += data
                 while True:
                     if skip_lf and buffer.startswith("\n"):

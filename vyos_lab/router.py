@@ -49,6 +49,7 @@ class Counters:
         self.sessions = 0
         self.config_sessions = 0  # times 'configure' was entered
         self.commands = 0
+        self.input_chunks = 0   # reads of a shell's input: about one per round trip of the client
         self.config_lines = 0   # set/delete lines received
         self.commits = 0        # commits that changed the running config
         self.commit_attempts = 0
