@@ -406,6 +406,7 @@ def chart(report, path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     table = index(report["results"])
     cases = sorted({(r["version"], r["spokes"]) for r in report["results"]}, key=lambda c: (c[0], c[1]))
@@ -424,8 +425,10 @@ def chart(report, path):
         ax.set_title(phase.replace("_", " "))
         ax.set_xticks(range(len(cases)))
         ax.set_xticklabels(labels, fontsize=8)
-        ax.set_ylabel("wall time (s)")
+        ax.set_ylabel("wall time (s, log scale)")
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, dummy: "%g" % value))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.grid(axis="y", alpha=0.3)
     axes.flat[1].legend(fontsize=8)
     fig.suptitle("DMVPN converge on the emulated VyOS lab (1 hub + N spokes, forks %d)\n%s, %d cores" % (
@@ -443,7 +446,16 @@ def main(argv=None):
     parser.add_argument("--base-port", type=int, default=2600)
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     parser.add_argument("--workdir", help="keep inventories and logs here (default: a temporary folder)")
+    parser.add_argument("--replot", metavar="JSON", help="only write the Markdown table and chart of a saved run")
     args = parser.parse_args(argv)
+    if args.replot:
+        with open(args.replot) as handle:
+            report = json.load(handle)
+        with open(os.path.join(args.out, "converge.md"), "w") as handle:
+            handle.write(markdown(report))
+        chart(report, os.path.join(args.out, "converge.png"))
+        print(markdown(report))
+        return
     workdir = args.workdir or tempfile.mkdtemp(prefix="dmvpn-converge-")
     os.makedirs(args.out, exist_ok=True)
     report = {"machine": machine(), "forks": args.forks, "sizes": args.sizes, "versions": args.versions,

@@ -206,7 +206,7 @@ class Runner:
                 conn.get(command="save")
             conn.get(command="exit")
         except ConnectionError as exc:
-            self._discard()
+            self._discard(after_error=True)
             raise RouterError(mask_text(mask_secrets(str(exc), version), self.secrets))
 
     def validate_on_router(self, commands, version):
@@ -214,15 +214,24 @@ class Runner:
         try:
             self.enter_lines(commands)
         except ConnectionError as exc:
-            self._discard()
+            self._discard(after_error=True)
             raise RouterError(mask_text(mask_secrets(str(exc), version), self.secrets))
         self._discard()
 
-    def _discard(self):
+    def _discard(self, after_error=False):
+        """Leave configuration mode without committing. After an error, answers to lines
+        typed ahead may still be on their way, so the session is also closed: VyOS drops an
+        uncommitted candidate with its session, and the next task logs in afresh instead of
+        reading stale answers."""
         try:
             self.connection.get(command="exit discard")
         except ConnectionError:
             pass
+        if after_error:
+            try:
+                self.connection.close()
+            except ConnectionError:
+                pass
 
     # -- the states --------------------------------------------------------------------------
     def run(self):

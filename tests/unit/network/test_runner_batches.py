@@ -81,3 +81,38 @@ def test_a_router_that_stops_answering_is_an_error():
 def test_a_refused_line_raises():
     with pytest.raises(ConnectionError):
         make_runner(FakeShell(refuse="10.7.0.0")).enter_lines(lines(10))
+
+
+class Module:
+    def __init__(self, **params):
+        self.params = dict(comment="test", confirm=0, save=True, **params)
+
+
+def test_a_refused_line_discards_and_closes_the_session():
+    class Closing(FakeShell):
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    shell = Closing(refuse="10.7.0.0")
+    run = make_runner(shell)
+    run.module, run.params, run.secrets = Module(), Module().params, []
+    with pytest.raises(runner.RouterError):
+        run.send(lines(10), "1.4")
+    assert shell.sent[-1] == "exit discard" and shell.closed
+    assert not any(command.startswith("commit") for command in shell.sent)
+
+
+def test_a_clean_commit_keeps_the_session():
+    class Closing(FakeShell):
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    shell = Closing()
+    run = make_runner(shell)
+    run.module, run.params, run.secrets = Module(), Module().params, []
+    run.send(lines(10), "1.4")
+    assert shell.sent[-3:] == ["commit comment 'test'", "save", "exit"] and not shell.closed
