@@ -306,16 +306,17 @@ class Case:
 
     def check_same_configs(self):
         for phase, by_tool in self.configs.items():
-            reference = by_tool["ours"]
+            first = sorted(by_tool, key=TOOLS.index)[0]
+            reference = by_tool[first]
             for tool, configs in by_tool.items():
                 if configs != reference:
                     hosts = sorted(h for h in reference if reference[h] != configs.get(h))
-                    first = hosts[0]
-                    only_ours = sorted(set(reference[first]) - set(configs.get(first, [])))[:5]
-                    only_theirs = sorted(set(configs.get(first, [])) - set(reference[first]))[:5]
-                    raise SystemExit("%s N=%d %s: %s leaves other configs than ours on %d routers, e.g. %s: ours only %s, "
-                                     "%s only %s" % (self.version, self.spokes, phase, tool, len(hosts), first,
-                                                     _mask(only_ours), tool, _mask(only_theirs)))
+                    host = hosts[0]
+                    only_first = sorted(set(reference[host]) - set(configs.get(host, [])))[:5]
+                    only_theirs = sorted(set(configs.get(host, [])) - set(reference[host]))[:5]
+                    raise SystemExit("%s N=%d %s: %s leaves other configs than %s on %d routers, e.g. %s: %s only %s, "
+                                     "%s only %s" % (self.version, self.spokes, phase, tool, first, len(hosts), host,
+                                                     first, _mask(only_first), tool, _mask(only_theirs)))
 
 
 def _mask(lines):

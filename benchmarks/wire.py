@@ -13,6 +13,7 @@ In push mode a router with no lines is not contacted at all. Prints a JSON summa
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 
@@ -42,33 +43,36 @@ class Shell:
         return output.split("\n", 1)[1] if "\n" in output else ""
 
 
-async def push(router, username, password):
+@contextlib.asynccontextmanager
+async def shell_of(router, username, password):
+    """A logged-in interactive shell on ``router`` (at its first prompt); logs out on exit."""
     async with asyncssh.connect(router["host"], port=router["port"], username=username, password=password,
                                 known_hosts=None) as conn:
         writer, reader, dummy = await conn.open_session(term_type="vt100", term_size=(500, 50))
         shell = Shell(reader, writer)
         await shell.prompt()
-        sent = 0
+        yield shell
+        writer.write("exit\r")
+
+
+REFUSED = ("Set failed", "Invalid command", "is not valid", "Commit failed")
+
+
+async def push(router, username, password):
+    async with shell_of(router, username, password) as shell:
         for line in ["configure"] + router["lines"] + ["commit", "save", "exit"]:
             output = await shell.run(line)
-            sent += 1
-            if line.startswith("set ") and ("Invalid" in output or "rror" in output):
-                raise RuntimeError("%s: %s -> %s" % (router["name"], line.split(" pre-shared-secret")[0], output.strip()))
-        writer.write("exit\r")
-        return {"sent": sent + 1, "missing": 0}
+            if any(word in output for word in REFUSED):
+                raise RuntimeError("%s refused %s" % (router["name"], line.split(" pre-shared-secret")[0]))
+    return {"sent": len(router["lines"]) + 5, "missing": 0}
 
 
 async def check(router, username, password):
-    async with asyncssh.connect(router["host"], port=router["port"], username=username, password=password,
-                                known_hosts=None) as conn:
-        writer, reader, dummy = await conn.open_session(term_type="vt100", term_size=(500, 50))
-        shell = Shell(reader, writer)
-        await shell.prompt()
+    async with shell_of(router, username, password) as shell:
         output = await shell.run("show configuration commands")
-        writer.write("exit\r")
-        have = {line.strip().replace("'", "") for line in output.splitlines()}
-        missing = [line for line in router["lines"] if line.replace("'", "") not in have]
-        return {"sent": 2, "missing": len(missing)}
+    have = {line.strip().replace("'", "") for line in output.splitlines()}
+    missing = [line for line in router["lines"] if line.replace("'", "") not in have]
+    return {"sent": 2, "missing": len(missing)}
 
 
 async def run_plan(plan, concurrency, username, password):
