@@ -224,33 +224,47 @@ class Case:
         self.workdir = os.path.join(workdir, "%s-%d" % (version, spokes))
         os.makedirs(self.workdir, exist_ok=True)
         self.dest = os.path.join(self.workdir, "inventory")
-        self.routers = [("HUB", base_port)] + [(topology.spoke_name(i), base_port + 1 + i) for i in range(spokes + 1)]
+        self.routers = topology.routers(spokes + 1, base_port)  # room for the spoke added later
+        self.members = spokes + 1  # routers in the inventory: the hub and the spokes
         self.results = []
         self.configs = {}
 
     def fresh_inventory(self):
         topology.write(self.dest, self.spokes, self.version, self.base_port, extra_spokes=1, routing="via_hub")
+        self.members = self.spokes + 1
 
     def change(self, phase):
         if phase == "add_spoke":
             topology.add_spoke(self.dest, self.spokes, self.base_port)
+            self.members += 1
         elif phase == "psk":
             topology.set_psk(self.dest, NEW_PSK)
 
-    def command(self, tool, phase, lab, previous_lines):
-        log = os.path.join(self.workdir, "%s-%s.log" % (tool, phase))
-        forks = ["--forks", str(self.forks)]
+    def command(self, tool, phase, previous_lines):
+        """(argv, desired lines or None) of ``tool`` for ``phase``."""
         if tool == "ours":
-            return [os.path.join(BIN, "ansible-playbook"), "-i", self.dest, "playbooks/site.yml",
-                    "--skip-tags", "verify"] + forks, log, None
+            return self.playbook("playbooks/site.yml", "--skip-tags", "verify"), None
         if tool == "baseline":
-            return [os.path.join(BIN, "ansible-playbook"), "-i", self.dest, os.path.join(HERE, "baseline", "site.yml")] + forks, log, None
+            return self.playbook(os.path.join(HERE, "baseline", "site.yml")), None
         lines = desired_lines(self.dest, self.version)
         if phase == "noop":
             plan = wire_plan(self.routers, lines, "check", self.workdir, "wire-" + phase)
         else:
             plan = wire_plan(self.routers, delta(previous_lines, lines), "push", self.workdir, "wire-" + phase)
-        return [sys.executable, os.path.join(HERE, "wire.py"), plan, "--concurrency", str(self.forks)], log, lines
+        return [sys.executable, os.path.join(HERE, "wire.py"), plan, "--concurrency", str(self.forks)], lines
+
+    def playbook(self, path, *extra):
+        return [os.path.join(BIN, "ansible-playbook"), "-i", self.dest, path, "--forks", str(self.forks)] + list(extra)
+
+    def measure(self, lab, tool, phase, args):
+        """Run ``args`` on counters reset to zero: the result row (time, memory, counters)."""
+        lab.control(op="reset_counters")
+        wall, peak = run_measured(args, os.path.join(self.workdir, "%s-%s.log" % (tool, phase)))
+        row = {"version": self.version, "spokes": self.spokes, "routers": self.members, "tool": tool,
+               "phase": phase, "wall_s": round(wall, 2), "peak_mib": round(peak, 1)}
+        row.update(counters_summary(lab))
+        self.results.append(row)
+        return row
 
     def run_tool(self, tool):
         self.fresh_inventory()
@@ -259,50 +273,27 @@ class Case:
         try:
             for phase in PHASES:
                 self.change(phase)
-                lab.control(op="reset_counters")
-                args, log, lines = self.command(tool, phase, lab, previous)
-                wall, peak = run_measured(args, log)
+                args, lines = self.command(tool, phase, previous)
+                row = self.measure(lab, tool, phase, args)
                 previous = lines if lines is not None else previous
-                row = {"version": self.version, "spokes": self.spokes, "routers": 1 + self.spokes + (1 if phase in ("add_spoke", "psk") else 0),
-                       "tool": tool, "phase": phase, "wall_s": round(wall, 2), "peak_mib": round(peak, 1)}
-                row.update(counters_summary(lab))
                 configs = lab.configs()
-                digest = hashlib.sha256(json.dumps(configs, sort_keys=True).encode()).hexdigest()[:16]
-                row["config_digest"] = digest
+                row["config_digest"] = hashlib.sha256(json.dumps(configs, sort_keys=True).encode()).hexdigest()[:16]
                 self.configs.setdefault(phase, {})[tool] = configs
-                self.results.append(row)
                 print("  %-4s N=%-4d %-11s %-9s %7.1f s  commits %4d on %3d routers  lines %6d  logins %4d  %6.0f MiB"
-                      % (self.version, self.spokes, tool, phase, wall, row["commits"], row["routers_committed"],
-                         row["cli_lines"], row["ssh_logins"], peak), flush=True)
+                      % (self.version, self.spokes, tool, phase, row["wall_s"], row["commits"], row["routers_committed"],
+                         row["cli_lines"], row["ssh_logins"], row["peak_mib"]), flush=True)
                 if tool == "ours" and phase == "noop":
-                    self.results.append(self.floor(lab))
+                    row = self.measure(lab, "floor", "noop", self.playbook(os.path.join(HERE, "baseline", "floor.yml")))
+                    self.say(row, "one network_cli read per router")
             if tool == "ours":
-                self.results.append(self.verify(lab))
+                self.say(self.measure(lab, "ours", "verify", self.playbook("playbooks/verify.yml")),
+                         "verify.yml: sessions, NHRP, SAs")
         finally:
             lab.stop()
 
-    def floor(self, lab):
-        lab.control(op="reset_counters")
-        log = os.path.join(self.workdir, "floor-noop.log")
-        wall, peak = run_measured([os.path.join(BIN, "ansible-playbook"), "-i", self.dest,
-                                   os.path.join(HERE, "baseline", "floor.yml"), "--forks", str(self.forks)], log)
-        row = {"version": self.version, "spokes": self.spokes, "routers": 1 + self.spokes, "tool": "floor",
-               "phase": "noop", "wall_s": round(wall, 2), "peak_mib": round(peak, 1)}
-        row.update(counters_summary(lab))
-        print("  %-4s N=%-4d %-11s %-9s %7.1f s  (one network_cli read per router)" % (
-            self.version, self.spokes, "floor", "noop", wall), flush=True)
-        return row
-
-    def verify(self, lab):
-        lab.control(op="reset_counters")
-        log = os.path.join(self.workdir, "ours-verify.log")
-        wall, peak = run_measured([os.path.join(BIN, "ansible-playbook"), "-i", self.dest, "playbooks/verify.yml",
-                                   "--forks", str(self.forks)], log)
-        row = {"version": self.version, "spokes": self.spokes, "routers": 2 + self.spokes, "tool": "ours",
-               "phase": "verify", "wall_s": round(wall, 2), "peak_mib": round(peak, 1)}
-        row.update(counters_summary(lab))
-        print("  %-4s N=%-4d %-11s %-9s %7.1f s  (verify.yml: sessions, NHRP, SAs)" % (self.version, self.spokes, "ours", "verify", wall), flush=True)
-        return row
+    def say(self, row, what):
+        print("  %-4s N=%-4d %-11s %-9s %7.1f s  (%s)"
+              % (self.version, self.spokes, row["tool"], row["phase"], row["wall_s"], what), flush=True)
 
     def check_same_configs(self):
         for phase, by_tool in self.configs.items():

@@ -22,6 +22,16 @@ def spoke_name(index):
     return "S%04d" % index
 
 
+def spoke_port(index, base_port=2500):
+    """The lab port of spoke ``index`` (the hub listens on ``base_port``)."""
+    return base_port + 1 + index
+
+
+def routers(spokes, base_port=2500):
+    """[(name, port)] of the hub and spokes 0 .. spokes-1, in that order."""
+    return [("HUB", base_port)] + [(spoke_name(i), spoke_port(i, base_port)) for i in range(spokes)]
+
+
 # Benchmark-only values, not secrets of any network (the lab's vault stays untouched).
 BENCHMARK_NHRP_SECRET = "bnchNHRP"
 BENCHMARK_PSK = "benchmark-psk-0"
@@ -48,7 +58,7 @@ def write(dest, spokes, version="1.4", base_port=2500, extra_spokes=0, routing="
         name = spoke_name(index)
         write_host(dest, name, spoke_vars(index))
         if index < spokes:
-            spoke_hosts[name] = {"ansible_port": ports.get(name, base_port + 1 + index)}
+            spoke_hosts[name] = {"ansible_port": ports.get(name, spoke_port(index, base_port))}
     inventory = {"all": {"children": {"dmvpn": {"children": {
         "dmvpn_hubs": {"hosts": hosts}, "dmvpn_spokes": {"hosts": spoke_hosts}}}}}}
     with open(os.path.join(dest, "hosts.yml"), "w") as out:
@@ -114,14 +124,9 @@ def add_spoke(dest, index, base_port=2500, port=None):
     with open(path) as handle:
         inventory = yaml.safe_load(handle)
     spokes = inventory["all"]["children"]["dmvpn"]["children"]["dmvpn_spokes"]["hosts"]
-    spokes[spoke_name(index)] = {"ansible_port": port or base_port + 1 + index}
+    spokes[spoke_name(index)] = {"ansible_port": port or spoke_port(index, base_port)}
     with open(path, "w") as out:
         yaml.safe_dump(inventory, out)
-
-
-def lab_specs(spokes, version, base_port=2500):
-    """RouterSpec arguments for the lab: the hub, the spokes and room for added spokes."""
-    return [("HUB", version, base_port)] + [(spoke_name(i), version, base_port + 1 + i) for i in range(spokes)]
 
 
 def main():

@@ -23,7 +23,7 @@ NEW = topology.spoke_name(SPOKES)
 
 @pytest.fixture
 def fifty(lab, tmp_path):
-    names = ["HUB"] + [topology.spoke_name(i) for i in range(SPOKES + 1)]
+    names = [name for name, dummy in topology.routers(SPOKES + 1)]
     handle = lab({name: VERSION for name in names})
     ports = {name: handle.port(name) for name in names}
     dest = topology.write(str(tmp_path / "inventory"), SPOKES, VERSION, extra_spokes=1, routing="via_hub", ports=ports)
