@@ -2,101 +2,21 @@
 topology from one inventory, adding and removing a spoke, bad inventories touching nothing."""
 
 import os
-import shutil
 
 import pytest
-import yaml
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from conftest import REPO
+from labkit import SITE, recap, seed_lines, site  # noqa: F401
 
 pytestmark = pytest.mark.lab
 
-FIXTURES = os.path.join(REPO, "tests", "fixtures")
-SITE = os.path.join(REPO, "playbooks", "site.yml")
 REMOVE = os.path.join(REPO, "playbooks", "remove_spoke.yml")
 SPOKE3 = {
     "dmvpn_spoke_id": 4, "dmvpn_public_address": "dhcp", "dmvpn_lan_prefixes": ["192.168.4.0/24"],
     "dmvpn_underlay": {"hostname": "SPOKE3", "interfaces": [
         {"name": "eth0", "address": "dhcp"}, {"name": "eth1", "address": "192.168.4.1/24"}]},
 }
-
-
-class Site:
-    """A copy of inventories/lab pointing at this test's lab routers."""
-
-    def __init__(self, handle, workdir, playbook):
-        self.handle = handle
-        self.playbook = playbook
-        self.inventory = os.path.join(workdir, "inventory")
-        shutil.copytree(os.path.join(REPO, "inventories", "lab"), self.inventory)
-        self.hosts_file = os.path.join(self.inventory, "hosts.yml")
-        with open(self.hosts_file) as handle_:
-            self.hosts = yaml.safe_load(handle_)
-        self.write()
-
-    def groups(self):
-        return self.hosts["all"]["children"]["dmvpn"]["children"]
-
-    def write(self):
-        for group in self.groups().values():
-            for name, entry in group["hosts"].items():
-                if name in self.handle.lab.specs:
-                    entry["ansible_port"] = self.handle.port(name)
-        with open(self.hosts_file, "w") as out:
-            yaml.safe_dump(self.hosts, out)
-
-    def set_group_var(self, key, value):
-        path = os.path.join(self.inventory, "group_vars", "dmvpn", "dmvpn.yml")
-        with open(path) as handle_:
-            data = yaml.safe_load(handle_)
-        data[key] = value
-        with open(path, "w") as out:
-            yaml.safe_dump(data, out)
-
-    def add_spoke(self, name, host_vars):
-        self.groups()["dmvpn_spokes"]["hosts"][name] = {}
-        with open(os.path.join(self.inventory, "host_vars", name + ".yml"), "w") as out:
-            yaml.safe_dump(host_vars, out)
-        self.write()
-
-    def drop_host(self, name):
-        self.groups()["dmvpn_spokes"]["hosts"].pop(name, None)
-        self.write()
-
-    def run(self, playbook=SITE, *args, **kwargs):
-        return self.playbook(playbook, self.hosts_file, *args, json_output=False, **kwargs)
-
-    def commits(self):
-        return {name: self.handle.counters(name)["commits"] for name in self.handle.lab.routers}
-
-    def running(self):
-        return {name: self.handle.running(name) for name in self.handle.lab.routers}
-
-
-def recap(run):
-    """{host: {ok, changed, failed, ...}} from the PLAY RECAP lines."""
-    out = {}
-    for line in run.stdout.splitlines():
-        if " : ok=" in line:
-            host, stats = line.split(" : ")
-            out[host.strip()] = {k: int(v) for k, v in (item.split("=") for item in stats.split())}
-    return out
-
-
-def seed_lines(version, name):
-    folder = "seed" if version == "1.2" else os.path.join("versions", version)
-    with open(os.path.join(FIXTURES, folder, name + ".set")) as handle:
-        return handle.read().splitlines()
-
-
-@pytest.fixture
-def site(lab, playbook, tmp_path):
-    def make(version="1.4", names=("HUB", "SPOKE1", "SPOKE2")):
-        handle = lab({name: version for name in names})
-        return Site(handle, str(tmp_path), playbook)
-
-    return make
 
 
 @pytest.mark.parametrize("version", ["1.2", "1.5"])
