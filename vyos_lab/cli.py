@@ -13,8 +13,42 @@ class DropConnection(Exception):
     """The lab closes the SSH session here (fault injection or reboot)."""
 
 
+_EXPANSION_RE = re.compile(r"\$\([^)]*\)?|`[^`]*`?|\$\{[^}]*\}?|\$[A-Za-z_][A-Za-z0-9_]*")
+
+
+def expand(line):
+    """What bash does to ``$(...)``, backticks, ``${...}`` and ``$NAME`` outside single quotes:
+    the lab runs no command and has no variables, so each expands to nothing. A client that
+    quotes a value wrongly then finds the router storing something else, as on VyOS."""
+    out, quote, i = [], None, 0
+    while i < len(line):
+        ch = line[i]
+        if quote == "'":
+            out.append(ch)
+            if ch == "'":
+                quote = None
+        elif ch == "\\" and i + 1 < len(line):
+            out.append(line[i:i + 2])
+            i += 1
+        elif ch in "$`":
+            match = _EXPANSION_RE.match(line, i)
+            if match:
+                i = match.end()
+                continue
+            out.append(ch)
+        else:
+            if ch == "'" and quote is None:
+                quote = "'"
+            elif ch == '"':
+                quote = None if quote == '"' else '"'
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def split_words(line):
     """Split a command line the way VyOS's (bash based) CLI does."""
+    line = expand(line)
     try:
         lexer = shlex.shlex(line, posix=True)
         lexer.whitespace_split = True
@@ -141,6 +175,13 @@ class CliSession:
             self.config = None
         self.router.sessions.discard(self)
 
+    def commit_as_operator(self, lines):
+        """Another configuration session commits ``lines`` (fault injection)."""
+        session = self.router.open_config_session()
+        for text in lines:
+            session.set(split_words(text)[1:])
+        self.router.commit(session, comment="operator at the CLI", user="operator")
+
     # -- dispatch ----------------------------------------------------------------------------
     async def execute(self, line):
         """Run one line; return the text to print before the next prompt."""
@@ -148,12 +189,17 @@ class CliSession:
             raise DropConnection()
         router = self.router
         router.counters.commands += 1
+        router.journal.append(("configure" if self.config is not None else "op", line))
         faults = router.faults
         if faults.drop_after_commands is not None:
             if faults.drop_after_commands <= 0:
                 faults.drop_after_commands = None
                 raise DropConnection()
             faults.drop_after_commands -= 1
+        foreign = faults.foreign_commit
+        if foreign and re.search(foreign["on"], line):
+            faults.foreign_commit = None
+            self.commit_as_operator(foreign["lines"])
         if faults.drop_on_command and re.search(faults.drop_on_command, line):
             faults.drop_on_command = None
             raise DropConnection()

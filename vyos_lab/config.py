@@ -14,6 +14,9 @@ class CliError(Exception):
     """An error the CLI prints (the text is already VyOS-styled)."""
 
 
+MAX_NODE_NAME_BYTES = 255
+
+
 def _invalid_path(words):
     return CliError("\n  Configuration path: [%s] is not valid\n" % " ".join(words))
 
@@ -93,6 +96,10 @@ class Config:
                 current = child
                 i += 1
             elif kind == "tag":
+                if len(word.encode("utf-8")) > MAX_NODE_NAME_BYTES:
+                    # VyOS keeps its config tree as directories: a node name is a file name
+                    raise CliError("\n  Node name too long (%d bytes; at most %d)\n  Value validation failed\n"
+                                   % (len(word.encode("utf-8")), MAX_NODE_NAME_BYTES))
                 if not for_delete:
                     error = current.validator(word)
                     if error:

@@ -389,6 +389,11 @@ class Lab:
             return router.snapshot()
         if op == "counters":
             return {n: r.counters.as_dict() for n, r in self.routers.items()}
+        if op == "journal":
+            lines = [list(entry) for entry in router.journal]
+            if request.get("clear"):
+                router.journal.clear()
+            return lines
         if op == "reset_counters":
             for r in self.routers.values():
                 r.counters.__init__()

@@ -1,6 +1,7 @@
 """One emulated VyOS router: running/saved configuration, config sessions, commits, history,
 commit-time checks per version, commit-confirm with automatic rollback, counters and faults."""
 
+import collections
 import os
 import re
 import threading
@@ -30,6 +31,9 @@ class Faults:
         self.drop_during_commit = None   # "before" (nothing applied) or "after" (applied) the commit
         self.commit_delay_ms = 0
         self.refuse_login = False
+        # {"on": regex, "lines": [set lines]}: when a command matching "on" arrives, another
+        # session (an operator at the CLI) commits those lines first; once
+        self.foreign_commit = None
         self.down = False                # unreachable: refuses SSH, absent from DMVPN state
 
     def as_dict(self):
@@ -40,6 +44,9 @@ class Faults:
             if not hasattr(self, key):
                 raise ValueError("unknown fault %r (known: %s)" % (key, ", ".join(sorted(vars(self)))))
             setattr(self, key, value)
+
+
+JOURNAL_LINES = 100000
 
 
 class Counters:
@@ -82,6 +89,9 @@ class Router:
         self.lock = threading.RLock()
         self.faults = Faults()
         self.counters = Counters()
+        # Every line a shell received, in order: (mode, line), mode "op" or "configure". Tests
+        # compare it with the lines they expect (nothing injected, nothing extra). Bounded.
+        self.journal = collections.deque(maxlen=JOURNAL_LINES)
         self.minute_seconds = minute_seconds or float(os.environ.get("VYOS_LAB_MINUTE_SECONDS", DEFAULT_MINUTE_SECONDS))
         self.sessions = set()
         self.confirm_timer = None
