@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import os
 import re
 
@@ -28,7 +29,7 @@ VARIABLES = (
     "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_nhrp_network_id",
     "dmvpn_ipsec_enabled", "dmvpn_ipsec_psk", "dmvpn_ipsec_profile", "dmvpn_wan_interface",
     "dmvpn_ike_group", "dmvpn_esp_group", "dmvpn_tunnel_description", "dmvpn_tunnel_mtu",
-    "dmvpn_tunnel_multicast",
+    "dmvpn_tunnel_multicast", "dmvpn_underlay", "dmvpn_commit_comment",
 )
 
 
@@ -97,6 +98,41 @@ def _role_options(role):
     return _ROLE_SPECS[role]
 
 
+# dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
+PLAYBOOK_VARIABLES = (
+    "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
+    "dmvpn_endpoints", "dmvpn_problems", "dmvpn_report", "dmvpn_observed",
+)
+
+
+def _unknown_variable_problems(host, hv, known):
+    """A dmvpn_* variable no role or playbook of the collection reads is almost always a typo
+    (dmvpn_lan_prefix for dmvpn_lan_prefixes) that would silently leave a default in place."""
+    problems = []
+    for name in sorted(str(key) for key in hv.keys() if str(key).startswith("dmvpn_")):
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+        fix = ("did you mean %s? Rename it" % close[0]) if close else (
+            "remove it, or rename your own variable without the dmvpn_ prefix")
+        problems.append({"host": str(host), "field": name,
+                         "message": "is not a variable of dmvpn.vyos (a typo would leave the default in place)",
+                         "fix": fix})
+    return problems
+
+
+def _unknown_key_problem(host, role, options, path):
+    """A key the role does not know inside a dict input (``('dmvpn_ike_group', 'lifetyme')``)."""
+    spec = {"options": options}
+    for part in path[:-1]:
+        spec = (spec.get("options") or {}).get(part, {})
+    supported = sorted(spec.get("options") or {})
+    close = difflib.get_close_matches(path[-1], supported, n=1, cutoff=0.6)
+    return {"host": str(host), "field": ".".join(path),
+            "message": "is not a key of %s (it knows %s)" % (".".join(path[:-1]), ", ".join(supported)),
+            "fix": ("did you mean %s? Rename it" % close[0]) if close else "remove it (ansible-doc -t role dmvpn.vyos.dmvpn_%s)" % role}
+
+
 def _role_input_problems(hostvars, hosts, reported):
     """Each router's inputs of its role (dmvpn_hub or dmvpn_spoke) against the role's argument
     spec, for all routers at once: site.yml checks them here, before any router is touched,
@@ -108,15 +144,20 @@ def _role_input_problems(hostvars, hosts, reported):
         if role not in ("hub", "spoke"):
             continue  # the design reports it
         options = _role_options(role)
+        known = set(options) | set(VARIABLES) | set(PLAYBOOK_VARIABLES)
+        problems += _unknown_variable_problems(host, hv, known)
         params = {name: _plain(hv[name]) for name in options if name in hv}
-        messages = [error.msg for error in ArgumentSpecValidator(options).validate(params).errors]
+        result = ArgumentSpecValidator(options).validate(params)
+        for path in sorted(result.unsupported_parameters):
+            problems.append(_unknown_key_problem(host, role, options, path))
+        messages = [error.msg for error in result.errors if type(error).__name__ != "UnsupportedError"]
         for message in messages:
             if any(message != other and message in other for other in messages):
                 continue  # the same error again, inside a fuller message
             field = next((name for name in sorted(options, key=len, reverse=True)
                           if re.search(r"\b%s\b" % re.escape(name), message)), "role inputs")
             if (str(host), field) in reported:
-                continue
+                continue  # one problem per variable: the first message says it best
             reported.add((str(host), field))
             problems.append({"host": str(host), "field": field, "message": message,
                              "fix": "give a value of the documented type and choices "

@@ -207,8 +207,62 @@ def _check_secret(problems, name, hv, field, minimum, maximum=None):
                      "use only %s" % PSK_ALLOWED_TEXT)
 
 
+_CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]")
+HOST_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[-.A-Za-z0-9]{0,61}[A-Za-z0-9])?\Z")
+COMMIT_COMMENT_MAX = 255
+
+
+def _check_underlay(problems, name, hv):
+    """dmvpn_underlay goes to vyos.vyos modules (host name, interface addresses): check it here,
+    with the rest, so a bad value stops the run before any router is touched."""
+    underlay = hv.get("dmvpn_underlay")
+    if underlay is None or not isinstance(underlay, dict):
+        return  # a wrong type is reported by the roles' argument spec check
+    hostname = underlay.get("hostname")
+    if hostname is not None and (not isinstance(hostname, str) or not HOST_NAME_RE.match(hostname)):
+        problems.add(name, "dmvpn_underlay.hostname", "%r is not a host name VyOS accepts" % (hostname,),
+                     "use letters, digits, '-' and '.', 1 to 63 characters, e.g. SPOKE1")
+    interfaces = underlay.get("interfaces") or []
+    if not isinstance(interfaces, list):
+        return
+    for index, item in enumerate(interfaces):
+        if not isinstance(item, dict):
+            continue
+        field = "dmvpn_underlay.interfaces[%d]" % index
+        ifname = item.get("name")
+        if ifname is not None and (not isinstance(ifname, str) or not _IFNAME_RE.match(ifname)):
+            problems.add(name, field + ".name", "%r is not an interface name" % (ifname,), "use e.g. eth0 or eth1")
+        addresses = item.get("address")
+        for address in addresses if isinstance(addresses, list) else [addresses]:
+            if address is None or address == "dhcp":
+                continue
+            try:
+                ipaddress.IPv4Interface(str(address))
+                if "/" not in str(address):
+                    raise ValueError(address)
+            except (ValueError, TypeError):
+                problems.add(name, field + ".address", "%r is not an IPv4 address with prefix length, or dhcp" % (address,),
+                             "give e.g. 192.168.2.1/24 or dhcp")
+
+
+def _check_commit_comment(problems, name, hv):
+    comment = hv.get("dmvpn_commit_comment")
+    if comment is None:
+        return
+    if not isinstance(comment, str):
+        problems.add(name, "dmvpn_commit_comment", "must be text", "give the comment as a string")
+    elif _CONTROL_CHARS_RE.search(comment):
+        problems.add(name, "dmvpn_commit_comment", "contains a newline or another control character, which would end "
+                     "the VyOS command line", "write the comment on one line")
+    elif len(comment) > COMMIT_COMMENT_MAX:
+        problems.add(name, "dmvpn_commit_comment", "has %d characters" % len(comment),
+                     "use at most %d characters" % COMMIT_COMMENT_MAX)
+
+
 def _check_router_vars(problems, router):
     hv, name = router.vars, router.name
+    _check_underlay(problems, name, hv)
+    _check_commit_comment(problems, name, hv)
     key = hv.get("dmvpn_gre_key")
     if key is not None and (isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= 4294967295):
         problems.add(name, "dmvpn_gre_key", "%r is out of range" % (key,), "use a whole number from 0 to 4294967295")
@@ -230,9 +284,19 @@ def _check_router_vars(problems, router):
         except (ValueError, TypeError):
             problems.add(name, "dmvpn_upstream_gateway", "%r is not an IPv4 address" % (gateway,),
                          "give the next hop of the default route, e.g. 198.51.100.42")
-    if router.routing == "via_hub" and router.role == "spoke" and not hv.get("dmvpn_summary_prefixes"):
+    summary = hv.get("dmvpn_summary_prefixes")
+    if router.routing == "via_hub" and router.role == "spoke" and not summary:
         problems.add(name, "dmvpn_summary_prefixes", "is required with dmvpn_routing: via_hub",
                      "list the prefixes spokes reach through the hub, e.g. [192.168.0.0/16]")
+    elif summary is not None and not isinstance(summary, list):
+        problems.add(name, "dmvpn_summary_prefixes", "must be a list", "give a list such as [192.168.0.0/16]")
+    elif summary:
+        for index, prefix in enumerate(summary):
+            try:
+                _network(prefix)
+            except (ValueError, TypeError):
+                problems.add(name, "dmvpn_summary_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
+                             "give the prefix with host bits clear, e.g. 192.168.0.0/16")
 
 
 def _overlaps(items):
@@ -265,12 +329,14 @@ def _cross_checks(problems, routers):
         else:
             seen[r.tunnel_ip] = r.name
     nbmas = {}
-    for r in hubs:
+    for r in sorted(routers, key=lambda router: router.role != "hub"):  # hubs first
         if r.nbma is not None:
             if r.nbma in nbmas:
-                problems.add(r.name, "dmvpn_public_address", "%s is also the public address of hub %s" % (r.nbma, nbmas[r.nbma]),
-                             "give every hub its own public address")
-            nbmas[r.nbma] = r.name
+                owner = nbmas[r.nbma]
+                problems.add(r.name, "dmvpn_public_address", "%s is also the public address of %s %s"
+                             % (r.nbma, owner.role, owner.name), "give every router its own public address")
+            else:
+                nbmas[r.nbma] = r
     lans = [(r.name, net) for r in routers for net in r.lans]
     for (owner_a, net_a), (owner_b, net_b) in _overlaps(lans):
         problems.add(owner_b, "dmvpn_lan_prefixes", "%s overlaps %s of %s" % (net_b, net_a, owner_a),
@@ -294,6 +360,44 @@ def _cross_checks(problems, routers):
                                  "use the same %s on every router of the DMVPN" % field)
 
 
+# Where each part of an endpoint (the dmvpn module's model) comes from in the inventory: a
+# problem the model finds is reported against the variable the user has to change.
+MODEL_FIELDS = (
+    ("tunnel.name", "dmvpn_tunnel_name"),
+    ("tunnel.address", "dmvpn_tunnel_address"),
+    ("tunnel.source_address", "dmvpn_public_address"),
+    ("tunnel.key", "dmvpn_gre_key"),
+    ("tunnel.description", "dmvpn_tunnel_description"),
+    ("tunnel.mtu", "dmvpn_tunnel_mtu"),
+    ("tunnel.multicast", "dmvpn_tunnel_multicast"),
+    ("nhrp.authentication", "dmvpn_nhrp_secret"),
+    ("nhrp.holding_time", "dmvpn_nhrp_holding_time"),
+    ("nhrp.redirect", "dmvpn_nhrp_redirect"),
+    ("nhrp.shortcut", "dmvpn_nhrp_shortcut"),
+    ("nhrp.network_id", "dmvpn_nhrp_network_id"),
+    ("nhrp.nhs", "dmvpn_public_address (of a hub)"),
+    ("ipsec.interface", "dmvpn_wan_interface"),
+    ("ipsec.ike_group", "dmvpn_ike_group"),
+    ("ipsec.esp_group", "dmvpn_esp_group"),
+    ("ipsec.profile.name", "dmvpn_ipsec_profile"),
+    ("ipsec.profile.pre_shared_secret", "dmvpn_ipsec_psk"),
+    ("static_routes", "dmvpn_lan_prefixes"),
+)
+
+
+def inventory_field(model_field):
+    """The inventory variable behind a field of the endpoint model (``ipsec.ike_group.lifetime``
+    -> ``dmvpn_ike_group.lifetime``); the model's name when nothing maps."""
+    for prefix, variable in MODEL_FIELDS:
+        if model_field == prefix:
+            return variable
+        if model_field.startswith(prefix) and model_field[len(prefix)] in ".[":
+            if variable.endswith(")"):
+                return variable
+            return variable + model_field[len(prefix):]
+    return model_field
+
+
 def inventory_problems(hosts):
     """Every problem of the inventory, as dicts {host, field, message, fix} (empty: all good)."""
     problems = _Problems()
@@ -308,17 +412,22 @@ def inventory_problems(hosts):
         _check_router_vars(problems, router)
         routers.append(router)
     _cross_checks(problems, routers)
-    if not problems.items:
-        roles = _Roles(routers)
-        for router in routers:
-            # Routes are built from prefixes and addresses checked above; validating them per
-            # router again would make the check grow with the square of the routers.
-            endpoint = _endpoint(router, roles, with_routes=False)
-            try:
-                md.validate_endpoint(endpoint, "1.4" if router.version == "auto" else router.version)
-            except md.ModelError as exc:
-                for problem in exc.problems:
-                    problems.add(router.name, problem.field, problem.message, problem.fix)
+    # The model's checks (ranges, names, choices of the IPsec groups...) for every router whose
+    # own variables passed the checks above, so one run reports all problems at once.
+    troubled = set(problem["host"] for problem in problems.items)
+    roles = _Roles(routers)
+    for router in routers:
+        if router.name in troubled or (router.role == "spoke" and not roles.hubs):
+            continue
+        # Routes are built from prefixes and addresses checked above; validating them per
+        # router again would make the check grow with the square of the routers.
+        endpoint = _endpoint(router, roles, with_routes=False)
+        try:
+            md.validate_endpoint(endpoint, "1.4" if router.version == "auto" else router.version)
+        except md.ModelError as exc:
+            for problem in exc.problems:
+                field = inventory_field(problem.field)
+                problems.add(router.name, field, problem.message, problem.fix.replace(problem.field, field))
     return problems.items
 
 

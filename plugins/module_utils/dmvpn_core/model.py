@@ -47,8 +47,8 @@ TUNNEL_NAME_RE = re.compile(r"^tun[0-9]+\Z")
 INTERFACE_NAME_RE = re.compile(
     r"^(?:(?:eth|bond|br|pppoe|wg|vtun|dum|wlan|wwan)[0-9]+(?:\.[0-9]{1,4})?|lo)\Z"
 )
-GROUP_NAME_RE = re.compile(r"^[-_a-zA-Z0-9.]+\Z")
-PROFILE_NAME_RE = re.compile(r"^[a-zA-Z][-_a-zA-Z0-9]+\Z")
+GROUP_NAME_RE = re.compile(r"^[-_a-zA-Z0-9.]{1,64}\Z")
+PROFILE_NAME_RE = re.compile(r"^[a-zA-Z][-_a-zA-Z0-9]{1,63}\Z")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 _KEYS = {
@@ -64,6 +64,13 @@ _KEYS = {
     "profile": ("name", "pre_shared_secret"),
     "static_route": ("prefix", "next_hop", "distance"),
 }
+
+
+def shown(text, limit=40):
+    """``repr`` of a value for a message, cut short when it is long."""
+    if len(text) <= limit:
+        return repr(text)
+    return "%r... (%d characters)" % (text[:limit], len(text))
 
 
 class Problem:
@@ -165,7 +172,7 @@ class _Checker:
         if text is None:
             return None
         if not regex.match(text):
-            self.add(field, "%r is not a valid value" % text, "use %s" % what)
+            self.add(field, "%s is not a valid value" % shown(text), "use %s" % what)
             return None
         return text
 
@@ -455,7 +462,7 @@ def _ipsec(check, data):
     if ike is not None:
         result["ike_group"] = {
             "name": check.word(ike.get("name"), "ipsec.ike_group.name", GROUP_NAME_RE,
-                               "letters, digits, '-', '_' and '.'"),
+                               "1 to 64 letters, digits, '-', '_' and '.'"),
             "key_exchange": check.choice(ike.get("key_exchange"), "ipsec.ike_group.key_exchange",
                                          syntax.key_exchange_values, required=False),
             "lifetime": check.integer(ike.get("lifetime"), "ipsec.ike_group.lifetime",
@@ -466,7 +473,7 @@ def _ipsec(check, data):
     if esp is not None:
         result["esp_group"] = {
             "name": check.word(esp.get("name"), "ipsec.esp_group.name", GROUP_NAME_RE,
-                               "letters, digits, '-', '_' and '.'"),
+                               "1 to 64 letters, digits, '-', '_' and '.'"),
             "lifetime": check.integer(esp.get("lifetime"), "ipsec.esp_group.lifetime",
                                       syntax.lifetime_range),
             "mode": check.choice(esp.get("mode"), "ipsec.esp_group.mode", syntax.esp_modes,
@@ -479,7 +486,7 @@ def _ipsec(check, data):
     if profile is not None:
         result["profile"] = {
             "name": check.word(profile.get("name"), "ipsec.profile.name", PROFILE_NAME_RE,
-                               "a name of 2+ characters starting with a letter "
+                               "a name of 2 to 64 characters starting with a letter "
                                "(letters, digits, '-', '_')"),
             "pre_shared_secret": _psk(check, profile.get("pre_shared_secret")),
         }

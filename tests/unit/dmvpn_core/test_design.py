@@ -144,9 +144,9 @@ BAD = [
                                                             dmvpn_lan_prefixes=[])),
      "HUB2", "dmvpn_public_address", "also the public address of hub HUB"),
     ("bad IKE proposal", lambda inv: inv["SPOKE1"]["dmvpn_ike_group"]["proposal"][0].update(encryption="rot13"),
-     "SPOKE1", "ipsec.ike_group.proposal[0].encryption", "not allowed"),
+     "SPOKE1", "dmvpn_ike_group.proposal[0].encryption", "not allowed"),
     ("bad ESP lifetime", lambda inv: inv["SPOKE1"]["dmvpn_esp_group"].update(lifetime=5),
-     "SPOKE1", "ipsec.esp_group.lifetime", "out of range"),
+     "SPOKE1", "dmvpn_esp_group.lifetime", "out of range"),
 ]
 
 

@@ -60,7 +60,7 @@ def test_role_inputs_are_checked_for_every_router_at_once(field, value, words):
     hostvars["SPOKE2"][field] = value
     hostvars["HUB"][field] = value
     problems = flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"])
-    assert [(p["host"], p["field"]) for p in problems] == [("HUB", field), ("SPOKE2", field)]
+    assert [(p["host"], p["field"]) for p in problems] == [("HUB", field), ("SPOKE2", field)], [p["message"] for p in problems]
     assert all(words in p["message"] for p in problems)
     assert "ansible-doc -t role dmvpn.vyos.dmvpn_hub" in problems[0]["fix"]
     assert "ansible-doc -t role dmvpn.vyos.dmvpn_spoke" in problems[1]["fix"]
