@@ -65,6 +65,14 @@ options:
       - Save the configuration (C(save)) after a successful commit, so it survives a reboot.
     type: bool
     default: false
+  lock_timeout:
+    description:
+      - Seconds to wait for another run on this controller that is changing the same router
+        (same address and port). Runs that change a router take turns: each reads the router,
+        diffs and commits while holding a lock file in the controller's temporary folder.
+      - When the wait runs out the module fails and touches nothing.
+    type: int
+    default: 300
 notes:
   - Connects with C(ansible.netcommon.network_cli) and C(ansible_network_os=vyos.vyos.vyos).
   - Reads the router once (C(show configuration commands)) and, when something differs,
@@ -73,7 +81,14 @@ notes:
   - Check mode sends the lines in a configuration session so the router validates them, then
     discards them; nothing is committed.
   - If the router refuses a line or the commit, the session is discarded (C(exit discard));
-    the running configuration is left as it was.
+    the running configuration is left as it was. When the session is lost during or after
+    the commit, the module reads the router again and says whether it now holds the new
+    configuration in full or the old one (never a part).
+  - Two runs never interleave their changes on one router. Runs on the same controller take
+    turns (O(lock_timeout)). A change committed meanwhile by anyone else (another controller,
+    a person at the CLI) is found by reading the running configuration again inside the
+    configuration session, just before the commit; the module then discards its change and
+    fails, touching nothing, and a re-run converges from the new state.
   - Secrets (NHRP authentication, pre-shared keys) are C(no_log) and masked as C(********) in
     C(commands), C(before), C(after), C(rendered), C(gathered), diffs and error messages.
   - Every value is validated before anything is sent and quoted the VyOS way, so no value can

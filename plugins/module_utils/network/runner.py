@@ -13,6 +13,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+import fcntl
+import os
+import re
+import tempfile
+import time
+
 from ansible.module_utils.connection import Connection, ConnectionError
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import (
@@ -47,6 +54,7 @@ COMMON_ARGUMENT_SPEC = dict(
     comment=dict(type="str", default=DEFAULT_COMMENT),
     confirm=dict(type="int", default=0),
     save=dict(type="bool", default=False),
+    lock_timeout=dict(type="int", default=300),
 )
 
 
@@ -94,6 +102,47 @@ def owned_lines(tree, objects, version):
 
 class RouterError(Exception):
     """The router refused something; the message is already masked."""
+
+
+class RouterLock:
+    """Runs on this controller that change the same router take turns: an exclusive lock on a
+    file named after the router's address and port, held from the read to the commit."""
+
+    def __init__(self, key, timeout):
+        folder = os.path.join(tempfile.gettempdir(), "dmvpn.vyos-locks")
+        if not os.path.isdir(folder):
+            try:
+                os.makedirs(folder)
+            except OSError as exc:
+                if exc.errno != errno.EEXIST:
+                    raise
+        self.path = os.path.join(folder, re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".lock")
+        self.timeout = timeout
+        self.handle = None
+        self.waited = 0.0
+
+    def __enter__(self):
+        self.handle = open(self.path, "a")
+        start = time.time()
+        while True:
+            try:
+                fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.waited = time.time() - start
+                return self
+            except (IOError, OSError) as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+            if time.time() - start >= self.timeout:
+                self.handle.close()
+                raise RouterError("another run on this controller has been changing this router for %d seconds "
+                                  "(lock %s); nothing was sent. Re-run when it is done, or raise lock_timeout"
+                                  % (self.timeout, self.path))
+            time.sleep(0.1)
+
+    def __exit__(self, *exc_info):
+        fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
+        self.handle.close()
+        return False
 
 
 def _edit_prompts(answer):
@@ -186,13 +235,21 @@ class Runner:
                 expected += 1
                 answered += _edit_prompts(conn.get(command=" "))
 
-    def send(self, commands, version):
-        """Enter configuration mode, send ``commands`` and commit (with confirm/save)."""
+    def send(self, commands, version, have=None, after=None):
+        """Enter configuration mode, send ``commands`` and commit (with confirm/save).
+
+        On an error the candidate is discarded. Before the commit was sent that leaves the
+        router as it was; once the commit was sent, the router is read again (a new session)
+        so the message says what the router holds now: the change applied, or not."""
         conn = self.connection
         comment = self.check_comment()
         minutes = self.params["confirm"]
+        stage = "typing the changes"
         try:
             self.enter_lines(commands)
+            if have is not None:
+                self._check_unchanged(have, version)
+            stage = "commit"
             if minutes:
                 conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
                          prompt=r"Proceed\?", answer="y")
@@ -202,12 +259,59 @@ class Runner:
                 conn.get(command="confirm")
             else:
                 conn.get(command="commit comment %s" % comment)
+            stage = "save" if self.params["save"] else "leaving configuration mode"
             if self.params["save"]:
                 conn.get(command="save")
             conn.get(command="exit")
         except ConnectionError as exc:
+            error = mask_text(mask_secrets(str(exc), version), self.secrets)
+            if stage == "typing the changes":
+                self._discard(after_error=True)
+                raise RouterError("the router refused the change and is left as it was (nothing was committed): %s"
+                                  % error)
+            if "timeout" in error.lower() or "timed out" in error.lower():
+                # answers may still be on their way: reading now could read the commit's
+                self._discard(after_error=True)
+                state = ("the commit may still be running: when it ends the router holds the new configuration in "
+                         "full, otherwise the old one; re-run to converge")
+            else:
+                self._discard()
+                state = self._state_after_error(version, have, after)
+                self._close()
+            raise RouterError("%s during %s; %s" % (error, stage, state))
+
+    def _check_unchanged(self, have, version):
+        """Inside the configuration session, just before the commit: the running configuration
+        must still be the one the change was computed from. Another session's commit meanwhile
+        (VyOS lets several sessions commit in turn) would otherwise mix its change with ours."""
+        now = self.connection.get(command="run show configuration commands")
+        now = "\n".join(line for line in now.splitlines() if line.strip() != "[edit]")
+        try:
+            changed = parse_show_commands(now) != have
+        except ConfigSyntaxError:
+            changed = True
+        if changed:
             self._discard(after_error=True)
-            raise RouterError(mask_text(mask_secrets(str(exc), version), self.secrets))
+            raise RouterError("the router's running configuration changed after this run read it (another session "
+                              "committed meanwhile); this run's change was discarded and nothing was committed. "
+                              "Re-run to converge from the new state")
+
+    def _state_after_error(self, version, have, after):
+        """What the router holds after an error during or after the commit (read afresh)."""
+        try:
+            now = parse_show_commands(self.connection.get("show configuration commands"))
+        except (ConnectionError, ConfigSyntaxError) as exc:
+            return ("the router could not be read afterwards (%s): it holds either the old or the new configuration, "
+                    "never a part; re-run to converge" % mask_secrets(str(exc), version))
+        if after is not None and now == after:
+            if self.params["confirm"]:
+                return ("the router holds the new configuration under commit-confirm, which this run could not "
+                        "confirm: VyOS rolls it back in full within %d minute(s); re-run to converge" % self.params["confirm"])
+            return ("the router now holds the new configuration in full%s; re-run to confirm"
+                    % (" (NOT saved)" if self.params["save"] else ""))
+        if have is not None and now == have:
+            return "the router is left as it was; re-run to converge"
+        return "the router's configuration changed in another way meanwhile (another session?); re-run to converge"
 
     def validate_on_router(self, commands, version):
         """Check mode: the router checks every line; nothing is committed."""
@@ -215,7 +319,8 @@ class Runner:
             self.enter_lines(commands)
         except ConnectionError as exc:
             self._discard(after_error=True)
-            raise RouterError(mask_text(mask_secrets(str(exc), version), self.secrets))
+            raise RouterError("the router refused the change and is left as it was (check mode): %s"
+                              % mask_text(mask_secrets(str(exc), version), self.secrets))
         self._discard()
 
     def _discard(self, after_error=False):
@@ -228,10 +333,13 @@ class Runner:
         except ConnectionError:
             pass
         if after_error:
-            try:
-                self.connection.close()
-            except ConnectionError:
-                pass
+            self._close()
+
+    def _close(self):
+        try:
+            self.connection.close()
+        except ConnectionError:
+            pass
 
     # -- the states --------------------------------------------------------------------------
     def run(self):
@@ -261,40 +369,55 @@ class Runner:
                 return result
             version = self.router_version()
             result["version"] = version
-            have = self.read_config(version)
             if state == "gathered":
-                result["gathered"] = mask_structure(self.resource.gather(have, version))
+                result["gathered"] = mask_structure(self.resource.gather(self.read_config(version), version))
                 return result
-            if config is None and state != "deleted":
-                self.fail("config is required with state=%s" % state)
-            wanted = self.resource.validate(config, version, have, state)
-            want = ConfigTree() if state == "deleted" else self.resource.render(wanted, version)
-            objects = self.resource.objects(wanted, version, have, state)
-            commands = plan_commands(have, want, objects, version, state)
-            after = apply_commands(have, commands, version)
-            if commands:
-                if self.module.check_mode:
-                    self.validate_on_router(commands, version)
-                else:
-                    self.send(commands, version)
-            result.update(
-                changed=bool(commands),
-                commands=mask_secrets(commands, version),
-                before=mask_structure(self.resource.gather(have, version, wanted)),
-                after=mask_structure(self.resource.gather(after, version, wanted)),
-            )
-            if self.module._diff:
-                result["diff"] = {
-                    "before": "\n".join(owned_lines(have, objects, version)) + "\n",
-                    "after": "\n".join(owned_lines(after, objects, version)) + "\n",
-                }
+            with RouterLock(self.router_key(), self.params["lock_timeout"]):
+                self.change(state, config, version, result)
             return result
         except ModelError as exc:
             self.fail(mask_text(str(exc), self.secrets), problems=mask_structure(exc.as_list()))
         except (ConfigSyntaxError, ValueError) as exc:
             self.fail(str(exc))
         except RouterError as exc:
-            self.fail("the router refused the change and is left as it was: %s" % exc)
+            self.fail(str(exc))
+        return result
+
+    def router_key(self):
+        """The router's identity on this controller: user, address and port of the connection."""
+        try:
+            host = self.connection.get_option("host")
+            port = self.connection.get_option("port") or 22
+        except ConnectionError:
+            return "unknown"
+        return "%s_%s" % (host, port)
+
+    def change(self, state, config, version, result):
+        """Read, diff and (when something differs) commit: the states that change a router."""
+        have = self.read_config(version)
+        if config is None and state != "deleted":
+            self.fail("config is required with state=%s" % state)
+        wanted = self.resource.validate(config, version, have, state)
+        want = ConfigTree() if state == "deleted" else self.resource.render(wanted, version)
+        objects = self.resource.objects(wanted, version, have, state)
+        commands = plan_commands(have, want, objects, version, state)
+        after = apply_commands(have, commands, version)
+        if commands:
+            if self.module.check_mode:
+                self.validate_on_router(commands, version)
+            else:
+                self.send(commands, version, have, after)
+        result.update(
+            changed=bool(commands),
+            commands=mask_secrets(commands, version),
+            before=mask_structure(self.resource.gather(have, version, wanted)),
+            after=mask_structure(self.resource.gather(after, version, wanted)),
+        )
+        if self.module._diff:
+            result["diff"] = {
+                "before": "\n".join(owned_lines(have, objects, version)) + "\n",
+                "after": "\n".join(owned_lines(after, objects, version)) + "\n",
+            }
         return result
 
 
