@@ -1,0 +1,159 @@
+"""Secrets (the IPsec PSK and the NHRP secret) never appear in what a run leaves behind: the
+output at -vvv --diff, check mode, a failing commit, a failing validation, the module results
+(JSON callback, registered results written to files) and every file of the run's folder
+(Ansible's log_path, temporary and retry files)."""
+
+import json
+import os
+
+import pytest
+
+from conftest import CANARIES, CANARY_NHRP, CANARY_PSK, REPO, SITE, all_output, files_text, start_site
+
+pytestmark = pytest.mark.lab
+
+ROTATED = "Canary-PSK-rotated-S1"
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    site = start_site(str(tmp_path_factory.mktemp("secrets")))
+    yield site
+    site.handle.thread.stop()
+
+
+def logged_run(site, *args, **kwargs):
+    """site.yml (or another playbook) with Ansible's log_path in the run's folder."""
+    env = dict(kwargs.pop("env", {}), ANSIBLE_LOG_PATH=os.path.join(site.handle.workdir, "ansible.log"))
+    playbook = kwargs.pop("playbook", SITE)
+    return site.run(playbook, *args, env=env, **kwargs)
+
+
+def everything(site, *runs):
+    """All output of ``runs`` plus every file in the run folder (log, tmp, inventory excluded)."""
+    texts = [all_output(run) for run in runs]
+    for name in os.listdir(site.handle.workdir):
+        path = os.path.join(site.handle.workdir, name)
+        if name in ("inventory", "lab"):
+            continue  # the inventory holds the secrets on purpose; the lab is the router
+        texts.append(files_text(path) if os.path.isdir(path) else open(path, errors="replace").read())
+    return texts
+
+
+def check(observe, texts, secrets=CANARIES + (ROTATED,)):
+    hits = observe.scan(*texts, secrets=secrets)
+    leaks = [line for text in texts for line in text.splitlines() if any(s in line for s in secrets)]
+    assert hits == 0, leaks[:5]
+
+
+def test_site_at_vvv_with_diff_from_blank_routers(hsite, observe):
+    site = hsite()
+    run = logged_run(site, "-vvv", "--diff")
+    assert run.rc == 0, all_output(run)[-3000:]
+    output = all_output(run)
+    assert "pre-shared-secret" in output and "********" in output  # the lines are shown, masked
+    assert os.path.getsize(os.path.join(site.handle.workdir, "ansible.log")) > 10000
+    check(observe, everything(site, run))
+    observe.commits(site.total_commits())
+    # ...and the routers do hold the secrets
+    assert any(CANARY_PSK in line for line in site.handle.running("HUB"))
+
+
+def test_check_mode_of_a_psk_change_at_vvv_with_diff(shared, observe):
+    site = shared
+    site.set(dmvpn_ipsec_psk=ROTATED)
+    try:
+        commits = site.total_commits()
+        run = logged_run(site, "-vvv", "--diff", "--check")
+        assert run.rc == 0, all_output(run)[-3000:]
+        assert site.total_commits() == commits
+        assert "pre-shared-secret" in all_output(run)
+        check(observe, everything(site, run))
+    finally:
+        site.set(dmvpn_ipsec_psk=CANARY_PSK)
+
+
+def test_a_failing_commit_at_vvv_with_diff(shared, observe):
+    site = shared
+    site.set(dmvpn_ipsec_psk=ROTATED)
+    site.handle.fault("HUB", fail_commits=1)
+    try:
+        run = logged_run(site, "-vvv", "--diff")
+        assert run.rc != 0
+        assert "lab fault injection" in all_output(run)
+        check(observe, everything(site, run))
+    finally:
+        site.handle.thread.control(op="clear_faults", router="HUB")
+        site.set(dmvpn_ipsec_psk=CANARY_PSK)
+        back = logged_run(site)
+        assert back.rc == 0
+
+
+@pytest.mark.parametrize("bad", [
+    {"dmvpn_nhrp_secret": "Cn7r9x2qX"},              # the NHRP secret itself is wrong (too long)
+    {"dmvpn_ipsec_psk": "Can ary"},                  # the PSK itself is wrong (a space)
+    {"dmvpn_gre_key": "one"},                        # another field is wrong, the secrets are fine
+], ids=["nhrp-secret-too-long", "psk-with-space", "other-field"])
+def test_a_failing_validation_at_vvv(shared, observe, bad):
+    site = shared
+    site.set(**bad)
+    try:
+        run = logged_run(site, "-vvv", "--diff")
+        assert run.rc != 0 and "no router was touched" in all_output(run)
+        secrets = CANARIES + tuple(value for value in bad.values() if value != "one")
+        check(observe, everything(site, run), secrets=secrets)
+    finally:
+        site.set(dmvpn_nhrp_secret=CANARY_NHRP, dmvpn_ipsec_psk=CANARY_PSK)
+        site.extra.pop("dmvpn_gre_key", None)
+        site.write_extra()
+
+
+def test_module_results_and_registered_values(shared, observe):
+    """Every state of dmvpn.vyos.dmvpn, its result registered and written to a file, and the
+    JSON callback's full results: the secrets are masked everywhere."""
+    site = shared
+    dump = os.path.join(site.handle.workdir, "results")
+    os.makedirs(dump, exist_ok=True)
+    play = [{
+        "name": "Every state, results kept",
+        "hosts": "HUB",
+        "gather_facts": False,
+        "tasks": [
+            {"name": "endpoint", "ansible.builtin.set_fact": {
+                "endpoint": "{{ hostvars | dmvpn.vyos.dmvpn_endpoint(groups['dmvpn'], inventory_hostname) }}"},
+             "no_log": True},
+            {"name": "running config", "vyos.vyos.vyos_command": {"commands": ["show configuration commands"]},
+             "register": "show", "no_log": True},
+        ] + [
+            {"name": "state %s" % state, "dmvpn.vyos.dmvpn": dict(
+                {"state": state},
+                **({"config": "{{ endpoint }}"} if state in ("merged", "replaced", "overridden", "rendered") else {}),
+                **({"running_config": "{{ show.stdout[0] }}"} if state == "parsed" else {}),
+                **({"version": "1.4"} if state in ("rendered", "parsed") else {})),
+             "register": "result_%s" % state}
+            for state in ("merged", "replaced", "overridden", "gathered", "rendered", "parsed")
+        ] + [
+            {"name": "keep the results", "ansible.builtin.copy": {
+                "dest": os.path.join(dump, "{{ item }}.json"),
+                "content": "{{ lookup('vars', 'result_' + item) | to_nice_json }}"},
+             "delegate_to": "localhost", "loop": ["merged", "replaced", "overridden", "gathered", "rendered", "parsed"]},
+        ],
+    }]
+    path = os.path.join(site.handle.workdir, "states.yml")
+    with open(path, "w") as out:
+        json.dump(play, out)
+    run = site.playbook(path, site.hosts_file, "-v", json_output=True,
+                        env={"ANSIBLE_LOG_PATH": os.path.join(site.handle.workdir, "ansible.log")})
+    assert run.rc == 0, all_output(run)[-3000:]
+    parsed = run.result("HUB", "state parsed")["parsed"]
+    assert parsed and "********" in json.dumps(parsed)  # the secrets are there, masked
+    assert len(os.listdir(dump)) == 6
+    check(observe, everything(site, run))
+
+
+def test_the_lab_vault_password_is_labelled_lab_only():
+    with open(os.path.join(REPO, "ansible.cfg")) as handle:
+        cfg = handle.read()
+    assert "vault-password.LAB-ONLY.txt" in cfg
+    with open(os.path.join(REPO, "inventories", "lab", "README.md")) as handle:
+        assert "for the lab only" in handle.read()
