@@ -28,7 +28,8 @@ def expand(line):
             if ch == "'":
                 quote = None
         elif ch == "\\" and i + 1 < len(line):
-            out.append(line[i:i + 2])
+            # inside double quotes bash drops the backslash of \$ and \`; elsewhere shlex does
+            out.append(line[i + 1] if quote == '"' and line[i + 1] in "$`" else line[i:i + 2])
             i += 1
         elif ch in "$`":
             match = _EXPANSION_RE.match(line, i)

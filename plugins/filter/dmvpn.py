@@ -127,7 +127,8 @@ def _unknown_key_problem(host, role, options, path):
     for part in path[:-1]:
         spec = (spec.get("options") or {}).get(part, {})
     supported = sorted(spec.get("options") or {})
-    close = difflib.get_close_matches(path[-1], supported, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(path[-1], supported, n=1, cutoff=0.6) or [
+        name for name in supported if path[-1].startswith(name) or name.startswith(path[-1])][:1]
     return {"host": str(host), "field": ".".join(path),
             "message": "is not a key of %s (it knows %s)" % (".".join(path[:-1]), ", ".join(supported)),
             "fix": ("did you mean %s? Rename it" % close[0]) if close else "remove it (ansible-doc -t role dmvpn.vyos.dmvpn_%s)" % role}

@@ -147,6 +147,24 @@ BAD = [
      "SPOKE1", "dmvpn_ike_group.proposal[0].encryption", "not allowed"),
     ("bad ESP lifetime", lambda inv: inv["SPOKE1"]["dmvpn_esp_group"].update(lifetime=5),
      "SPOKE1", "dmvpn_esp_group.lifetime", "out of range"),
+    ("spoke with the hub's public address", _set("SPOKE1", "dmvpn_public_address", "198.51.100.41"), "SPOKE1",
+     "dmvpn_public_address", "also the public address of hub HUB"),
+    ("summary prefix not a network",
+     lambda inv: inv["SPOKE1"].update(dmvpn_routing="via_hub", dmvpn_summary_prefixes=["192.168.0.1/16"]),
+     "SPOKE1", "dmvpn_summary_prefixes[0]", "not an IPv4 network"),
+    ("underlay host name", _set("SPOKE1", "dmvpn_underlay", {"hostname": "spoke;reboot"}), "SPOKE1",
+     "dmvpn_underlay.hostname", "not a host name"),
+    ("underlay interface name", _set("SPOKE1", "dmvpn_underlay", {"interfaces": [{"name": "eth1 x", "address": "dhcp"}]}),
+     "SPOKE1", "dmvpn_underlay.interfaces[0].name", "not an interface name"),
+    ("underlay address without prefix", _set("SPOKE1", "dmvpn_underlay", {"interfaces": [{"name": "eth1", "address": "192.168.2.1"}]}),
+     "SPOKE1", "dmvpn_underlay.interfaces[0].address", "with prefix length"),
+    ("commit comment on two lines", _set("HUB", "dmvpn_commit_comment", "one\ntwo"), "HUB", "dmvpn_commit_comment",
+     "control character"),
+    ("commit comment too long", _set("HUB", "dmvpn_commit_comment", "c" * 300), "HUB", "dmvpn_commit_comment",
+     "300 characters"),
+    ("tunnel MTU out of range", _set("HUB", "dmvpn_tunnel_mtu", 20), "HUB", "dmvpn_tunnel_mtu", "out of range"),
+    ("group name too long", lambda inv: inv["SPOKE1"]["dmvpn_ike_group"].update(name="G" * 65),
+     "SPOKE1", "dmvpn_ike_group.name", "(65 characters)"),
 ]
 
 
@@ -161,6 +179,26 @@ def test_bad_inventory_is_reported_with_host_field_and_fix(name, change, host, f
     with pytest.raises(ds.DesignError) as err:
         ds.design(inventory)
     assert "no router was touched" in str(err.value) and host in str(err.value)
+
+
+@pytest.mark.parametrize("model_field, variable", [
+    ("tunnel.mtu", "dmvpn_tunnel_mtu"),
+    ("ipsec.ike_group.proposal[0].hash", "dmvpn_ike_group.proposal[0].hash"),
+    ("ipsec.profile.pre_shared_secret", "dmvpn_ipsec_psk"),
+    ("nhrp.nhs[1].nbma", "dmvpn_public_address (of a hub)"),
+    ("tunnel.multicastx", "tunnel.multicastx"),
+    ("something.else", "something.else"),
+])
+def test_model_fields_are_named_by_the_inventory_variable(model_field, variable):
+    assert ds.inventory_field(model_field) == variable
+
+
+def test_a_sound_router_is_checked_even_when_another_one_has_problems():
+    inventory = hosts()
+    inventory["SPOKE1"]["dmvpn_gre_key"] = -5              # a design problem on SPOKE1
+    inventory["SPOKE2"]["dmvpn_tunnel_mtu"] = 99999        # a model problem on SPOKE2
+    fields = {(p["host"], p["field"]) for p in ds.inventory_problems(inventory)}
+    assert ("SPOKE2", "dmvpn_tunnel_mtu") in fields and ("SPOKE1", "dmvpn_gre_key") in fields
 
 
 def test_at_least_thirty_distinct_cases():

@@ -76,3 +76,30 @@ def test_a_field_the_design_reports_is_not_reported_twice():
 
 def test_the_seed_inventory_has_no_problems():
     assert flt.dmvpn_networks_problems(seed_inventory.hosts(), GROUPS, ["dmvpn"]) == []
+
+
+def test_a_misspelt_dmvpn_variable_is_reported_with_the_right_name():
+    hostvars = seed_inventory.hosts()
+    hostvars["SPOKE2"]["dmvpn_lan_prefix"] = ["192.168.3.0/24"]
+    hostvars["HUB"]["dmvpn_my_own_thing"] = 1
+    problems = {(p["host"], p["field"]): p for p in flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"])}
+    assert "did you mean dmvpn_lan_prefixes" in problems[("SPOKE2", "dmvpn_lan_prefix")]["fix"]
+    assert "without the dmvpn_ prefix" in problems[("HUB", "dmvpn_my_own_thing")]["fix"]
+    assert len(problems) == 2
+
+
+def test_variables_the_playbooks_use_are_not_typos():
+    hostvars = seed_inventory.hosts()
+    for name in flt.PLAYBOOK_VARIABLES:
+        hostvars["SPOKE1"][name] = None
+    assert flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"]) == []
+
+
+def test_unknown_keys_inside_dict_inputs_are_named_with_their_path():
+    hostvars = seed_inventory.hosts()
+    hostvars["HUB"]["dmvpn_esp_group"] = dict(hostvars["HUB"]["dmvpn_esp_group"], pfs_group="dh-group14")
+    hostvars["SPOKE1"]["dmvpn_underlay"] = {"hostname": "SPOKE1", "interfaces": [{"name": "eth1", "address": "dhcp", "mtu": 1400}]}
+    problems = {(p["host"], p["field"]): p for p in flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"])}
+    assert "did you mean pfs" in problems[("HUB", "dmvpn_esp_group.pfs_group")]["fix"]
+    underlay = problems[("SPOKE1", "dmvpn_underlay.interfaces.mtu")]
+    assert "is not a key of dmvpn_underlay.interfaces (it knows address, name)" == underlay["message"]

@@ -89,6 +89,43 @@ def test_semicolon_runs_a_second_command_like_the_real_shell(console):
     assert cli2.session.config.working.get(["system", "host-name"]) == ["R1"]
 
 
+@pytest.mark.parametrize("line, stored", [
+    ("set interfaces tunnel tun0 description '$(reboot) `id` $HOME'", "$(reboot) `id` $HOME"),   # literal
+    ('set interfaces tunnel tun0 description "a $(reboot) b"', "a  b"),     # bash expands it
+    ("set interfaces tunnel tun0 description x`id`y", "xy"),
+    ('set interfaces tunnel tun0 description "cost \\$5 ${HOME}"', "cost $5 "),
+    ("set interfaces tunnel tun0 description 'it'\\''s'", "it's"),
+])
+def test_expansions_outside_single_quotes_change_the_value_as_in_bash(console, line, stored):
+    cli = console("1.4")
+    cli.configure([line])
+    assert cli.session.config.working.get(["interfaces", "tunnel", "tun0", "description"]) == [stored]
+
+
+def test_the_journal_keeps_every_line_with_its_mode(console):
+    cli = console("1.4")
+    cli("show version")
+    cli.configure(["set system domain-name lab.example"])
+    assert list(cli.router.journal)[-3:] == [
+        ("op", "show version"), ("op", "configure"), ("configure", "set system domain-name lab.example")]
+
+
+def test_a_tag_node_name_longer_than_a_file_name_is_refused(console):
+    cli = console("1.4")
+    errors = cli.configure(["set vpn ipsec ike-group %s lifetime 3600" % ("G" * 256)])
+    assert "Node name too long (256 bytes" in "".join(errors.values())
+
+
+def test_a_foreign_commit_lands_when_the_matching_command_arrives(console):
+    cli = console("1.4")
+    cli.router.faults.update(foreign_commit={"on": "^configure", "lines": ["set system domain-name 'op.example'"]})
+    cli.configure(["set system time-zone UTC"])
+    assert cli.router.running.get(["system", "domain-name"]) == ["op.example"]
+    assert cli.router.history[0].user == "operator" and cli.router.faults.foreign_commit is None
+    cli("commit")
+    assert cli.router.running.get(["system", "time-zone"]) == ["UTC"]
+
+
 def test_unterminated_quote_is_an_invalid_command(console):
     cli = console("1.4")
     cli("configure")

@@ -1,0 +1,150 @@
+"""Unit tests of the runner's safety around the commit: runs on one controller take turns per
+router, a change committed by someone else meanwhile is found before ours is committed, and
+an error during or after the commit is reported with what the router holds afterwards."""
+
+import threading
+import time
+
+import pytest
+
+from ansible.module_utils.connection import ConnectionError
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import parse_show_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network import runner
+
+OLD = "set system host-name 'R1'\nset interfaces tunnel tun0 description 'old'"
+NEW = "set system host-name 'R1'\nset interfaces tunnel tun0 description 'new'"
+OTHER = "set system host-name 'R1'\nset interfaces tunnel tun0 description 'someone else'"
+
+
+class Router:
+    """A shell answering like VyOS behind network_cli; ``script`` maps a command prefix to an
+    answer or an exception, ``running`` is what 'show configuration commands' shows."""
+
+    def __init__(self, running=OLD, script=None):
+        self.running = running
+        self.script = dict(script or {})
+        self.sent = []
+        self.closed = False
+
+    def get(self, command, prompt=None, answer=None):
+        self.sent.append(command)
+        for prefix, action in self.script.items():
+            if command.startswith(prefix):
+                if isinstance(action, Exception):
+                    raise action
+                if callable(action):
+                    return action(self)
+        if command.endswith("show configuration commands"):
+            extra = "\n[edit]" if command.startswith("run ") else ""
+            return self.running + extra
+        return "\n".join(["[edit]"] * len(command.split("\n")))
+
+    def close(self):
+        self.closed = True
+
+
+class Module:
+    def __init__(self, **params):
+        self.params = dict(confirm=0, save=False, comment="test", lock_timeout=5)
+        self.params.update(params)
+
+
+def make_runner(shell, **params):
+    run = runner.Runner.__new__(runner.Runner)
+    run._connection = shell
+    run.module = Module(**params)
+    run.params = run.module.params
+    run.secrets = []
+    return run
+
+
+def send(shell, **params):
+    return make_runner(shell, **params).send(["set interfaces tunnel tun0 description 'new'"], "1.4",
+                                             parse_show_commands(OLD), parse_show_commands(NEW))
+
+
+def test_the_running_config_is_read_again_inside_the_session_before_the_commit():
+    shell = Router()
+    send(shell)
+    check = shell.sent.index("run show configuration commands")
+    assert shell.sent[0] == "configure" and check < shell.sent.index("commit comment 'test'")
+
+
+def test_a_change_committed_meanwhile_discards_ours_and_commits_nothing():
+    shell = Router(running=OTHER)
+    with pytest.raises(runner.RouterError) as error:
+        send(shell)
+    assert "changed after this run read it" in str(error.value) and "nothing was committed" in str(error.value)
+    assert not any(command.startswith("commit") for command in shell.sent)
+    assert "exit discard" in shell.sent and shell.closed
+
+
+@pytest.mark.parametrize("after_commit, holds", [(OLD, "left as it was"), (NEW, "new configuration in full"),
+                                                 (OTHER, "changed in another way")])
+def test_an_error_at_the_commit_says_what_the_router_holds(after_commit, holds):
+    def refuse(shell):
+        shell.running = after_commit
+        raise ConnectionError("Commit failed")
+
+    shell = Router(script={"commit": refuse})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell)
+    assert "Commit failed during commit" in str(error.value) and holds in str(error.value)
+
+
+def test_a_timeout_at_the_commit_does_not_read_stale_answers():
+    shell = Router(script={"commit": ConnectionError("command timeout triggered")})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell)
+    assert "may still be running" in str(error.value)
+    assert shell.sent.count("show configuration commands") == 0 and shell.closed
+
+
+def test_an_error_at_save_says_the_change_is_committed_and_not_saved():
+    def commit_then(shell):
+        shell.running = NEW
+        return "[edit]"
+
+    shell = Router(script={"commit": commit_then, "save": ConnectionError("socket closed")})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell, save=True)
+    assert "during save" in str(error.value) and "new configuration in full (NOT saved)" in str(error.value)
+
+
+def test_a_refused_line_leaves_the_router_as_it_was():
+    shell = Router(script={"set ": ConnectionError("Invalid value")})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell)
+    assert "left as it was (nothing was committed)" in str(error.value)
+
+
+def test_runs_on_one_controller_take_turns_per_router(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    order = []
+
+    def hold(name, seconds):
+        with runner.RouterLock("127.0.0.1_2201", 5):
+            order.append((name, "in"))
+            time.sleep(seconds)
+            order.append((name, "out"))
+
+    first = threading.Thread(target=hold, args=("first", 0.3))
+    first.start()
+    time.sleep(0.05)
+    hold("second", 0)
+    first.join()
+    assert order == [("first", "in"), ("first", "out"), ("second", "in"), ("second", "out")]
+    # another router is not held up
+    with runner.RouterLock("127.0.0.1_2201", 5):
+        with runner.RouterLock("127.0.0.1_2202", 0):
+            pass
+
+
+def test_the_lock_gives_up_after_its_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    with runner.RouterLock("r", 5):
+        with pytest.raises(runner.RouterError) as error:
+            with runner.RouterLock("r", 0.2):
+                pass
+    assert "another run on this controller" in str(error.value) and "nothing was sent" in str(error.value)
