@@ -227,8 +227,9 @@ def seed_lines(version, name):
 
 @pytest.fixture
 def site(lab, playbook, tmp_path):
-    def make(version="1.4", names=("HUB", "SPOKE1", "SPOKE2")):
+    """``site()`` -> a Site (or ``cls``) on fresh lab routers HUB, SPOKE1, SPOKE2."""
+    def make(version="1.4", names=("HUB", "SPOKE1", "SPOKE2"), cls=Site):
         handle = lab({name: version for name in names})
-        return Site(handle, str(tmp_path), playbook)
+        return cls(handle, str(tmp_path), playbook)
 
     return make

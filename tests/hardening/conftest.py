@@ -8,11 +8,10 @@ A test reports its figures through the ``observe`` fixture; they travel on the t
 """
 
 import datetime
+import functools
 import json
 import os
 import platform
-import re
-import shutil
 import sys
 
 import pytest
@@ -20,7 +19,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from labkit import BIN, REPO, SITE, LabHandle, Site, lab, playbook, recap, run_playbook  # noqa: E402,F401
+from labkit import REPO, SITE, LabHandle, Site, lab, playbook, recap, run_playbook, site  # noqa: E402,F401
 
 # The secrets every hardening inventory uses instead of the lab vault's: distinctive, so a
 # grep for them finds nothing else. The NHRP secret is at most 8 characters (VyOS).
@@ -121,13 +120,9 @@ class HardeningSite(Site):
 
 
 @pytest.fixture
-def hsite(lab, playbook, tmp_path):
+def hsite(site):
     """``hsite()`` -> HardeningSite on fresh lab routers HUB, SPOKE1, SPOKE2."""
-    def make(version="1.4", names=("HUB", "SPOKE1", "SPOKE2")):
-        handle = lab({name: version for name in names})
-        return HardeningSite(handle, str(tmp_path), playbook)
-
-    return make
+    return functools.partial(site, cls=HardeningSite)
 
 
 def start_site(workdir, version="1.4", names=("HUB", "SPOKE1", "SPOKE2")):
@@ -243,15 +238,3 @@ def files_text(folder):
             except OSError:
                 continue
     return "\n".join(chunks)
-
-
-def lines_with(text, needle):
-    return [line for line in text.splitlines() if needle in line]
-
-
-def clean_name(text):
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
-
-
-def copy_inventory(src, dst):
-    shutil.copytree(src, dst)

@@ -93,7 +93,7 @@ def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
     ended = {name: owned(site, name) for name in ROUTERS}
     for name, state in ended.items():
         assert state in wanted.values(), "%s holds a mix: %s" % (name, state)
-    for key, run in runs.items():
+    for run in runs.values():
         if run.rc != 0:  # a run may only fail by saying the router changed under it
             assert "changed after this run read it" in all_output(run) or "another run on this controller" in all_output(run)
     observe.note("ended", {name: [k for k, v in wanted.items() if v == state][0] for name, state in ended.items()})
