@@ -58,7 +58,7 @@ def owned(site, name):
     return description, psk
 
 
-@pytest.mark.parametrize("trial", range(3), ids=["together", "B-first", "A-first"])
+@pytest.mark.parametrize("trial", range(2), ids=["together", "A-first"])
 def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
     """Run A changes the description and the PSK, run B only the description: run both at once
     (every commit made slow, so they overlap). Each router must end exactly as A or B wants."""
@@ -71,7 +71,7 @@ def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
     site_a.set(dmvpn_tunnel_description="run A %d" % trial, dmvpn_ipsec_psk=psk_a)
     site_b.set(dmvpn_tunnel_description="run B %d" % trial, dmvpn_ipsec_psk=CANARY_PSK)
     runs = {}
-    delays = {"together": (0, 0), "B-first": (0.5, 0), "A-first": (0, 0.5)}[["together", "B-first", "A-first"][trial]]
+    delays = [(0, 0), (0, 0.5)][trial]   # B starts with A, or half a second after it
 
     def go(key, target, delay):
         threading.Event().wait(delay)
