@@ -68,7 +68,7 @@ options:
   lock_timeout:
     description:
       - Seconds to wait for another run on this controller that is changing the same router
-        (same address and port). Runs that change a router take turns: each reads the router,
+        (same address and port). Runs that change a router take turns; each reads the router,
         diffs and commits while holding a lock file in the controller's temporary folder.
       - When the wait runs out the module fails and touches nothing.
     type: int
