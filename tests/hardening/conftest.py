@@ -19,7 +19,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from labkit import REPO, SITE, LabHandle, Site, lab, playbook, recap, run_playbook, site  # noqa: E402,F401
+from labkit import REPO, SITE, LabHandle, Site, lab, playbook, recap, run_playbook, site  # noqa: E402,F401 pylint: disable=unused-import
 
 # The secrets every hardening inventory uses instead of the lab vault's: distinctive, so a
 # grep for them finds nothing else. The NHRP secret is at most 8 characters (VyOS).
@@ -181,7 +181,7 @@ def figures_table(cases):
     names += sorted({case["category"] for case in cases} - set(names))
     header = ("| area | cases tried | passed | failed | skipped | lab commits observed | SSH logins | secret hits |\n"
               "|---|---:|---:|---:|---:|---:|---:|---:|")
-    total = dict.fromkeys(("tried", "passed", "failed", "skipped", "commits", "logins", "secret_hits"), 0)
+    total = {key: 0 for key in ("tried", "passed", "failed", "skipped", "commits", "logins", "secret_hits")}
     for name in names:
         mine = [case for case in cases if case["category"] == name]
         if not mine:
@@ -212,7 +212,7 @@ def pytest_terminal_summary(terminalreporter):
     cases = sorted(_CASES.values(), key=lambda case: (case["category"], case["name"]))
     table = figures_table(cases)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    machine = "%s, %d cores, Python %s" % (platform.machine(), os.cpu_count() or 0, platform.python_version())
+    machine = "%s, %s cores, Python %s" % (platform.machine(), os.cpu_count(), platform.python_version())
     os.makedirs(FIGURES_DIR, exist_ok=True)
     with open(os.path.join(FIGURES_DIR, "figures.md"), "w") as out:
         out.write("Hardening suite (tests/hardening), %s; %s.\n\n%s\n" % (stamp, machine, table))

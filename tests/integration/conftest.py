@@ -6,4 +6,4 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from labkit import BIN, REPO, LabHandle, PlaybookRun, lab, playbook, run_playbook  # noqa: E402,F401
+from labkit import BIN, REPO, LabHandle, PlaybookRun, lab, playbook, run_playbook  # noqa: E402,F401 pylint: disable=unused-import

@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from conftest import REPO
-from labkit import SITE, recap, seed_lines, site  # noqa: F401
+from labkit import recap, seed_lines, site  # noqa: F401 pylint: disable=unused-import
 
 pytestmark = pytest.mark.lab
 
