@@ -71,6 +71,7 @@ def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
     site_a.set(dmvpn_tunnel_description="run A %d" % trial, dmvpn_ipsec_psk=psk_a)
     site_b.set(dmvpn_tunnel_description="run B %d" % trial, dmvpn_ipsec_psk=CANARY_PSK)
     runs = {}
+    commits, logins = site.total_commits(), site.logins()
     delays = [(0, 0), (0, 0.5)][trial]   # B starts with A, or half a second after it
 
     def go(key, target, delay):
@@ -87,6 +88,8 @@ def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
     finally:
         for name in ROUTERS:
             site.handle.thread.control(op="clear_faults", router=name)
+    observe.commits(site.total_commits() - commits)
+    observe.logins(site.logins() - logins)
     outputs = [all_output(run) for run in runs.values()]
     hits = observe.scan(*outputs, secrets=CANARIES + (psk_a,))
     wanted = {"A": ("'run A %d'" % trial, "'%s'" % psk_a), "B": ("'run B %d'" % trial, "'%s'" % CANARY_PSK)}
@@ -97,6 +100,7 @@ def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
         if run.rc != 0:  # a run may only fail by saying the router changed under it
             assert "changed after this run read it" in all_output(run) or "another run on this controller" in all_output(run)
     observe.note("ended", {name: [k for k, v in wanted.items() if v == state][0] for name, state in ended.items()})
+    observe.note("runs_rc", {key: run.rc for key, run in runs.items()})
     assert hits == 0
     # whichever ended, the other re-run converges to it, and then changes nothing more
     again = site_b.run(SITE, "--skip-tags", "verify")
@@ -114,6 +118,7 @@ def test_a_commit_by_someone_else_meanwhile_is_never_mixed_in(shared, observe):
     site.handle.thread.control(op="fault", router="SPOKE1",
                                set={"foreign_commit": {"on": "^configure", "lines": [operator_line]}})
     before = site.handle.running("SPOKE1")
+    logins = site.logins()
     site.set(dmvpn_tunnel_description="after the operator")
     run = site.run(SITE, "--skip-tags", "verify")
     output = all_output(run)
@@ -126,4 +131,5 @@ def test_a_commit_by_someone_else_meanwhile_is_never_mixed_in(shared, observe):
     final = site.handle.running("SPOKE1")
     assert operator_line in final and "set interfaces tunnel tun0 description 'after the operator'" in final
     observe.commits(1)
+    observe.logins(site.logins() - logins)
     assert observe.scan(output, all_output(rerun)) == 0

@@ -62,7 +62,7 @@ def states(site):
 def test_fault_during_a_change(converged, observe, fault):
     site = converged
     old = states(site)
-    commits = site.total_commits()
+    commits, logins = site.total_commits(), site.logins()
     tag = "A%d" % site.case
     change(site, tag)
     site.handle.fault(VICTIM, **fault)
@@ -81,6 +81,7 @@ def test_fault_during_a_change(converged, observe, fault):
     new = states(site)
     hits = observe.scan(output, all_output(rerun), secrets=("Canary-PSK-rotated-", CANARY_NHRP, "Canary-PSK-7f3a9c2e51"))
     observe.commits(site.total_commits() - commits)
+    observe.logins(site.logins() - logins)
 
     # the play reports the faulty router, and only it
     assert faulty.rc != 0
@@ -92,7 +93,10 @@ def test_fault_during_a_change(converged, observe, fault):
     assert during["HUB"] == new["HUB"] and during["SPOKE2"] == new["SPOKE2"]
     # the faulty router holds the old configuration or the new one, never a part
     assert during[VICTIM] in (old[VICTIM], new[VICTIM]), sorted(set(during[VICTIM]) ^ set(new[VICTIM]))
-    observe.note("victim_ended", "old" if during[VICTIM] == old[VICTIM] else "new")
+    ended = "old" if during[VICTIM] == old[VICTIM] else "new"
+    observe.note("victim_ended", ended)
+    if ended == "new":  # the message must not claim the change was not made
+        assert "is left as it was" not in output, output[-3000:]
     # the re-run converged everything, and changed only what the fault had left undone
     assert rerun.rc == 0, all_output(rerun)[-3000:]
     assert new != old
@@ -111,11 +115,12 @@ def test_restart_after_a_change(converged, observe, save):
     run = site.run(SITE, "--skip-tags", "verify")
     assert run.rc == 0, all_output(run)[-3000:]
     changed = states(site)
-    commits = site.total_commits()
+    commits, logins = site.total_commits(), site.logins()
     site.handle.thread.control(op="restart", router=VICTIM)
     after_restart = site.handle.running(VICTIM)
     rerun = site.run(SITE, "--skip-tags", "verify")
     observe.commits(site.total_commits() - commits)
+    observe.logins(site.logins() - logins)
     hits = observe.scan(all_output(run), all_output(rerun), secrets=("Canary-PSK-rotated-", CANARY_NHRP))
     assert rerun.rc == 0
     assert states(site) == changed
