@@ -109,25 +109,53 @@ class RouterLock:
     file named after the router's address and port, held from the read to the commit."""
 
     def __init__(self, key, timeout):
-        folder = os.path.join(tempfile.gettempdir(), "dmvpn.vyos-locks")
-        if not os.path.isdir(folder):
-            try:
-                os.makedirs(folder)
-            except OSError as exc:
-                if exc.errno != errno.EEXIST:
-                    raise
-        self.path = os.path.join(folder, re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".lock")
+        self.name = re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".lock"
         self.timeout = timeout
         self.handle = None
-        self.waited = 0.0
+        self.path = None
+
+    @staticmethod
+    def _folder(name, mode):
+        """A lock folder in the controller's temporary folder (shared: mode 1777, like /tmp)."""
+        folder = os.path.join(tempfile.gettempdir(), name)
+        try:
+            os.mkdir(folder)
+            os.chmod(folder, mode)
+        except OSError as exc:
+            if exc.errno != errno.EEXIST:
+                raise
+        return folder
+
+    def _open(self):
+        """The lock file, readable and writable by every user; in a folder of this user's own
+        when the shared one cannot be used (runs of other users then do not wait for ours,
+        the check before the commit still keeps changes apart)."""
+        for folder, mode in (("dmvpn.vyos-locks", 0o1777), ("dmvpn.vyos-locks-%d" % os.getuid(), 0o700)):
+            path = os.path.join(self._folder(folder, mode), self.name)
+            try:
+                # O_NOFOLLOW: a symlink planted in the shared folder is not followed
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise RouterError("the lock file %s is a symbolic link, which is refused; nothing was sent. "
+                                      "Remove it" % path)
+                if exc.errno not in (errno.EACCES, errno.EPERM):
+                    raise
+                continue
+            try:
+                os.fchmod(fd, 0o666)
+            except OSError:
+                pass  # another user's file: it is already shared
+            self.path = path
+            return os.fdopen(fd, "r+")
+        raise RouterError("cannot create a lock file for this router in %s" % tempfile.gettempdir())
 
     def __enter__(self):
-        self.handle = open(self.path, "a")
+        self.handle = self._open()
         start = time.time()
         while True:
             try:
                 fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self.waited = time.time() - start
                 return self
             except (IOError, OSError) as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):

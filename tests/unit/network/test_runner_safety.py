@@ -148,3 +148,19 @@ def test_the_lock_gives_up_after_its_timeout(tmp_path, monkeypatch):
             with runner.RouterLock("r", 0.2):
                 pass
     assert "another run on this controller" in str(error.value) and "nothing was sent" in str(error.value)
+
+
+def test_the_lock_folder_is_shared_by_every_user_and_links_are_not_followed(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    with runner.RouterLock("10.0.0.1_22", 5) as lock:
+        assert stat.S_IMODE(os.stat(os.path.dirname(lock.path)).st_mode) == 0o1777
+        assert stat.S_IMODE(os.stat(lock.path).st_mode) == 0o666
+    target = tmp_path / "elsewhere"
+    os.symlink(str(target), str(tmp_path / "dmvpn.vyos-locks" / "10.0.0.2_22.lock"))
+    with pytest.raises(runner.RouterError, match="symbolic link"):
+        with runner.RouterLock("10.0.0.2_22", 5):
+            pass
+    assert not target.exists()
