@@ -19,6 +19,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     PSK_ALLOWED_RE,
@@ -207,7 +208,6 @@ def _check_secret(problems, name, hv, field, minimum, maximum=None):
                      "use only %s" % PSK_ALLOWED_TEXT)
 
 
-_CONTROL_CHARS_RE = re.compile(r"[\x00-\x1f\x7f]")
 HOST_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[-.A-Za-z0-9]{0,61}[A-Za-z0-9])?\Z")
 COMMIT_COMMENT_MAX = 255
 
@@ -251,10 +251,14 @@ def _check_commit_comment(problems, name, hv):
         return
     if not isinstance(comment, str):
         problems.add(name, "dmvpn_commit_comment", "must be text", "give the comment as a string")
-    elif _CONTROL_CHARS_RE.search(comment):
+        return
+    try:
+        ct.check_cli_text(comment)  # what the module's quoting refuses
+    except ValueError:
         problems.add(name, "dmvpn_commit_comment", "contains a newline or another control character, which would end "
                      "the VyOS command line", "write the comment on one line")
-    elif len(comment) > COMMIT_COMMENT_MAX:
+        return
+    if len(comment) > COMMIT_COMMENT_MAX:
         problems.add(name, "dmvpn_commit_comment", "has %d characters" % len(comment),
                      "use at most %d characters" % COMMIT_COMMENT_MAX)
 

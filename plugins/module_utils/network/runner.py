@@ -229,13 +229,22 @@ class Runner:
         except ValueError as exc:
             self.fail("the router reports %r: %s" % (info.get("network_os_version"), exc))
 
+    def running(self, in_session=False):
+        """The running configuration as a tree (``run show ...`` inside a configuration
+        session, whose answer also carries the ``[edit]`` line). Raises ConnectionError or
+        ConfigSyntaxError."""
+        if in_session:
+            text = self.connection.get(command="run show configuration commands")
+            text = "\n".join(line for line in text.splitlines() if line.strip() != "[edit]")
+        else:
+            text = self.connection.get("show configuration commands")
+        return parse_show_commands(text)
+
     def read_config(self, version):
         try:
-            text = self.connection.get("show configuration commands")
+            return self.running()
         except ConnectionError as exc:
             self.fail("could not read the configuration: %s" % mask_secrets(str(exc), version))
-        try:
-            return parse_show_commands(text)
         except ConfigSyntaxError as exc:
             self.fail("could not parse 'show configuration commands': %s" % exc)
 
@@ -312,10 +321,8 @@ class Runner:
         """Inside the configuration session, just before the commit: the running configuration
         must still be the one the change was computed from. Another session's commit meanwhile
         (VyOS lets several sessions commit in turn) would otherwise mix its change with ours."""
-        now = self.connection.get(command="run show configuration commands")
-        now = "\n".join(line for line in now.splitlines() if line.strip() != "[edit]")
         try:
-            changed = parse_show_commands(now) != have
+            changed = self.running(in_session=True) != have
         except ConfigSyntaxError:
             changed = True
         if changed:
@@ -327,7 +334,7 @@ class Runner:
     def _state_after_error(self, version, have, after):
         """What the router holds after an error during or after the commit (read afresh)."""
         try:
-            now = parse_show_commands(self.connection.get("show configuration commands"))
+            now = self.running()
         except (ConnectionError, ConfigSyntaxError) as exc:
             return ("the router could not be read afterwards (%s): it holds either the old or the new configuration, "
                     "never a part; re-run to converge" % mask_secrets(str(exc), version))
@@ -412,7 +419,7 @@ class Runner:
         return result
 
     def router_key(self):
-        """The router's identity on this controller: user, address and port of the connection."""
+        """The router's identity on this controller: address and port of the connection."""
         try:
             host = self.connection.get_option("host")
             port = self.connection.get_option("port") or 22
