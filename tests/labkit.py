@@ -132,17 +132,32 @@ def run_playbook(playbook, inventory, workdir, extra_args=(), env=None, json_out
     return PlaybookRun(proc, data)
 
 
+def start_lab(routers, workdir, **kwargs):
+    """Start lab routers ({name: version}, ports picked by the system) with their state in
+    ``workdir``/lab; the caller stops ``handle.thread``."""
+    specs = [RouterSpec(name, version, 0) for name, version in routers.items()]
+    thread = LabThread(specs, state_dir=os.path.join(workdir, "lab"), **kwargs)
+    thread.start()
+    return LabHandle(thread, workdir)
+
+
+def playbook_runner(workdir):
+    """``run(plays, inventory, *extra_args, **kwargs)``: run_playbook with its files in ``workdir``."""
+    def run(plays, inventory, *extra_args, **kwargs):
+        return run_playbook(plays, inventory, workdir, extra_args, **kwargs)
+
+    return run
+
+
 @pytest.fixture
 def lab(tmp_path):
     """Start lab routers: ``lab({"HUB": "1.4", "SPOKE1": "1.4"})`` -> LabHandle."""
     started = []
 
     def start(routers, **kwargs):
-        specs = [RouterSpec(name, version, 0) for name, version in routers.items()]
-        thread = LabThread(specs, state_dir=str(tmp_path / "lab"), **kwargs)
-        thread.start()
-        started.append(thread)
-        return LabHandle(thread, str(tmp_path))
+        handle = start_lab(routers, str(tmp_path), **kwargs)
+        started.append(handle.thread)
+        return handle
 
     yield start
     for thread in started:
@@ -151,10 +166,7 @@ def lab(tmp_path):
 
 @pytest.fixture
 def playbook(tmp_path):
-    def run(plays, inventory, *extra_args, **kwargs):
-        return run_playbook(plays, inventory, str(tmp_path), extra_args, **kwargs)
-
-    return run
+    return playbook_runner(str(tmp_path))
 
 
 class Site:

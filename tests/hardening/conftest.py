@@ -7,6 +7,7 @@ A test reports its figures through the ``observe`` fixture; they travel on the t
 ``user_properties``, so the table is right with pytest-xdist too (the controller sums them).
 """
 
+import contextlib
 import datetime
 import functools
 import json
@@ -19,7 +20,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from labkit import REPO, SITE, LabHandle, Site, lab, playbook, recap, run_playbook, site  # noqa: E402,F401 pylint: disable=unused-import
+from labkit import REPO, SITE, Site, lab, playbook, playbook_runner, recap, run_playbook, site, start_lab  # noqa: E402,F401 pylint: disable=unused-import
 
 # The secrets every hardening inventory uses instead of the lab vault's: distinctive, so a
 # grep for them finds nothing else. The NHRP secret is at most 8 characters (VyOS).
@@ -54,6 +55,14 @@ class Observer:
 
     def logins(self, count):
         self.item.user_properties.append(("logins", int(count)))
+
+    @contextlib.contextmanager
+    def counting(self, site):
+        """Record the lab commits and logins of ``site``'s routers during the block."""
+        commits, logins = site.total_commits(), site.logins()
+        yield
+        self.commits(site.total_commits() - commits)
+        self.logins(site.logins() - logins)
 
     def scan(self, *texts, **kwargs):
         """Count the canary secrets in ``texts`` (output, results, files); returns the hits."""
@@ -128,20 +137,12 @@ def hsite(site):
 def start_site(workdir, version="1.4", names=("HUB", "SPOKE1", "SPOKE2")):
     """A HardeningSite on lab routers started here (for module-scoped fixtures: the caller stops
     ``site.handle.thread``), converged by site.yml without verify, underlay included once."""
-    from vyos_lab.lab import LabThread, RouterSpec
-
-    thread = LabThread([RouterSpec(name, version, 0) for name in names], state_dir=os.path.join(workdir, "lab"))
-    thread.start()
-    handle = LabHandle(thread, workdir)
-
-    def runner(plays, inventory, *extra_args, **kwargs):
-        return run_playbook(plays, inventory, workdir, extra_args, **kwargs)
-
-    site = HardeningSite(handle, workdir, runner)
+    handle = start_lab({name: version for name in names}, workdir)
+    site = HardeningSite(handle, workdir, playbook_runner(workdir))
     site.set(dmvpn_tunnel_description="DMVPN hub and spokes")
     first = site.run(SITE, "--skip-tags", "verify")
     if first.rc != 0:
-        thread.stop()
+        handle.thread.stop()
         raise AssertionError(all_output(first)[-3000:])
     # The underlay (host names, addresses: vyos.vyos modules, one commit each) is in place now;
     # the cases change the DMVPN, so later runs leave the underlay tasks out (a third of a run).

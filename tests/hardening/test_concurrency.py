@@ -71,7 +71,6 @@ def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
     site_a.set(dmvpn_tunnel_description="run A %d" % trial, dmvpn_ipsec_psk=psk_a)
     site_b.set(dmvpn_tunnel_description="run B %d" % trial, dmvpn_ipsec_psk=CANARY_PSK)
     runs = {}
-    commits, logins = site.total_commits(), site.logins()
     delays = [(0, 0), (0, 0.5)][trial]   # B starts with A, or half a second after it
 
     def go(key, target, delay):
@@ -81,15 +80,14 @@ def test_two_site_runs_at_once_never_mix(shared, tmp_path, observe, trial):
     threads = [threading.Thread(target=go, args=("A", site_a, delays[0])),
                threading.Thread(target=go, args=("B", site_b, delays[1]))]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(600)
+        with observe.counting(site):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(600)
     finally:
         for name in ROUTERS:
             site.handle.thread.control(op="clear_faults", router=name)
-    observe.commits(site.total_commits() - commits)
-    observe.logins(site.logins() - logins)
     outputs = [all_output(run) for run in runs.values()]
     hits = observe.scan(*outputs, secrets=CANARIES + (psk_a,))
     wanted = {"A": ("'run A %d'" % trial, "'%s'" % psk_a), "B": ("'run B %d'" % trial, "'%s'" % CANARY_PSK)}
@@ -118,18 +116,16 @@ def test_a_commit_by_someone_else_meanwhile_is_never_mixed_in(shared, observe):
     site.handle.thread.control(op="fault", router="SPOKE1",
                                set={"foreign_commit": {"on": "^configure", "lines": [operator_line]}})
     before = site.handle.running("SPOKE1")
-    logins = site.logins()
     site.set(dmvpn_tunnel_description="after the operator")
-    run = site.run(SITE, "--skip-tags", "verify")
+    with observe.counting(site):
+        run = site.run(SITE, "--skip-tags", "verify")
+        now = site.handle.running("SPOKE1")
+        rerun = site.run(SITE, "--skip-tags", "verify")
     output = all_output(run)
-    now = site.handle.running("SPOKE1")
     assert run.rc != 0 and recap(run)["SPOKE1"]["failed"] == 1
     assert "changed after this run read it" in output and "nothing was committed" in output
     assert sorted(set(now) ^ set(before)) == [operator_line]   # the operator's change alone
-    rerun = site.run(SITE, "--skip-tags", "verify")
     assert rerun.rc == 0
     final = site.handle.running("SPOKE1")
     assert operator_line in final and "set interfaces tunnel tun0 description 'after the operator'" in final
-    observe.commits(1)
-    observe.logins(site.logins() - logins)
     assert observe.scan(output, all_output(rerun)) == 0

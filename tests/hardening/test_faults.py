@@ -62,26 +62,24 @@ def states(site):
 def test_fault_during_a_change(converged, observe, fault):
     site = converged
     old = states(site)
-    commits, logins = site.total_commits(), site.logins()
-    tag = "A%d" % site.case
-    change(site, tag)
-    site.handle.fault(VICTIM, **fault)
-    if "commit_delay_ms" in fault:
-        site.host_vars(VICTIM, ansible_command_timeout=3)
-    faulty = site.run(SITE, "--skip-tags", "verify")
-    if "commit_delay_ms" in fault:
-        time.sleep(fault["commit_delay_ms"] / 1000.0 + 1)  # let the lab's slow commit end
-    site.handle.thread.control(op="clear_faults", router=VICTIM)
-    site.host_vars(VICTIM, ansible_command_timeout=20)
-    during = states(site)
-    output = all_output(faulty)
-    stats = recap(faulty)
+    with observe.counting(site):
+        tag = "A%d" % site.case
+        change(site, tag)
+        site.handle.fault(VICTIM, **fault)
+        if "commit_delay_ms" in fault:
+            site.host_vars(VICTIM, ansible_command_timeout=3)
+        faulty = site.run(SITE, "--skip-tags", "verify")
+        if "commit_delay_ms" in fault:
+            time.sleep(fault["commit_delay_ms"] / 1000.0 + 1)  # let the lab's slow commit end
+        site.handle.thread.control(op="clear_faults", router=VICTIM)
+        site.host_vars(VICTIM, ansible_command_timeout=20)
+        during = states(site)
+        output = all_output(faulty)
+        stats = recap(faulty)
 
-    rerun = site.run(SITE, "--skip-tags", "verify")
-    new = states(site)
+        rerun = site.run(SITE, "--skip-tags", "verify")
+        new = states(site)
     hits = observe.scan(output, all_output(rerun), secrets=("Canary-PSK-rotated-", CANARY_NHRP, "Canary-PSK-7f3a9c2e51"))
-    observe.commits(site.total_commits() - commits)
-    observe.logins(site.logins() - logins)
 
     # the play reports the faulty router, and only it
     assert faulty.rc != 0
@@ -115,12 +113,10 @@ def test_restart_after_a_change(converged, observe, save):
     run = site.run(SITE, "--skip-tags", "verify")
     assert run.rc == 0, all_output(run)[-3000:]
     changed = states(site)
-    commits, logins = site.total_commits(), site.logins()
-    site.handle.thread.control(op="restart", router=VICTIM)
-    after_restart = site.handle.running(VICTIM)
-    rerun = site.run(SITE, "--skip-tags", "verify")
-    observe.commits(site.total_commits() - commits)
-    observe.logins(site.logins() - logins)
+    with observe.counting(site):
+        site.handle.thread.control(op="restart", router=VICTIM)
+        after_restart = site.handle.running(VICTIM)
+        rerun = site.run(SITE, "--skip-tags", "verify")
     hits = observe.scan(all_output(run), all_output(rerun), secrets=("Canary-PSK-rotated-", CANARY_NHRP))
     assert rerun.rc == 0
     assert states(site) == changed

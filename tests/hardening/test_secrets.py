@@ -3,7 +3,6 @@ output at -vvv --diff, check mode, a failing commit, a failing validation, the m
 (JSON callback, registered results written to files) and every file of the run's folder
 (Ansible's log_path, temporary and retry files)."""
 
-import contextlib
 import json
 import os
 
@@ -41,15 +40,6 @@ def everything(site, *runs):
     return texts
 
 
-@contextlib.contextmanager
-def counted(site, observe):
-    """Record the lab commits and logins of what runs inside."""
-    commits, logins = site.total_commits(), site.logins()
-    yield
-    observe.commits(site.total_commits() - commits)
-    observe.logins(site.logins() - logins)
-
-
 def check(observe, texts, secrets=CANARIES + (ROTATED,)):
     hits = observe.scan(*texts, secrets=secrets)
     leaks = [line for text in texts for line in text.splitlines() if any(s in line for s in secrets)]
@@ -75,7 +65,7 @@ def test_check_mode_of_a_psk_change_at_vvv_with_diff(shared, observe):
     site.set(dmvpn_ipsec_psk=ROTATED)
     try:
         commits = site.total_commits()
-        with counted(site, observe):
+        with observe.counting(site):
             run = logged_run(site, "-vvv", "--diff", "--check")
         assert run.rc == 0, all_output(run)[-3000:]
         assert site.total_commits() == commits
@@ -90,7 +80,7 @@ def test_a_failing_commit_at_vvv_with_diff(shared, observe):
     site.set(dmvpn_ipsec_psk=ROTATED)
     site.handle.fault("HUB", fail_commits=1)
     try:
-        with counted(site, observe):
+        with observe.counting(site):
             run = logged_run(site, "-vvv", "--diff")
         assert run.rc != 0
         assert "lab fault injection" in all_output(run)
@@ -111,7 +101,7 @@ def test_a_failing_validation_at_vvv(shared, observe, bad):
     site = shared
     site.set(**bad)
     try:
-        with counted(site, observe):
+        with observe.counting(site):
             run = logged_run(site, "-vvv", "--diff")
         assert run.rc != 0 and "no router was touched" in all_output(run)
         secrets = CANARIES + tuple(value for value in bad.values() if value != "one")
@@ -156,7 +146,7 @@ def test_module_results_and_registered_values(shared, observe):
     path = os.path.join(site.handle.workdir, "states.yml")
     with open(path, "w") as out:
         json.dump(play, out)
-    with counted(site, observe):
+    with observe.counting(site):
         run = site.playbook(path, site.hosts_file, "-v", json_output=True,
                             env={"ANSIBLE_LOG_PATH": os.path.join(site.handle.workdir, "ansible.log")})
     assert run.rc == 0, all_output(run)[-3000:]
