@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Manages one DMVPN endpoint of a VyOS router - the multipoint GRE tunnel interface, its
     NHRP configuration, the IPsec profile that protects it (with its IKE and ESP groups and
-    the IPsec interface) and the static routes it owns.
+    the IPsec interface), the static routes it owns and, optionally, BGP over the tunnel.
   - Reads the running configuration once, computes the exact difference and applies it in
     B(one) commit, so GRE/NHRP is never committed without its IPsec binding (no cleartext
     window) and a failure leaves the router as it was.
@@ -213,6 +213,71 @@ options:
           distance:
             description: Administrative distance (1-255).
             type: int
+      bgp:
+        description:
+          - BGP over the tunnel (leave unset for static routing). Rendered per version - C(protocols bgp <asn>)
+            on 1.2/1.3, C(protocols bgp system-as <asn>) on 1.4 and later; peers get the IPv4 unicast address
+            family (1.4+ activates no family by default).
+          - Owned - the AS number, router id, the peer group, listen ranges and neighbors inside the tunnel subnet,
+            and the instance's IPv4 C(network) statements. Without O(config.bgp), neighbors and listen ranges
+            inside the tunnel subnet (with the peer groups only they use) are removed, and the whole BGP
+            instance when nothing else is left in it.
+        type: dict
+        suboptions:
+          asn:
+            description: This router's AS number.
+            type: int
+            required: true
+          router_id:
+            description: BGP router id; default the router's tunnel address.
+            type: str
+          peer_group:
+            description:
+              - One peer group for the DMVPN peers (hubs - the spokes). Members are the dynamic neighbors of
+                O(config.bgp.listen_ranges) and every neighbor of O(config.bgp.neighbors).
+            type: dict
+            suboptions:
+              name:
+                description: Peer group name (1.2/1.3 allow letters, digits and underscores only).
+                type: str
+                required: true
+              remote_as:
+                description: C(internal), C(external) or an AS number; required with listen ranges.
+                type: str
+              route_reflector_client:
+                description: Reflect routes to the members (iBGP hubs), so spokes learn each other's LANs.
+                type: bool
+              next_hop_unchanged:
+                description:
+                  - Keep the next hop of routes passed on to the members (eBGP hubs), so that spokes route to
+                    each other's tunnel address and NHRP builds the shortcut.
+                type: bool
+          listen_ranges:
+            description: Prefixes (inside the tunnel subnet) from which peers may connect (1.3.3 and later).
+            type: list
+            elements: str
+          neighbors:
+            description: Explicit peers, by tunnel address (spokes - every hub).
+            type: list
+            elements: dict
+            suboptions:
+              address:
+                description: The peer's tunnel address.
+                type: str
+                required: true
+              remote_as:
+                description: The peer's AS (unless the peer group sets it), or C(internal)/C(external).
+                type: str
+          networks:
+            description: Prefixes this router announces (its LANs).
+            type: list
+            elements: str
+          keepalive:
+            description: Keepalive timer of neighbors outside a peer group (with O(config.bgp.holdtime)).
+            type: int
+          holdtime:
+            description: Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group.
+            type: int
 """
 
 EXAMPLES = r"""
@@ -255,6 +320,25 @@ EXAMPLES = r"""
       ipsec: "{{ dmvpn_ipsec }}"
       static_routes: [{prefix: 192.168.0.0/16, next_hop: 10.0.0.1}]
     state: replaced
+
+- name: A spoke announcing its LAN in iBGP to two hubs (no static routes)
+  dmvpn.vyos.dmvpn:
+    config:
+      tunnel: {name: tun0, address: 10.0.0.2/24, source_address: 0.0.0.0, key: 1}
+      nhrp:
+        role: spoke
+        authentication: "{{ vault_nhrp_secret }}"
+        nhs:
+          - {tunnel_ip: 10.0.0.1, nbma: 198.51.100.41}
+          - {tunnel_ip: 10.0.0.254, nbma: 198.51.100.45}
+      ipsec: "{{ dmvpn_ipsec }}"
+      bgp:
+        asn: 65000
+        neighbors: [{address: 10.0.0.1, remote_as: "65000"}, {address: 10.0.0.254, remote_as: "65000"}]
+        networks: [192.168.2.0/24]
+        keepalive: 10
+        holdtime: 30
+    state: overridden
 
 - name: What would the 1.5 lines be? (no router needed)
   dmvpn.vyos.dmvpn:

@@ -39,6 +39,8 @@ DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14",
 # Variables that must be the same on every router of one DMVPN.
 SHARED = ("dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_gre_key", "dmvpn_nhrp_secret",
           "dmvpn_ipsec_psk", "dmvpn_ipsec_enabled")
+DEFAULT_BGP_PEER_GROUP = "DMVPN"
+ASN_RANGE = (1, 4294967294)
 _IFNAME_RE = re.compile(r"^(?:eth|bond|br|pppoe|wg|vtun)[0-9]+(?:\.[0-9]{1,4})?\Z")
 
 
@@ -288,6 +290,8 @@ def _check_router_vars(problems, router):
         except (ValueError, TypeError):
             problems.add(name, "dmvpn_upstream_gateway", "%r is not an IPv4 address" % (gateway,),
                          "give the next hop of the default route, e.g. 198.51.100.42")
+    if router.routing == "bgp":
+        _check_bgp_vars(problems, router)
     summary = hv.get("dmvpn_summary_prefixes")
     if router.routing == "via_hub" and router.role == "spoke" and not summary:
         problems.add(name, "dmvpn_summary_prefixes", "is required with dmvpn_routing: via_hub",
@@ -301,6 +305,77 @@ def _check_router_vars(problems, router):
             except (ValueError, TypeError):
                 problems.add(name, "dmvpn_summary_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
                              "give the prefix with host bits clear, e.g. 192.168.0.0/16")
+
+
+def _asn(value):
+    """The AS number of a dmvpn_bgp_asn value, or None when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not ASN_RANGE[0] <= value <= ASN_RANGE[1]:
+        return None
+    return value
+
+
+def _check_bgp_vars(problems, router):
+    hv, name = router.vars, router.name
+    if hv.get("dmvpn_bgp_asn") is None:
+        problems.add(name, "dmvpn_bgp_asn", "is required with dmvpn_routing: bgp",
+                     "give the router's AS number, e.g. 65000 (the hubs' AS on every router for iBGP)")
+    elif _asn(hv.get("dmvpn_bgp_asn")) is None:
+        problems.add(name, "dmvpn_bgp_asn", "%r is not an AS number" % (hv.get("dmvpn_bgp_asn"),),
+                     "use a whole number from %d to %d (private: 64512-65534)" % ASN_RANGE)
+    networks = hv.get("dmvpn_bgp_networks")
+    if networks is not None and not isinstance(networks, list):
+        problems.add(name, "dmvpn_bgp_networks", "must be a list", "give a list such as [10.20.0.0/16]")
+        return
+    for index, prefix in enumerate(networks or []):
+        try:
+            _network(prefix)
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_bgp_networks[%d]" % index, "%r is not an IPv4 network" % (prefix,),
+                         "give the prefix with host bits clear, e.g. 10.20.0.0/16")
+
+
+def _bgp_cross_checks(problems, routers):
+    """BGP goes all the way or not at all; hubs share one AS; spokes are either all in it
+    (iBGP, hubs reflect) or each in an AS of its own (eBGP, an AS-path loop would drop the
+    routes of spokes sharing an AS)."""
+    modes = set(r.routing for r in routers)
+    if "bgp" not in modes:
+        return
+    if len(modes) > 1:
+        for r in routers:
+            if r.routing != "bgp":
+                problems.add(r.name, "dmvpn_routing", "is %s while other routers of the DMVPN use bgp" % r.routing,
+                             "use dmvpn_routing: bgp on every router of the DMVPN (set it in the group's vars)")
+        return
+    hubs = [r for r in routers if r.role == "hub" and _asn(r.vars.get("dmvpn_bgp_asn"))]
+    hub_asns = sorted(set(r.vars["dmvpn_bgp_asn"] for r in hubs))
+    if len(hub_asns) > 1:
+        for r in hubs[1:]:
+            if r.vars["dmvpn_bgp_asn"] != hubs[0].vars["dmvpn_bgp_asn"]:
+                problems.add(r.name, "dmvpn_bgp_asn", "%d differs from hub %s's AS %d"
+                             % (r.vars["dmvpn_bgp_asn"], hubs[0].name, hubs[0].vars["dmvpn_bgp_asn"]),
+                             "give every hub the same AS number")
+        return
+    if not hub_asns:
+        return
+    spokes = [r for r in routers if r.role == "spoke" and _asn(r.vars.get("dmvpn_bgp_asn"))]
+    internal = [r for r in spokes if r.vars["dmvpn_bgp_asn"] == hub_asns[0]]
+    external = [r for r in spokes if r not in internal]
+    if internal and external:
+        minority = external if len(external) <= len(internal) else internal
+        for r in minority:
+            problems.add(r.name, "dmvpn_bgp_asn", "mixes iBGP and eBGP spokes: %d spokes are in the hubs' AS %d, "
+                         "%d are not" % (len(internal), hub_asns[0], len(external)),
+                         "put every spoke in the hubs' AS (iBGP) or every spoke in an AS of its own (eBGP)")
+        return
+    owners = {}
+    for r in external:
+        owners.setdefault(r.vars["dmvpn_bgp_asn"], []).append(r.name)
+    for asn, names in sorted(owners.items()):
+        for name in names[1:]:
+            problems.add(name, "dmvpn_bgp_asn", "AS %d is also the AS of spoke %s: with eBGP, the spokes' routes "
+                         "would be dropped as AS-path loops" % (asn, names[0]),
+                         "give every spoke its own AS number (e.g. 65001, 65002, ...) or use the hubs' AS (iBGP)")
 
 
 def _overlaps(items):
@@ -341,6 +416,7 @@ def _cross_checks(problems, routers):
                              % (r.nbma, owner.role, owner.name), "give every router its own public address")
             else:
                 nbmas[r.nbma] = r
+    _bgp_cross_checks(problems, routers)
     lans = [(r.name, net) for r in routers for net in r.lans]
     for (owner_a, net_a), (owner_b, net_b) in _overlaps(lans):
         problems.add(owner_b, "dmvpn_lan_prefixes", "%s overlaps %s of %s" % (net_b, net_a, owner_a),
@@ -386,6 +462,15 @@ MODEL_FIELDS = (
     ("ipsec.profile.name", "dmvpn_ipsec_profile"),
     ("ipsec.profile.pre_shared_secret", "dmvpn_ipsec_psk"),
     ("static_routes", "dmvpn_lan_prefixes"),
+    ("bgp.asn", "dmvpn_bgp_asn"),
+    ("bgp.peer_group.name", "dmvpn_bgp_peer_group"),
+    ("bgp.peer_group", "dmvpn_bgp_asn (of the hubs and spokes)"),
+    ("bgp.neighbors", "dmvpn_bgp_asn (of a hub)"),
+    ("bgp.listen_ranges", "dmvpn_tunnel_subnet (the hub's listen range)"),
+    ("bgp.networks", "dmvpn_bgp_networks (with dmvpn_lan_prefixes)"),
+    ("bgp.keepalive", "dmvpn_bgp_timers.keepalive"),
+    ("bgp.holdtime", "dmvpn_bgp_timers.holdtime"),
+    ("bgp", "dmvpn_routing (bgp)"),
 )
 
 
@@ -466,8 +551,9 @@ def _routes(router, roles):
     hubs = roles.hubs
     routes = []
     if router.role == "hub":
-        for other in roles.spokes:
-            routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
+        if router.routing != "bgp":  # with BGP the spokes announce their LANs
+            for other in roles.spokes:
+                routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
         gateway = router.vars.get("dmvpn_upstream_gateway")
         if gateway:
             routes.append({"prefix": "0.0.0.0/0", "next_hop": str(_address(gateway))})
@@ -500,6 +586,44 @@ def _ipsec(router):
     }
 
 
+def _bgp(router, roles):
+    """The BGP section of a router's endpoint (None unless dmvpn_routing is bgp).
+
+    Hubs take the spokes into one peer group: dynamic neighbors through a listen range over
+    the tunnel subnet (VyOS 1.2 has none: the spokes are listed as neighbors). With the
+    spokes in the hubs' AS (iBGP) the hubs reflect routes; with each spoke in an AS of its own
+    (eBGP) the hubs leave the next hop unchanged. Either way a spoke learns another spoke's
+    LAN with that spoke's tunnel address as next hop, so NHRP can build the direct shortcut.
+    Spokes peer with every hub's tunnel address and set the timers (a session uses the lower
+    holdtime of its two ends)."""
+    if router.routing != "bgp":
+        return None
+    hv = router.vars
+    asn = hv.get("dmvpn_bgp_asn")
+    networks = [str(net) for net in router.lans]
+    networks += [str(_network(p)) for p in hv.get("dmvpn_bgp_networks") or [] if str(_network(p)) not in networks]
+    result = {"asn": asn, "peer_group": None, "listen_ranges": [], "neighbors": [], "networks": networks}
+    if router.role == "hub":
+        internal = all(spoke.vars.get("dmvpn_bgp_asn") == asn for spoke in roles.spokes)
+        result["peer_group"] = {"name": hv.get("dmvpn_bgp_peer_group", DEFAULT_BGP_PEER_GROUP),
+                                "remote_as": str(asn) if internal else "external",
+                                "route_reflector_client": internal, "next_hop_unchanged": not internal}
+        if router.version == "1.2":
+            if not internal:
+                result["peer_group"]["remote_as"] = None
+            result["neighbors"] = [{"address": str(spoke.tunnel_ip),
+                                    "remote_as": None if internal else str(spoke.vars.get("dmvpn_bgp_asn"))}
+                                   for spoke in roles.spokes]
+        else:
+            result["listen_ranges"] = [str(router.subnet)]
+    else:
+        timers = hv.get("dmvpn_bgp_timers") or {}
+        result.update(keepalive=timers.get("keepalive"), holdtime=timers.get("holdtime"),
+                      neighbors=[{"address": str(hub.tunnel_ip), "remote_as": str(hub.vars.get("dmvpn_bgp_asn"))}
+                                 for hub in roles.hubs])
+    return result
+
+
 def _endpoint(router, roles, with_routes=True):
     hv = router.vars
     nhrp = {"role": router.role, "authentication": str(hv.get("dmvpn_nhrp_secret")),
@@ -523,6 +647,7 @@ def _endpoint(router, roles, with_routes=True):
         "nhrp": nhrp,
         "ipsec": _ipsec(router),
         "static_routes": _routes(router, roles) if with_routes else [],
+        "bgp": _bgp(router, roles),
     }
 
 

@@ -32,6 +32,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree i
     tokenize,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import (
+    KIND_BGP,
     KIND_ESP_GROUP,
     KIND_IKE_GROUP,
     KIND_IPSEC_INTERFACE,
@@ -48,12 +49,12 @@ MASK = "********"
 
 KIND_OTHER = "other"
 _DELETE_RANK = {
-    KIND_ROUTE: 0, KIND_NHRP: 1, KIND_PROFILE: 2, KIND_IPSEC_INTERFACE: 3,
-    KIND_ESP_GROUP: 4, KIND_IKE_GROUP: 5, KIND_TUNNEL: 6, KIND_OTHER: 7,
+    KIND_BGP: 0, KIND_ROUTE: 1, KIND_NHRP: 2, KIND_PROFILE: 3, KIND_IPSEC_INTERFACE: 4,
+    KIND_ESP_GROUP: 5, KIND_IKE_GROUP: 6, KIND_TUNNEL: 7, KIND_OTHER: 8,
 }
 _SET_RANK = {
     KIND_TUNNEL: 0, KIND_IPSEC_INTERFACE: 1, KIND_IKE_GROUP: 2, KIND_ESP_GROUP: 3,
-    KIND_PROFILE: 4, KIND_NHRP: 5, KIND_ROUTE: 6, KIND_OTHER: 7,
+    KIND_PROFILE: 4, KIND_NHRP: 5, KIND_ROUTE: 6, KIND_BGP: 7, KIND_OTHER: 8,
 }
 _GROUP_REFERENCE_WORDS = {
     KIND_IKE_GROUP: ("ike-group",),
@@ -162,7 +163,7 @@ def _plan_deleted(plan, have, objects):
     after = have.copy()
     routes = []
     for obj in objects:
-        if obj.kind in (KIND_TUNNEL, KIND_NHRP, KIND_PROFILE, KIND_ROUTE) and have.exists(obj.path):
+        if obj.kind in (KIND_TUNNEL, KIND_NHRP, KIND_PROFILE, KIND_ROUTE, KIND_BGP) and have.exists(obj.path):
             after.delete(obj.path)
             if obj.kind == KIND_ROUTE:
                 routes.append(obj.path)

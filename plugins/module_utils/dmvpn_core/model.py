@@ -52,7 +52,7 @@ PROFILE_NAME_RE = re.compile(r"^[a-zA-Z][-_a-zA-Z0-9]{1,63}\Z")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 _KEYS = {
-    "": ("tunnel", "nhrp", "ipsec", "static_routes"),
+    "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp"),
     "tunnel": ("name", "address", "source_address", "key", "description", "mtu", "multicast"),
     "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs"),
     "nhs": ("tunnel_ip", "nbma"),
@@ -63,7 +63,11 @@ _KEYS = {
     "esp_proposal": ("proposal_id", "encryption", "hash"),
     "profile": ("name", "pre_shared_secret"),
     "static_route": ("prefix", "next_hop", "distance"),
+    "bgp": ("asn", "router_id", "peer_group", "listen_ranges", "neighbors", "networks", "keepalive", "holdtime"),
+    "peer_group": ("name", "remote_as", "route_reflector_client", "next_hop_unchanged"),
+    "neighbor": ("address", "remote_as"),
 }
+REMOTE_AS_WORDS = ("internal", "external")
 
 
 def shown(text, limit=40):
@@ -506,6 +510,152 @@ def _psk(check, value):
     return text
 
 
+def _prefix(check, value, field):
+    """An IPv4 network given as ``address/length`` with host bits clear (a bare address: /32)."""
+    text = check.string(value, field, fix="give the prefix, e.g. 192.168.2.0/24")
+    if text is None:
+        return None
+    try:
+        return ipaddress.IPv4Network(text if "/" in text else text + "/32", strict=True)
+    except ValueError:
+        try:
+            loose = ipaddress.IPv4Network(text, strict=False)
+            check.add(field, "%r has host bits set" % text, "use the network address: %s" % loose)
+        except ValueError:
+            check.add(field, "%r is not an IPv4 prefix" % text, "give address/length, e.g. 192.168.2.0/24")
+    return None
+
+
+def _remote_as(check, value, field, required):
+    """``internal``, ``external`` or an AS number (as text), or None."""
+    if value is None:
+        if required:
+            check.add(field, "is required", "give the peer's AS number, or internal/external")
+        return None
+    if isinstance(value, str) and value in REMOTE_AS_WORDS:
+        return value
+    number = check.integer(value, field, check.syntax.asn_range)
+    return str(number) if number is not None else None
+
+
+def _is_ebgp(remote_as, asn):
+    return remote_as == "external" or (remote_as not in (None, "internal") and asn is not None and
+                                       remote_as != str(asn))
+
+
+def _bgp_peer_group(check, data, asn):
+    syntax = check.syntax
+    group = check.mapping(data, "bgp.peer_group", "peer_group", required=False)
+    if group is None:
+        return None
+    result = {"name": check.word(group.get("name"), "bgp.peer_group.name", syntax.bgp_peer_group_re,
+                                 syntax.bgp_peer_group_text),
+              "remote_as": _remote_as(check, group.get("remote_as"), "bgp.peer_group.remote_as", False),
+              "route_reflector_client": check.boolean(group.get("route_reflector_client"),
+                                                      "bgp.peer_group.route_reflector_client", False),
+              "next_hop_unchanged": check.boolean(group.get("next_hop_unchanged"),
+                                                  "bgp.peer_group.next_hop_unchanged", False)}
+    if result["route_reflector_client"]:
+        if _is_ebgp(result["remote_as"], asn):
+            check.add("bgp.peer_group.route_reflector_client", "route reflection is for iBGP peers, but the peer "
+                      "group is eBGP (remote_as %s)" % result["remote_as"],
+                      "use the router's own AS as remote_as, or turn route_reflector_client off")
+        elif result["remote_as"] != str(asn) and not syntax.bgp_rr_takes_internal:
+            check.add("bgp.peer_group.remote_as", "VyOS %s reflects routes only to a peer group whose remote-as is "
+                      "the router's own AS number" % syntax.version, "set remote_as to %s" % asn)
+    return result
+
+
+def _bgp_neighbors(check, value, iface, group, asn):
+    result, seen = [], set()
+    group_as = group.get("remote_as") if group else None
+    for index, entry in enumerate(check.sequence(value, "bgp.neighbors")):
+        field = "bgp.neighbors[%d]" % index
+        entry = check.mapping(entry, field, "neighbor")
+        if entry is None:
+            continue
+        address = _address_in_subnet(check, entry.get("address"), field + ".address", iface,
+                                     "the peer's tunnel address")
+        remote_as = _remote_as(check, entry.get("remote_as"), field + ".remote_as", group_as is None)
+        if remote_as is not None and group_as is not None:
+            check.add(field + ".remote_as", "is also set by the peer group (%s)" % group_as,
+                      "set remote_as on the peer group or on its neighbors, not both")
+        if group and remote_as is not None and group["route_reflector_client"] and _is_ebgp(remote_as, asn):
+            check.add(field + ".remote_as", "%s is an eBGP peer in a route-reflector peer group" % remote_as,
+                      "give the neighbor the router's own AS, or use a peer group without route reflection")
+        if address is None:
+            continue
+        if address in seen:
+            check.add(field + ".address", "%s is listed twice" % address, "list every peer once")
+            continue
+        seen.add(address)
+        result.append({"address": str(address), "remote_as": remote_as})
+    return result
+
+
+def _bgp_timers(check, bgp, group, neighbors):
+    syntax = check.syntax
+    keepalive = check.integer(bgp.get("keepalive"), "bgp.keepalive", syntax.bgp_timer_range)
+    holdtime = check.integer(bgp.get("holdtime"), "bgp.holdtime", syntax.bgp_timer_range)
+    if keepalive is None and holdtime is None:
+        return None, None
+    if (keepalive is None) != (holdtime is None):
+        check.add("bgp.holdtime" if holdtime is None else "bgp.keepalive", "keepalive and holdtime go together",
+                  "set both (e.g. keepalive 10, holdtime 30) or neither")
+    elif holdtime != 0 and holdtime < 3 * max(keepalive, 1):
+        check.add("bgp.holdtime", "%d is less than three keepalives (%d)" % (holdtime, keepalive),
+                  "use a holdtime of at least 3 x keepalive, e.g. keepalive 10, holdtime 30")
+    elif group is not None:
+        check.add("bgp.keepalive", "VyOS sets timers per neighbor, and not on neighbors of a peer group",
+                  "leave the timers to the routers without a peer group (spokes): a session uses the lower "
+                  "holdtime of its two ends")
+    elif not neighbors:
+        check.add("bgp.keepalive", "there is no neighbor to set the timers on", "remove keepalive and holdtime")
+    return keepalive, holdtime
+
+
+def _bgp(check, data, iface):
+    """BGP over the tunnel: the AS, an optional peer group with dynamic neighbors (listen
+    ranges) and/or explicit neighbors (its members when there is a group, with their own
+    address family and timers when there is not), and the advertised networks."""
+    bgp = check.mapping(data, "bgp", "bgp", required=False)
+    if bgp is None:
+        return None
+    syntax = check.syntax
+    asn = check.integer(bgp.get("asn"), "bgp.asn", syntax.asn_range, required=True)
+    result = {"asn": asn, "router_id": None, "peer_group": _bgp_peer_group(check, bgp.get("peer_group"), asn)}
+    if bgp.get("router_id") is not None:
+        router_id = check.ipv4(bgp.get("router_id"), "bgp.router_id")
+        result["router_id"] = str(router_id) if router_id is not None else None
+    result["listen_ranges"] = []
+    for index, value in enumerate(check.sequence(bgp.get("listen_ranges"), "bgp.listen_ranges")):
+        field = "bgp.listen_ranges[%d]" % index
+        network = _prefix(check, value, field)
+        if network is None:
+            continue
+        if not syntax.bgp_listen_range:
+            check.add(field, "VyOS %s has no BGP listen ranges (dynamic neighbors came with 1.3.3)" % syntax.version,
+                      "list the peers as neighbors instead (the roles do so for a hub with dmvpn_vyos_version 1.2)")
+        elif iface is not None and not network.subnet_of(iface.network):
+            check.add(field, "%s is outside the tunnel subnet %s" % (network, iface.network),
+                      "listen for DMVPN peers inside %s" % iface.network)
+        elif result["peer_group"] is None or result["peer_group"]["remote_as"] is None:
+            check.add("bgp.peer_group.remote_as", "is required with listen ranges (dynamic neighbors take it "
+                      "from the peer group)", "set remote_as to internal, external or the peers' AS number")
+        elif str(network) not in result["listen_ranges"]:
+            result["listen_ranges"].append(str(network))
+    result["neighbors"] = _bgp_neighbors(check, bgp.get("neighbors"), iface, result["peer_group"], asn)
+    result["keepalive"], result["holdtime"] = _bgp_timers(check, bgp, result["peer_group"], result["neighbors"])
+    result["networks"] = []
+    for index, value in enumerate(check.sequence(bgp.get("networks"), "bgp.networks")):
+        network = _prefix(check, value, "bgp.networks[%d]" % index)
+        if network is not None and str(network) not in result["networks"]:
+            result["networks"].append(str(network))
+    if not bgp.get("listen_ranges") and not bgp.get("neighbors"):
+        check.add("bgp", "has no peers", "give neighbors (a spoke: every hub) or listen_ranges (a hub)")
+    return result
+
+
 def _static_routes(check, value, iface):
     entries = check.sequence(value, "static_routes")
     result = []
@@ -515,20 +665,7 @@ def _static_routes(check, value, iface):
         entry = check.mapping(entry, field, "static_route")
         if entry is None:
             continue
-        prefix = None
-        text = check.string(entry.get("prefix"), field + ".prefix",
-                            fix="give the destination prefix, e.g. 192.168.2.0/24")
-        if text is not None:
-            try:
-                prefix = ipaddress.IPv4Network(text if "/" in text else text + "/32", strict=True)
-            except ValueError:
-                try:
-                    loose = ipaddress.IPv4Network(text, strict=False)
-                    check.add(field + ".prefix", "%r has host bits set" % text,
-                              "use the network address: %s" % loose)
-                except ValueError:
-                    check.add(field + ".prefix", "%r is not an IPv4 prefix" % text,
-                              "give the destination as address/length, e.g. 192.168.2.0/24")
+        prefix = _prefix(check, entry.get("prefix"), field + ".prefix")
         next_hop = check.ipv4(entry.get("next_hop"), field + ".next_hop")
         if next_hop is not None and iface is not None and next_hop == iface.ip:
             check.add(field + ".next_hop", "%s is this router's own tunnel address" % next_hop,
@@ -567,9 +704,10 @@ def validate_endpoint(data, version):
     nhrp = _nhrp(check, root.get("nhrp"), iface, source)
     ipsec = _ipsec(check, root.get("ipsec"))
     routes = _static_routes(check, root.get("static_routes"), iface)
+    bgp = _bgp(check, root.get("bgp"), iface)
     if check.problems:
         raise ModelError(check.problems)
-    return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes}
+    return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp}
 
 
 def tunnel_network(endpoint):

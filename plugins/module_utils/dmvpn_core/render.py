@@ -18,7 +18,14 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import
     tunnel_network,
     validate_endpoint,
 )
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
+    BGP_AF,
+    BGP_NETWORKS,
+    BGP_NEXT_HOP_UNCHANGED,
+    BGP_ROUTER_ID,
+    BGP_RR_CLIENT,
+    syntax_for,
+)
 
 # Kinds of owned objects, in the order ``set`` lines create them (referenced things first).
 KIND_TUNNEL = "tunnel"
@@ -28,8 +35,9 @@ KIND_ESP_GROUP = "esp_group"
 KIND_PROFILE = "profile"
 KIND_NHRP = "nhrp"
 KIND_ROUTE = "route"
+KIND_BGP = "bgp"
 KINDS = (KIND_TUNNEL, KIND_IPSEC_INTERFACE, KIND_IKE_GROUP, KIND_ESP_GROUP, KIND_PROFILE,
-         KIND_NHRP, KIND_ROUTE)
+         KIND_NHRP, KIND_ROUTE, KIND_BGP)
 
 
 class OwnedObject:
@@ -137,6 +145,59 @@ def _render_routes(tree, endpoint, syntax):
             tree.set(path)
 
 
+def _ebgp(remote_as, asn):
+    return remote_as == "external" or remote_as not in (None, "internal", str(asn))
+
+
+def _render_bgp(tree, endpoint, syntax):
+    """BGP over the tunnel. A peer group (hubs) holds the dynamic neighbors of the listen
+    ranges and any explicit neighbors, and carries remote-as, the IPv4 unicast family and
+    route reflection or next-hop-unchanged; neighbors outside a group (spokes) carry those
+    and the timers themselves. Where tunnels are /32 (VyOS 1.5), eBGP peers are never
+    directly connected: ``disable-connected-check``."""
+    bgp = endpoint["bgp"]
+    asn = bgp["asn"]
+    base = syntax.bgp_base(asn)
+    if syntax.bgp_asn_leaf is not None:
+        tree.set(syntax.bgp_asn_path(asn), str(asn))
+    tunnel = ipaddress.IPv4Interface(endpoint["tunnel"]["address"])
+    tree.set(base + BGP_ROUTER_ID, bgp["router_id"] or str(tunnel.ip))
+    group = bgp["peer_group"]
+    if group is not None:
+        group_base = base + ("peer-group", group["name"])
+        if group["remote_as"] is not None:
+            tree.set(group_base + ("remote-as",), group["remote_as"])
+        tree.set(group_base + BGP_AF)
+        if group["route_reflector_client"]:
+            tree.set(group_base + BGP_RR_CLIENT)
+        if group["next_hop_unchanged"]:
+            tree.set(group_base + BGP_NEXT_HOP_UNCHANGED)
+        if syntax.tunnel_address_host and _ebgp(group["remote_as"], asn):
+            tree.set(group_base + ("disable-connected-check",))
+        for prefix in bgp["listen_ranges"]:
+            tree.set(base + ("listen", "range", prefix, "peer-group"), group["name"])
+    for neighbor in bgp["neighbors"]:
+        path = base + ("neighbor", neighbor["address"])
+        if neighbor["remote_as"] is not None:
+            tree.set(path + ("remote-as",), neighbor["remote_as"])
+        if group is not None:
+            tree.set(path + ("peer-group",), group["name"])
+            continue
+        tree.set(path + BGP_AF)
+        if syntax.tunnel_address_host and _ebgp(neighbor["remote_as"], asn):
+            tree.set(path + ("disable-connected-check",))
+        if bgp["keepalive"] is not None:
+            tree.set(path + ("timers", "keepalive"), str(bgp["keepalive"]))
+            tree.set(path + ("timers", "holdtime"), str(bgp["holdtime"]))
+    networks = list(bgp["networks"])
+    if syntax.tunnel_address_host and bgp["listen_ranges"]:
+        # /32 tunnels: the hub announces the tunnel subnet, so that next hops (other spokes'
+        # tunnel addresses) resolve (VyOS 1.5 DMVPN documentation).
+        networks.append(str(tunnel.network))
+    for prefix in networks:
+        tree.set(base + BGP_NETWORKS + (prefix,))
+
+
 def render_endpoint(endpoint, version):
     """The configuration tree of one DMVPN endpoint for a VyOS version.
 
@@ -151,6 +212,8 @@ def render_endpoint(endpoint, version):
     if endpoint["ipsec"] is not None:
         _render_ipsec(tree, endpoint, syntax)
     _render_routes(tree, endpoint, syntax)
+    if endpoint["bgp"] is not None:
+        _render_bgp(tree, endpoint, syntax)
     return tree
 
 
@@ -197,15 +260,97 @@ def _stale_profiles(have_tree, tunnel_name, keep):
     return found
 
 
+def _inside(value, networks):
+    try:
+        network = ipaddress.IPv4Network(value)
+    except ValueError:
+        return False
+    return any(network.subnet_of(net) for net in networks)
+
+
+# What may remain of a BGP instance that only ever served the DMVPN (its AS, router id and
+# advertised networks): when nothing else is left, the whole instance is ours.
+_BGP_INSTANCE_LEFTOVERS = (("system-as",), BGP_ROUTER_ID, BGP_NETWORKS)
+
+
+def _bgp_peers_of_tunnel(have_tree, base, networks, group_name):
+    """Paths below ``base`` of the DMVPN's BGP peers on the router: neighbors and listen
+    ranges inside the tunnel subnet(s), and the peer groups only they use."""
+    owned, groups = [], set([group_name]) if group_name else set()
+    for prefix in have_tree.children(base + ("listen", "range")):
+        group = have_tree.value(base + ("listen", "range", prefix, "peer-group"))
+        if _inside(prefix, networks) or (group_name and group == group_name):
+            owned.append(base + ("listen", "range", prefix))
+            groups.add(group)
+    others = []
+    for address in have_tree.children(base + ("neighbor",)):
+        group = have_tree.value(base + ("neighbor", address, "peer-group"))
+        if _inside(address, networks):
+            owned.append(base + ("neighbor", address))
+            groups.add(group)
+        else:
+            others.append(group)
+    for group in sorted(g for g in groups if g and g not in others):
+        if have_tree.exists(base + ("peer-group", group)):
+            owned.append(base + ("peer-group", group))
+    return owned
+
+
+def _bgp_instance_is_ours(have_tree, base, owned):
+    for path in have_tree.subtree(base).paths():
+        below = path[len(base):]
+        if any(path[:len(mine)] == mine for mine in owned):
+            continue
+        if not any(below[:len(keep)] == keep for keep in _BGP_INSTANCE_LEFTOVERS):
+            return False
+    return True
+
+
+def bgp_objects(endpoint, syntax, have_tree, networks):
+    """The BGP paths the endpoint owns. With ``bgp`` in the model: its AS (and, on 1.2/1.3, an
+    instance of another AS, which VyOS would not run beside it), router id, peer group, listen
+    ranges, neighbors and the IPv4 network statements. From the router: every neighbor and
+    listen range inside the tunnel subnet, with the peer groups only they use; without
+    ``bgp`` in the model, the whole instance when nothing else is left in it."""
+    bgp = endpoint.get("bgp")
+    instances = syntax.bgp_instances(have_tree) if have_tree is not None else []
+    paths = []
+    if bgp is not None:
+        base = syntax.bgp_base(bgp["asn"])
+        group = bgp["peer_group"]["name"] if bgp["peer_group"] else None
+        if syntax.bgp_asn_leaf is not None:
+            paths.append(syntax.bgp_asn_path(bgp["asn"]))
+        paths += [base + BGP_ROUTER_ID, base + BGP_NETWORKS]
+        paths += [base + ("peer-group", group)] if group else []
+        paths += [base + ("listen", "range", prefix) for prefix in bgp["listen_ranges"]]
+        paths += [base + ("neighbor", neighbor["address"]) for neighbor in bgp["neighbors"]]
+        for dummy_asn, path in instances:
+            if path != base:
+                paths.append(path)  # 1.2/1.3: the instance of another AS number
+            else:
+                paths += _bgp_peers_of_tunnel(have_tree, base, networks, group)
+    else:
+        for dummy_asn, base in instances:
+            owned = _bgp_peers_of_tunnel(have_tree, base, networks, None)
+            # VyOS runs one instance: when it is ours, all of ``protocols bgp`` is
+            paths += [("protocols", "bgp")] if owned and _bgp_instance_is_ours(have_tree, base, owned) else owned
+    unique = []
+    for path in paths:
+        if path not in unique:
+            unique.append(path)
+    return [OwnedObject(KIND_BGP, path) for path in unique]
+
+
 def owned_objects(endpoint, version, have_tree=None):
     """The subtrees this endpoint owns on a router, as :class:`OwnedObject` s.
 
     From the model: the tunnel, its NHRP entry, the IPsec interface entry, the IKE and ESP
     groups, the profile and every static route (``route P next-hop NH``). From ``have_tree``
     (the router's configuration): every static route whose next hop lies inside the tunnel
-    subnet (the model's, or the one of the tunnel's current address on the router), and any
-    other IPsec profile that binds this tunnel and nothing else. Nothing else (other
-    tunnels, firewall, users, routes via other gateways) is ever owned.
+    subnet (the model's, or the one of the tunnel's current address on the router), any
+    other IPsec profile that binds this tunnel and nothing else, and the BGP paths of
+    :func:`bgp_objects`. Nothing else (other tunnels, firewall, users, routes via other
+    gateways, BGP peers outside the tunnel subnet) is ever owned.
     """
     syntax = syntax_for(version)
     endpoint = validate_endpoint(endpoint, version)
@@ -232,6 +377,8 @@ def owned_objects(endpoint, version, have_tree=None):
         routes += [route for route in _routes_via(have_tree, networks) if route not in routes]
     objects += [OwnedObject(KIND_ROUTE, syntax.route_path(prefix, next_hop))
                 for prefix, next_hop in routes]
+    networks = _tunnel_networks(endpoint, have_tree, syntax) if have_tree is not None else []
+    objects += bgp_objects(endpoint, syntax, have_tree, networks)
     return objects
 
 

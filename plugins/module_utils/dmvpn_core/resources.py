@@ -26,7 +26,13 @@ import ipaddress
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
+    BGP_NETWORKS,
+    BGP_NEXT_HOP_UNCHANGED,
+    BGP_ROUTER_ID,
+    BGP_RR_CLIENT,
+    syntax_for,
+)
 
 
 def _first(tree, path):
@@ -218,7 +224,40 @@ def gather_endpoint(tree, version, name):
             if inside:
                 routes.append({"prefix": prefix, "next_hop": hop, "distance": _int(_first(
                     tree, ("protocols", "static", "route", prefix, "next-hop", hop, "distance")))})
-    return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes}
+    return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes,
+            "bgp": gather_bgp(tree, version, networks)}
+
+
+def gather_bgp(tree, version, networks):
+    """The DMVPN's BGP found in ``tree``: the instance, and its peers inside the tunnel
+    subnet(s) ``networks`` (neighbors, listen ranges and their peer group); None without them."""
+    syntax = syntax_for(version)
+    inside = [net for net in networks if net.prefixlen < 32]
+    for asn, base in syntax.bgp_instances(tree):
+        ranges = [p for p in tree.children(base + ("listen", "range"))
+                  if any(ipaddress.IPv4Network(p).subnet_of(net) for net in inside)]
+        neighbors = [a for a in tree.children(base + ("neighbor",))
+                     if any(ipaddress.IPv4Address(a) in net for net in inside)]
+        if not ranges and not neighbors:
+            continue
+        groups = [_first(tree, base + ("listen", "range", p, "peer-group")) for p in ranges]
+        groups += [_first(tree, base + ("neighbor", a, "peer-group")) for a in neighbors]
+        group = next((g for g in groups if g), None)
+        peer_group = None
+        if group is not None:
+            gbase = base + ("peer-group", group)
+            peer_group = {"name": group, "remote_as": _first(tree, gbase + ("remote-as",)),
+                          "route_reflector_client": tree.exists(gbase + BGP_RR_CLIENT),
+                          "next_hop_unchanged": tree.exists(gbase + BGP_NEXT_HOP_UNCHANGED)}
+        timers = [base + ("neighbor", a, "timers") for a in neighbors]
+        return {"asn": _int(asn), "router_id": _first(tree, base + BGP_ROUTER_ID), "peer_group": peer_group,
+                "listen_ranges": ranges,
+                "neighbors": [{"address": a, "remote_as": _first(tree, base + ("neighbor", a, "remote-as"))}
+                              for a in neighbors],
+                "networks": tree.children(base + BGP_NETWORKS),
+                "keepalive": _int(next((_first(tree, t + ("keepalive",)) for t in timers), None)),
+                "holdtime": _int(next((_first(tree, t + ("holdtime",)) for t in timers), None))}
+    return None
 
 
 # ------------------------------------------------------------------------------------------
@@ -310,7 +349,9 @@ def _live_endpoint_objects(have, version, name):
     endpoint = gather_endpoint(have, version, name) or {"static_routes": []}
     for route in endpoint["static_routes"]:
         objects.append(rd.OwnedObject(rd.KIND_ROUTE, syntax.route_path(route["prefix"], route["next_hop"])))
-    return objects
+    networks = [ipaddress.IPv4Interface(address).network for address in have.values(syntax.tunnel_path(name) + ("address",))
+                if ":" not in address and ipaddress.IPv4Interface(address).network.prefixlen <= 30]
+    return objects + rd.bgp_objects({"bgp": None}, syntax, have, networks)
 
 
 class TunnelResource:

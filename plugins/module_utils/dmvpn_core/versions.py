@@ -9,7 +9,9 @@ values; none of them compares version strings itself.
 
 Sources (see ``docs``/the shared syntax reference): VyOS 1.2 (crux) DMVPN guide, vyos-1x
 ``equuleus`` (1.3), ``sagitta`` (1.4) and ``circinus``/``current`` (1.5 with the FRR
-``nhrpd`` based NHRP CLI).
+``nhrpd`` based NHRP CLI). BGP: vyatta-cfg-quagga ``crux``/``equuleus`` (1.2/1.3: the AS
+number is a tag node, listen ranges from 1.3.3) and vyos-1x ``protocols bgp`` (1.4+:
+``system-as``, ``no bgp default ipv4-unicast``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -140,6 +142,14 @@ class Syntax:
         self.network_id_range = (1, 4294967295)
         # protocols static
         self.distance_range = (1, 255)
+        # protocols bgp
+        self.bgp_asn_leaf = facts["bgp_asn_leaf"]                # None: the AS number is a tag node
+        self.bgp_listen_range = facts["bgp_listen_range"]        # dynamic neighbors (1.3.3 and later)
+        self.bgp_rr_takes_internal = facts["bgp_rr_takes_internal"]  # False: reflect only to remote-as <own AS>
+        self.bgp_peer_group_re = facts["bgp_peer_group_re"]
+        self.bgp_peer_group_text = facts["bgp_peer_group_text"]
+        self.asn_range = (1, 4294967294)
+        self.bgp_timer_range = (0, 65535)
         # secrets and multi-value nodes
         self.secret_paths = facts["secret_paths"]
         self.multi_value_paths = facts["multi_value_paths"]
@@ -184,6 +194,28 @@ class Syntax:
             path += ("next-hop", next_hop)
         return path
 
+    def bgp_base(self, asn):
+        """The node holding the BGP instance of ``asn``: ``protocols bgp <asn>`` (1.2/1.3) or
+        ``protocols bgp`` (1.4+, where ``system-as`` names the AS)."""
+        if self.bgp_asn_leaf is None:
+            return ("protocols", "bgp", str(asn))
+        return ("protocols", "bgp")
+
+    def bgp_asn_path(self, asn):
+        """Where the AS number itself is set: the instance tag (1.2/1.3) or ``system-as`` (1.4+)."""
+        if self.bgp_asn_leaf is None:
+            return ("protocols", "bgp", str(asn))
+        return ("protocols", "bgp", self.bgp_asn_leaf)
+
+    def bgp_instances(self, tree):
+        """``(asn, base path)`` of the BGP instance found in ``tree`` (at most one on VyOS)."""
+        if self.bgp_asn_leaf is None:
+            return [(asn, ("protocols", "bgp", asn)) for asn in tree.children(("protocols", "bgp"))]
+        if not tree.exists(("protocols", "bgp")):
+            return []
+        values = tree.values(("protocols", "bgp", self.bgp_asn_leaf))
+        return [(values[0] if values else None, ("protocols", "bgp"))]
+
     def ipsec_interface_entry(self, ifname):
         return self.ipsec_interface_path + (ifname,)
 
@@ -209,6 +241,23 @@ class Syntax:
         return any(match_path(pattern, path) for pattern in self.multi_value_paths)
 
 
+# Below the BGP instance the words are the same in every supported version.
+BGP_ROUTER_ID = ("parameters", "router-id")
+BGP_NETWORKS = ("address-family", "ipv4-unicast", "network")
+BGP_AF = ("address-family", "ipv4-unicast")
+BGP_RR_CLIENT = BGP_AF + ("route-reflector-client",)
+BGP_NEXT_HOP_UNCHANGED = BGP_AF + ("attribute-unchanged", "next-hop")
+
+
+def _bgp_paths(asn_leaf):
+    base = ("protocols", "bgp") + (() if asn_leaf else (WILDCARD,))
+    multi = (base + ("neighbor",), base + ("peer-group",), base + ("listen", "range"), base + BGP_NETWORKS)
+    if not asn_leaf:
+        multi += (("protocols", "bgp"),)
+    secrets = (base + ("neighbor", WILDCARD, "password"), base + ("peer-group", WILDCARD, "password"))
+    return multi, secrets
+
+
 def _nhrp_multi_paths(flavour):
     base = ("protocols", "nhrp", "tunnel", WILDCARD)
     if flavour == "frr":
@@ -224,14 +273,30 @@ def _nhrp_multi_paths(flavour):
 
 def _build(version, **facts):
     flavour = facts["nhrp_flavour"]
+    bgp_multi, bgp_secrets = _bgp_paths(facts["bgp_asn_leaf"])
     facts["secret_paths"] = (
         ("protocols", "nhrp", "tunnel", WILDCARD, facts["nhrp_auth_leaf"]),
-    ) + _COMMON_SECRET_PATHS
+    ) + _COMMON_SECRET_PATHS + bgp_secrets
     facts["multi_value_paths"] = (
-        _COMMON_MULTI_PATHS + (facts["ipsec_interface_path"],) + _nhrp_multi_paths(flavour)
+        _COMMON_MULTI_PATHS + (facts["ipsec_interface_path"],) + _nhrp_multi_paths(flavour) + bgp_multi
     )
     return Syntax(version, **facts)
 
+
+# BGP peer group names: 1.2/1.3 (vyatta-cfg-quagga) take letters, digits and '_' but refuse
+# names that read as an address (1 to 4 letters a-f alone); 1.4+ (vyos-1x) also take '-'.
+_OLD_BGP = dict(
+    bgp_asn_leaf=None,
+    bgp_peer_group_re=re.compile(r"^(?![A-Fa-f]{1,4}\Z)[A-Za-z0-9_]{1,64}\Z"),
+    bgp_peer_group_text="1 to 64 letters, digits or '_' (not 1 to 4 letters a-f alone), e.g. DMVPN",
+)
+_NEW_BGP = dict(
+    bgp_asn_leaf="system-as",
+    bgp_listen_range=True,
+    bgp_rr_takes_internal=True,
+    bgp_peer_group_re=re.compile(r"^[-_A-Za-z0-9]{1,64}\Z"),
+    bgp_peer_group_text="1 to 64 letters, digits, '-' or '_', e.g. DMVPN",
+)
 
 _OPENNHRP = dict(
     nhrp_flavour="opennhrp",
@@ -258,7 +323,9 @@ _SYNTAX = {
         description_length=(1, 256),
         key_required_for_any_source=False,
         ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
-        **_OPENNHRP
+        bgp_listen_range=False,
+        bgp_rr_takes_internal=False,
+        **dict(_OLD_BGP, **_OPENNHRP)
     ),
     "1.3": _build(
         "1.3",
@@ -271,7 +338,9 @@ _SYNTAX = {
         description_length=(1, 256),
         key_required_for_any_source=False,
         ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
-        **_OPENNHRP
+        bgp_listen_range=True,
+        bgp_rr_takes_internal=True,
+        **dict(_OLD_BGP, **_OPENNHRP)
     ),
     "1.4": _build(
         "1.4",
@@ -284,7 +353,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **_OPENNHRP
+        **dict(_NEW_BGP, **_OPENNHRP)
     ),
     "1.5": _build(
         "1.5",
@@ -297,7 +366,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **_FRR
+        **dict(_NEW_BGP, **_FRR)
     ),
 }
 

@@ -66,6 +66,24 @@ DMVPN_ARGUMENT_SPEC = _with_common(dict(
             next_hop=dict(type="str", required=True),
             distance=dict(type="int"),
         )),
+        bgp=dict(type="dict", options=dict(
+            asn=dict(type="int", required=True),
+            router_id=dict(type="str"),
+            peer_group=dict(type="dict", options=dict(
+                name=dict(type="str", required=True),
+                remote_as=dict(type="str"),
+                route_reflector_client=dict(type="bool"),
+                next_hop_unchanged=dict(type="bool"),
+            )),
+            listen_ranges=dict(type="list", elements="str"),
+            neighbors=dict(type="list", elements="dict", options=dict(
+                address=dict(type="str", required=True),
+                remote_as=dict(type="str"),
+            )),
+            networks=dict(type="list", elements="str"),
+            keepalive=dict(type="int"),
+            holdtime=dict(type="int"),
+        )),
     ),
 ))
 

@@ -110,6 +110,7 @@ def test_hub_is_valid_and_fully_normalised(version):
             {"prefix": "192.168.2.0/24", "next_hop": "10.0.0.2", "distance": None},
             {"prefix": "192.168.3.0/24", "next_hop": "10.0.0.3", "distance": None},
         ],
+        "bgp": None,
     }
 
 
