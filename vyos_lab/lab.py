@@ -9,6 +9,7 @@ import zlib
 
 import asyncssh
 
+from .bgp import bgp_view_of
 from .cli import CliSession, DropConnection
 from .network import NetworkView
 from .opmode import connected_networks, static_routes
@@ -286,7 +287,7 @@ class Lab:
             if self.owns(current, target):
                 self._learn_shortcuts(view, hops)
                 return True, path
-            tunnel_ip = self._next_tunnel_hop(current, dst)
+            tunnel_ip = self._next_tunnel_hop(current, dst, view)
             if tunnel_ip is None:
                 return False, path
             ep = next((e for e in view.endpoints_of(current)
@@ -302,7 +303,7 @@ class Lab:
             path.append(current.name)
         return False, path
 
-    def _next_tunnel_hop(self, router, dst):
+    def _next_tunnel_hop(self, router, dst, view):
         best = None
         for iface, name in connected_networks(router):
             if dst in iface.network:
@@ -312,7 +313,7 @@ class Lab:
             if nh != "blackhole" and dst in net:
                 cand = (net.prefixlen, 0, ipaddress.IPv4Address(nh))
                 best = cand if best is None or cand[:2] > best[:2] else best
-        for net, nh in self.bgp_routes(router):
+        for net, nh in self.bgp_routes(router, view):
             if dst in net:
                 cand = (net.prefixlen, -1, ipaddress.IPv4Address(nh))
                 best = cand if best is None or cand[:2] > best[:2] else best
@@ -347,12 +348,17 @@ class Lab:
             if hub is hub2 and hub.is_hub and not a.is_hub and not b.is_hub and view.shortcut_ok(a, b):
                 self.shortcuts.add(frozenset((a.router.name, b.router.name)))
 
-    # BGP state arrives with the BGP work; until then no BGP routes exist.
-    def bgp_routes(self, router):
-        return []
+    def bgp_view(self, view=None):
+        """The BGP state over ``view`` (a NetworkView of the whole lab when None), computed once per view."""
+        return bgp_view_of(view or NetworkView(self, self.all_routers()))
 
-    def bgp_summary(self, router):
-        return "% No BGP neighbors found"
+    def bgp_routes(self, router, view=None):
+        """[(IPv4Network, next hop)] of the BGP routes ``router`` installs."""
+        return self.bgp_view(view).routes(router)
+
+    def bgp_summary(self, router, view=None):
+        """The text of ``show ip bgp summary`` on ``router``."""
+        return self.bgp_view(view).summary(router)
 
     # -- control API -------------------------------------------------------------------------
     async def _control_client(self, reader, writer):

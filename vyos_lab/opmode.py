@@ -7,6 +7,8 @@ from .config import CliError
 from .network import NetworkView
 from .schemas import VERSION_INFO
 
+LOCAL_WEIGHT = 32768
+
 
 def _invalid(words):
     return CliError("\n  Invalid command: [%s]\n" % " ".join(words))
@@ -32,7 +34,7 @@ async def run(session, words):
     if key == ("show", "interfaces"):
         return show_interfaces(router)
     if key == ("show", "ip", "route"):
-        return show_ip_route(router)
+        return show_ip_route(router, await _view(session))
     if key in (("show", "lldp", "neighbors"), ("show", "lldp", "neighbors", "detail")):
         return "LLDP not configured"
     if router.version != "1.5" and key in (("show", "nhrp", "tunnel"), ("show", "ip", "nhrp")) or \
@@ -45,7 +47,9 @@ async def run(session, words):
     if key[:1] == ("ping",) and len(key) >= 2:
         return ping(session, list(key[1:]), await _view(session))
     if key in (("show", "ip", "bgp", "summary"), ("show", "bgp", "summary")) and session.lab is not None:
-        return session.lab.bgp_summary(router)
+        return session.lab.bgp_summary(router, await _view(session))
+    if key in (("show", "ip", "bgp"), ("show", "bgp")) and session.lab is not None:
+        return show_ip_bgp(router, session.lab.bgp_view(await _view(session)))
     if key[:1] == ("reboot",) or key[:1] == ("restart",):
         raise _invalid(words)
     raise _invalid(words)
@@ -143,7 +147,9 @@ def static_routes(router):
     return routes
 
 
-def show_ip_route(router):
+def show_ip_route(router, view=None):
+    """The routing table: connected, static and (with the lab's NetworkView) BGP routes; a BGP
+    route is selected only when no connected or static route of a lower distance holds its prefix."""
     out = ["Codes: K - kernel route, C - connected, S - static, N - NHRP, B - BGP,",
            "       > - selected route, * - FIB route", ""]
     entries = []
@@ -154,11 +160,47 @@ def show_ip_route(router):
             entries.append((net, "S>* %s [%d/0] unreachable (blackhole)" % (net, distance)))
         else:
             entries.append((net, "S>* %s [%d/0] via %s" % (net, distance, nh)))
-    if router.lab is not None:
-        for net, nh in router.lab.bgp_routes(router):
-            entries.append((net, "B>* %s [200/0] via %s" % (net, nh)))
+    if view is not None:
+        shadowed = {iface.network: 0 for iface, _name in connected_networks(router)}
+        for net, _nh, distance in static_routes(router):
+            shadowed[net] = min(distance, shadowed.get(net, distance))
+        for path in view.lab.bgp_view(view).best_paths(router):
+            distance = 20 if path.source == "ebgp" else 200
+            selected = ">*" if shadowed.get(path.prefix, 256) > distance else "  "
+            entries.append((path.prefix, "B%s %s [%d/0] via %s" % (selected, path.prefix, distance, path.next_hop)))
     for _net, line in sorted(entries, key=lambda e: (int(e[0].network_address), e[0].prefixlen)):
         out.append(line)
+    return "\n".join(out)
+
+
+def show_ip_bgp(router, bgp):
+    """FRR's ``show ip bgp`` table from a BgpView."""
+    table = bgp.table(router)
+    if table is None:
+        return "% BGP instance not found"
+    if not table:
+        return "No BGP prefixes displayed, 0 exist"
+    speaker = bgp.speaker(router)
+    out = ["BGP table version is %d, local router ID is %s, vrf id 0" % (bgp.table_version(router), speaker.router_id),
+           "Default local pref 100, local AS %d" % speaker.asn,
+           "Status codes:  s suppressed, d damped, h history, * valid, > best, = multipath,",
+           "               i internal, r RIB-failure, S Stale, R Removed",
+           "Nexthop codes: @NNN nexthop's vrf id, < announce-nh-self",
+           "Origin codes:  i - IGP, e - EGP, ? - incomplete",
+           "RPKI validation codes: V valid, I invalid, N Not found",
+           "",
+           "   Network          Next Hop            Metric LocPrf Weight Path"]
+    shown = set()
+    for path, best in table:
+        status = "*" + (">" if best else " ") + ("i" if path.source == "ibgp" else " ")
+        network = "" if path.prefix in shown else str(path.prefix)
+        shown.add(path.prefix)
+        local_pref = "100" if path.source == "ibgp" else ""
+        weight = LOCAL_WEIGHT if path.source == "local" else 0
+        as_path = " ".join(str(asn) for asn in path.as_path + ("i",))
+        out.append("%s%-17s%-16s%10d%7s%7d %s" % (status, network, path.next_hop or "0.0.0.0", 0, local_pref, weight,
+                                                  as_path))
+    out += ["", "Displayed  %d routes and %d total paths" % (len(shown), len(table))]
     return "\n".join(out)
 
 

@@ -179,6 +179,7 @@ def _bgp(version):
         redistribute=node(connected=node(), static=node()),
     ))
     nbr_af = node(ipv4_unicast=node(route_reflector_client=Flag(), nexthop_self=Flag(),
+                                    attribute_unchanged=node(as_path=Flag(), med=Flag(), next_hop=Flag()),
                                     soft_reconfiguration=node(inbound=Flag())))
     neighbor_children = dict(
         remote_as=Leaf(either(asn, enum("internal", "external"))),
@@ -186,6 +187,7 @@ def _bgp(version):
         description=Leaf(text(255)),
         update_source=Leaf(either(ipv4, IF_NAME)),
         ebgp_multihop=Leaf(number(1, 255)),
+        disable_connected_check=Flag(),
         password=Leaf(text(80), secret=True),
         timers=node(holdtime=Leaf(number(0, 65535)), keepalive=Leaf(number(0, 65535))),
         address_family=nbr_af,
@@ -195,7 +197,8 @@ def _bgp(version):
         peer_group=tag(GROUP_NAME, **{k: v for k, v in neighbor_children.items() if k != "peer_group"}),
         listen=node(range=tag(ipv4_prefix, peer_group=Leaf(GROUP_NAME)), limit=Leaf(number(1, 5000))),
         address_family=af,
-        parameters=node(router_id=Leaf(ipv4), cluster_id=Leaf(ipv4), log_neighbor_changes=Flag()),
+        parameters=node(router_id=Leaf(ipv4), cluster_id=Leaf(ipv4), log_neighbor_changes=Flag(),
+                        network_import_check=Flag()),
     )
     if version in ("1.2", "1.3"):
         return tag(asn, **bgp_children)
