@@ -21,18 +21,6 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
-# The variables the design reads (everything else in hostvars is ignored).
-VARIABLES = (
-    "dmvpn_present", "dmvpn_role", "dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_tunnel_address",
-    "dmvpn_spoke_id", "dmvpn_public_address", "dmvpn_lan_prefixes", "dmvpn_upstream_gateway",
-    "dmvpn_vyos_version", "dmvpn_routing", "dmvpn_summary_prefixes", "dmvpn_gre_key", "dmvpn_nhrp_secret",
-    "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_nhrp_network_id",
-    "dmvpn_ipsec_enabled", "dmvpn_ipsec_psk", "dmvpn_ipsec_profile", "dmvpn_wan_interface",
-    "dmvpn_ike_group", "dmvpn_esp_group", "dmvpn_tunnel_description", "dmvpn_tunnel_mtu",
-    "dmvpn_tunnel_multicast", "dmvpn_underlay", "dmvpn_commit_comment",
-)
-
-
 def _plain(value):
     """Templated Ansible values (tagged strings, vault values, lazy containers) as plain data."""
     if isinstance(value, bool) or value is None:
@@ -54,7 +42,7 @@ def _hosts(hostvars, hosts):
     table = {}
     for name in hosts:
         hv = hostvars[name]
-        table[str(name)] = {key: _plain(hv[key]) for key in VARIABLES if key in hv}
+        table[str(name)] = {key: _plain(hv[key]) for key in ds.VARIABLES if key in hv}
     return table
 
 
@@ -145,7 +133,7 @@ def _role_input_problems(hostvars, hosts, reported):
         if role not in ("hub", "spoke"):
             continue  # the design reports it
         options = _role_options(role)
-        known = set(options) | set(VARIABLES) | set(PLAYBOOK_VARIABLES)
+        known = set(options) | set(ds.VARIABLES) | set(PLAYBOOK_VARIABLES)
         problems += _unknown_variable_problems(host, hv, known)
         params = {name: _plain(hv[name]) for name in options if name in hv}
         result = ArgumentSpecValidator(options).validate(params)
@@ -262,16 +250,22 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed"):
     design: {ok, problems: {host: [..]}, rows: [...], table: text}."""
     design = _design(hostvars, hosts)
     rows, problems = [], {}
+    with_bgp = any(router.routing == "bgp" for router in design.routers)
     for router in design.routers:
         name = router.name
         seen = _plain(hostvars[name].get(observed)) if observed in hostvars[name] else None
         expected = st.expectations(design, name)
+        bgp_expected = st.bgp_expectations(design, name)
+        sessions, routes = [], []
         if not seen or seen.get("failed"):
             found = ["could not read the state: %s" % ((seen or {}).get("msg") or "no result")]
             nhrp, sas = [], []
         else:
             nhrp, sas = seen.get("nhrp") or [], seen.get("ipsec_sa") or []
             found = st.check(expected, nhrp, sas)
+            if bgp_expected is not None:
+                sessions, routes = seen.get("bgp") or [], seen.get("bgp_routes") or []
+                found += st.check_bgp(bgp_expected, sessions, routes)
             for target, reached in sorted((seen.get("ping") or {}).items()):
                 if not reached:
                     found.append("ping %s: no reply" % target)
@@ -279,16 +273,25 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed"):
                           and e["protocol"] in expected["nhrp_peers"]])
         shortcuts = len([e for e in nhrp if e["type"] == "cached" and e["up"]])
         sas_up = len([s for s in sas if s["state"] in ("up", "installed")])
-        rows.append({"host": name, "role": router.role, "nhrp": "%d/%d" % (registered, len(expected["nhrp_peers"])),
-                     "ipsec": "%d/%d" % (sas_up, expected["ipsec_peers"]) if expected["ipsec"] else "off",
-                     "shortcuts": shortcuts, "status": "OK" if not found else "FAIL"})
+        row = {"host": name, "role": router.role, "nhrp": "%d/%d" % (registered, len(expected["nhrp_peers"])),
+               "ipsec": "%d/%d" % (sas_up, expected["ipsec_peers"]) if expected["ipsec"] else "off",
+               "shortcuts": shortcuts, "status": "OK" if not found else "FAIL"}
+        if bgp_expected is not None:
+            up = [s["neighbor"] for s in sessions if s["established"]]
+            row["bgp"] = "%d/%d" % (len([p for p in bgp_expected["peers"] if p in up]), len(bgp_expected["peers"]))
+            row["learned"] = "%d/%d" % (len([p for p in bgp_expected["prefixes"] if p in routes]),
+                                        len(bgp_expected["prefixes"]))
+        rows.append(row)
         if found:
             problems[name] = found
-    header = "%-20s %-6s %-10s %-12s %-10s %s" % ("router", "role", "NHRP", "IPsec up/min", "shortcuts", "status")
+    columns = [("host", "router", 20), ("role", "role", 6), ("nhrp", "NHRP", 10), ("ipsec", "IPsec up/min", 12)]
+    if with_bgp:
+        columns += [("bgp", "BGP up", 8), ("learned", "learned", 9)]
+    columns += [("shortcuts", "shortcuts", 10), ("status", "status", 0)]
+    header = " ".join("%-*s" % (width, title) for dummy, title, width in columns).rstrip()
     lines = [header, "-" * len(header)]
     for row in rows:
-        lines.append("%-20s %-6s %-10s %-12s %-10s %s"
-                     % (row["host"], row["role"], row["nhrp"], row["ipsec"], row["shortcuts"], row["status"]))
+        lines.append(" ".join("%-*s" % (width, row.get(key, "-")) for key, dummy, width in columns).rstrip())
         for problem in problems.get(row["host"], []):
             lines.append("    - " + problem)
     return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n".join(lines)}

@@ -9,12 +9,13 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: dmvpn_status
-short_description: Read the DMVPN state of a VyOS router (NHRP peers, IPsec SAs)
+short_description: Read the DMVPN state of a VyOS router (NHRP peers, IPsec SAs, BGP sessions)
 version_added: 0.1.0
 description:
   - Runs the version's show commands (C(show nhrp tunnel) up to 1.4, C(show ip nhrp) on 1.5,
-    C(show vpn ipsec sa)) and returns them parsed. Optionally pings addresses first, so that
-    spoke-to-spoke shortcuts get a chance to form.
+    C(show vpn ipsec sa), and with O(bgp) C(show ip bgp summary) and C(show ip route)) and
+    returns them parsed. Optionally pings addresses first, so that spoke-to-spoke shortcuts
+    get a chance to form.
   - Changes nothing on the router. C(playbooks/verify.yml) compares the result with the
     design (filter C(dmvpn.vyos.dmvpn_verify_report)).
 author:
@@ -29,6 +30,10 @@ options:
     type: list
     elements: str
     default: []
+  bgp:
+    description: Also read the BGP sessions and the routes learned from BGP (DMVPNs with dmvpn_routing bgp).
+    type: bool
+    default: false
 notes:
   - Connects with C(ansible.netcommon.network_cli) and C(ansible_network_os=vyos.vyos.vyos).
 """
@@ -37,6 +42,11 @@ EXAMPLES = r"""
 - name: Read the DMVPN state after pinging another spoke's LAN
   dmvpn.vyos.dmvpn_status:
     ping: [192.168.3.1]
+  register: dmvpn_observed
+
+- name: The same with BGP over the tunnel
+  dmvpn.vyos.dmvpn_status:
+    bgp: true
   register: dmvpn_observed
 """
 
@@ -59,6 +69,16 @@ ping:
   description: For each pinged address, whether replies came back.
   returned: always
   type: dict
+bgp:
+  description: BGP neighbors (neighbor, dynamic, asn, established, prefixes, state).
+  returned: when O(bgp=true)
+  type: list
+  elements: dict
+bgp_routes:
+  description: Prefixes of the routing table learned from BGP.
+  returned: when O(bgp=true)
+  type: list
+  elements: str
 """
 
 import re
@@ -75,7 +95,8 @@ _IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}\Z")
 def main():
     module = AnsibleModule(
         argument_spec=dict(version=dict(type="str", default="auto"),
-                           ping=dict(type="list", elements="str", default=[])),
+                           ping=dict(type="list", elements="str", default=[]),
+                           bgp=dict(type="bool", default=False)),
         supports_check_mode=True,
     )
     bad = [p for p in module.params["ping"] if not _IPV4.match(p)]
@@ -94,9 +115,13 @@ def main():
             pings[target] = bool(re.search(r"\b[1-9]\d* received", out))
         nhrp = status.parse_nhrp(conn.get(command=status.nhrp_command(version)), version)
         sas = status.parse_ipsec_sa(conn.get(command=status.IPSEC_SA_COMMAND))
+        result = dict(changed=False, version=version, nhrp=nhrp, ipsec_sa=sas, ping=pings)
+        if module.params["bgp"]:
+            result["bgp"] = status.parse_bgp_summary(conn.get(command=status.BGP_SUMMARY_COMMAND))
+            result["bgp_routes"] = status.parse_routes(conn.get(command=status.ROUTE_COMMAND))
     except (ConnectionError, ValueError) as exc:
         module.fail_json(msg="could not read the DMVPN state: %s" % exc)
-    module.exit_json(changed=False, version=version, nhrp=nhrp, ipsec_sa=sas, ping=pings)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,17 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
     normalize_version,
 )
 
+# The inventory variables the design reads (everything else in hostvars is ignored).
+VARIABLES = (
+    "dmvpn_present", "dmvpn_role", "dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_tunnel_address",
+    "dmvpn_spoke_id", "dmvpn_public_address", "dmvpn_lan_prefixes", "dmvpn_upstream_gateway",
+    "dmvpn_vyos_version", "dmvpn_routing", "dmvpn_summary_prefixes", "dmvpn_gre_key", "dmvpn_nhrp_secret",
+    "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_nhrp_network_id",
+    "dmvpn_ipsec_enabled", "dmvpn_ipsec_psk", "dmvpn_ipsec_profile", "dmvpn_wan_interface",
+    "dmvpn_ike_group", "dmvpn_esp_group", "dmvpn_tunnel_description", "dmvpn_tunnel_mtu",
+    "dmvpn_tunnel_multicast", "dmvpn_underlay", "dmvpn_commit_comment",
+    "dmvpn_bgp_asn", "dmvpn_bgp_peer_group", "dmvpn_bgp_networks", "dmvpn_bgp_timers",
+)
 ROLES = ("hub", "spoke")
 ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
 MIN_PSK_LENGTH = 6

@@ -22,6 +22,10 @@ def nhrp_command(version):
 
 
 IPSEC_SA_COMMAND = "show vpn ipsec sa"
+BGP_SUMMARY_COMMAND = "show ip bgp summary"
+ROUTE_COMMAND = "show ip route"
+_PREFIX_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}\Z")
+_ADDRESS_RE = re.compile(r"^\*?\d{1,3}(?:\.\d{1,3}){3}\Z")
 
 
 def parse_opennhrp(text):
@@ -76,6 +80,77 @@ def parse_ipsec_sa(text):
         remote = next((w for w in words[2:] if re.match(r"^\d+\.\d+\.\d+\.\d+$", w)), None)
         rows.append({"connection": words[0], "state": words[1], "remote": remote})
     return rows
+
+
+def parse_bgp_summary(text):
+    """``show ip bgp summary`` (FRR): one row per neighbor: address, dynamic (listed with a
+    leading ``*``), AS, established, prefixes received (None when not established) and the
+    state word otherwise (Active, Idle, Connect...)."""
+    rows = []
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) < 10 or not _ADDRESS_RE.match(words[0]) or not words[2].isdigit():
+            continue
+        state = words[9]
+        established = state.isdigit()
+        rows.append({"neighbor": words[0].lstrip("*"), "dynamic": words[0].startswith("*"), "asn": int(words[2]),
+                     "established": established, "prefixes": int(state) if established else None,
+                     "state": "Established" if established else state})
+    return rows
+
+
+def parse_routes(text, codes="B"):
+    """The prefixes of ``show ip route`` whose route code is one of ``codes`` (B: BGP)."""
+    prefixes = []
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0][:1] in codes and _PREFIX_RE.match(words[1]):
+            if words[1] not in prefixes:
+                prefixes.append(words[1])
+    return prefixes
+
+
+def _announced(router):
+    """What ``router`` announces in BGP: its LANs and dmvpn_bgp_networks."""
+    prefixes = [str(net) for net in router.lans]
+    for prefix in router.vars.get("dmvpn_bgp_networks") or []:
+        if str(prefix) not in prefixes:
+            prefixes.append(str(prefix))
+    return prefixes
+
+
+def bgp_expectations(design, name):
+    """With dmvpn_routing bgp: the BGP peers ``name`` should have established (tunnel addresses)
+    and the prefixes it should have learned (hubs: every spoke's; spokes: every other router's)."""
+    me = design.by_name[name]
+    if me.routing != "bgp":
+        return None
+    if me.role == "hub":
+        peers = [r for r in design.routers if r.role == "spoke"]
+        sources = peers
+    else:
+        peers = [r for r in design.routers if r.role == "hub"]
+        sources = [r for r in design.routers if r is not me]
+    learned = []
+    for router in sources:
+        learned += [p for p in _announced(router) if p not in learned and p not in _announced(me)]
+    return {"peers": [str(r.tunnel_ip) for r in peers], "prefixes": learned}
+
+
+def check_bgp(expected, sessions, routes):
+    """Problems (strings) when BGP falls short: a peer not established, a prefix not learned."""
+    problems = []
+    by_peer = {row["neighbor"]: row for row in sessions}
+    for peer in expected["peers"]:
+        row = by_peer.get(peer)
+        if row is None:
+            problems.append("BGP: no session with %s" % peer)
+        elif not row["established"]:
+            problems.append("BGP: session with %s is %s" % (peer, row["state"]))
+    missing = [prefix for prefix in expected["prefixes"] if prefix not in routes]
+    if missing:
+        problems.append("BGP: not learned: %s" % ", ".join(missing))
+    return problems
 
 
 def expectations(design, name):
