@@ -170,13 +170,13 @@ def playbook(tmp_path):
 
 
 class Site:
-    """A copy of inventories/lab pointing at this test's lab routers."""
+    """A copy of an inventory of inventories/ (``lab`` by default) pointing at this test's lab routers."""
 
-    def __init__(self, handle, workdir, playbook):
+    def __init__(self, handle, workdir, playbook, source="lab"):
         self.handle = handle
         self.playbook = playbook
         self.inventory = os.path.join(workdir, "inventory")
-        shutil.copytree(os.path.join(REPO, "inventories", "lab"), self.inventory)
+        shutil.copytree(os.path.join(REPO, "inventories", source), self.inventory)
         self.hosts_file = os.path.join(self.inventory, "hosts.yml")
         with open(self.hosts_file) as handle_:
             self.hosts = yaml.safe_load(handle_)

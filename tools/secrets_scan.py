@@ -75,7 +75,7 @@ ALLOWLIST = (
     Allow(("SECRET",), ("tests/**", "plugins/module_utils/dmvpn_core/model.py"),
           "the VyOS DMVPN guide's own example secret (NHRP key and PSK of its hub/spoke configurations); "
           "the seed configurations (tests/fixtures), the tests and the model's docstring example reproduce the guide"),
-    Allow(("vyos",), ("inventories/lab/**", "molecule/**", "benchmarks/**", "tests/**", "vyos_lab/**", "README.md"),
+    Allow(("vyos",), ("inventories/lab/**", "inventories/bgp_dual_hub/**", "molecule/**", "benchmarks/**", "tests/**", "vyos_lab/**", "README.md"),
           "the login of the emulated lab routers, vyos/vyos (VyOS's factory default; lab only, see inventories/lab/README.md)"),
     Allow((re.compile(r"(?i)change[-_]?me(?:[-_].*)?"), re.compile(r"(?i)example"), re.compile(r"<[^<>]+>"),
            re.compile(r"(?i)x{3,}")),

@@ -332,8 +332,7 @@ def bgp_objects(endpoint, syntax, have_tree, networks):
     else:
         for dummy_asn, base in instances:
             owned = _bgp_peers_of_tunnel(have_tree, base, networks, None)
-            # VyOS runs one instance: when it is ours, all of ``protocols bgp`` is
-            paths += [("protocols", "bgp")] if owned and _bgp_instance_is_ours(have_tree, base, owned) else owned
+            paths += [base] if owned and _bgp_instance_is_ours(have_tree, base, owned) else owned
     unique = []
     for path in paths:
         if path not in unique:
