@@ -21,6 +21,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
+
 def _plain(value):
     """Templated Ansible values (tagged strings, vault values, lazy containers) as plain data."""
     if isinstance(value, bool) or value is None:
