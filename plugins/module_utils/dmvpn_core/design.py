@@ -597,6 +597,15 @@ def _ipsec(router):
     }
 
 
+def announced(router):
+    """What ``router`` announces in BGP: its LANs, then dmvpn_bgp_networks (each once)."""
+    networks = [str(net) for net in router.lans]
+    for prefix in router.vars.get("dmvpn_bgp_networks") or []:
+        if str(_network(prefix)) not in networks:
+            networks.append(str(_network(prefix)))
+    return networks
+
+
 def _bgp(router, roles):
     """The BGP section of a router's endpoint (None unless dmvpn_routing is bgp).
 
@@ -611,9 +620,7 @@ def _bgp(router, roles):
         return None
     hv = router.vars
     asn = hv.get("dmvpn_bgp_asn")
-    networks = [str(net) for net in router.lans]
-    networks += [str(_network(p)) for p in hv.get("dmvpn_bgp_networks") or [] if str(_network(p)) not in networks]
-    result = {"asn": asn, "peer_group": None, "listen_ranges": [], "neighbors": [], "networks": networks}
+    result = {"asn": asn, "peer_group": None, "listen_ranges": [], "neighbors": [], "networks": announced(router)}
     if router.role == "hub":
         internal = all(spoke.vars.get("dmvpn_bgp_asn") == asn for spoke in roles.spokes)
         result["peer_group"] = {"name": hv.get("dmvpn_bgp_peer_group", DEFAULT_BGP_PEER_GROUP),

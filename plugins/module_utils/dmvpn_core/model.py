@@ -538,7 +538,9 @@ def _remote_as(check, value, field, required):
     return str(number) if number is not None else None
 
 
-def _is_ebgp(remote_as, asn):
+def is_ebgp(remote_as, asn):
+    """True when a peer with ``remote_as`` (internal, external, an AS as text, or None) is an
+    eBGP peer of a router in ``asn``."""
     return remote_as == "external" or (remote_as not in (None, "internal") and asn is not None and
                                        remote_as != str(asn))
 
@@ -556,7 +558,7 @@ def _bgp_peer_group(check, data, asn):
               "next_hop_unchanged": check.boolean(group.get("next_hop_unchanged"),
                                                   "bgp.peer_group.next_hop_unchanged", False)}
     if result["route_reflector_client"]:
-        if _is_ebgp(result["remote_as"], asn):
+        if is_ebgp(result["remote_as"], asn):
             check.add("bgp.peer_group.route_reflector_client", "route reflection is for iBGP peers, but the peer "
                       "group is eBGP (remote_as %s)" % result["remote_as"],
                       "use the router's own AS as remote_as, or turn route_reflector_client off")
@@ -580,7 +582,7 @@ def _bgp_neighbors(check, value, iface, group, asn):
         if remote_as is not None and group_as is not None:
             check.add(field + ".remote_as", "is also set by the peer group (%s)" % group_as,
                       "set remote_as on the peer group or on its neighbors, not both")
-        if group and remote_as is not None and group["route_reflector_client"] and _is_ebgp(remote_as, asn):
+        if group and remote_as is not None and group["route_reflector_client"] and is_ebgp(remote_as, asn):
             check.add(field + ".remote_as", "%s is an eBGP peer in a route-reflector peer group" % remote_as,
                       "give the neighbor the router's own AS, or use a peer group without route reflection")
         if address is None:

@@ -15,6 +15,7 @@ import ipaddress
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import (
+    is_ebgp,
     tunnel_network,
     validate_endpoint,
 )
@@ -145,10 +146,6 @@ def _render_routes(tree, endpoint, syntax):
             tree.set(path)
 
 
-def _ebgp(remote_as, asn):
-    return remote_as == "external" or remote_as not in (None, "internal", str(asn))
-
-
 def _render_bgp(tree, endpoint, syntax):
     """BGP over the tunnel. A peer group (hubs) holds the dynamic neighbors of the listen
     ranges and any explicit neighbors, and carries remote-as, the IPv4 unicast family and
@@ -172,7 +169,7 @@ def _render_bgp(tree, endpoint, syntax):
             tree.set(group_base + BGP_RR_CLIENT)
         if group["next_hop_unchanged"]:
             tree.set(group_base + BGP_NEXT_HOP_UNCHANGED)
-        if syntax.tunnel_address_host and _ebgp(group["remote_as"], asn):
+        if syntax.tunnel_address_host and is_ebgp(group["remote_as"], asn):
             tree.set(group_base + ("disable-connected-check",))
         for prefix in bgp["listen_ranges"]:
             tree.set(base + ("listen", "range", prefix, "peer-group"), group["name"])
@@ -184,7 +181,7 @@ def _render_bgp(tree, endpoint, syntax):
             tree.set(path + ("peer-group",), group["name"])
             continue
         tree.set(path + BGP_AF)
-        if syntax.tunnel_address_host and _ebgp(neighbor["remote_as"], asn):
+        if syntax.tunnel_address_host and is_ebgp(neighbor["remote_as"], asn):
             tree.set(path + ("disable-connected-check",))
         if bgp["keepalive"] is not None:
             tree.set(path + ("timers", "keepalive"), str(bgp["keepalive"]))

@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.design import announced
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 
@@ -110,15 +111,6 @@ def parse_routes(text, codes="B"):
     return prefixes
 
 
-def _announced(router):
-    """What ``router`` announces in BGP: its LANs and dmvpn_bgp_networks."""
-    prefixes = [str(net) for net in router.lans]
-    for prefix in router.vars.get("dmvpn_bgp_networks") or []:
-        if str(prefix) not in prefixes:
-            prefixes.append(str(prefix))
-    return prefixes
-
-
 def bgp_expectations(design, name):
     """With dmvpn_routing bgp: the BGP peers ``name`` should have established (tunnel addresses)
     and the prefixes it should have learned (hubs: every spoke's; spokes: every other router's)."""
@@ -133,7 +125,7 @@ def bgp_expectations(design, name):
         sources = [r for r in design.routers if r is not me]
     learned = []
     for router in sources:
-        learned += [p for p in _announced(router) if p not in learned and p not in _announced(me)]
+        learned += [p for p in announced(router) if p not in learned and p not in announced(me)]
     return {"peers": [str(r.tunnel_ip) for r in peers], "prefixes": learned}
 
 
