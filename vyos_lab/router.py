@@ -384,6 +384,9 @@ def check_commit(router, running, candidate, deleted_paths):
             for addr in tun.get("address") or []:
                 if ":" not in addr and not addr.endswith("/32"):
                     fail(path, "Tunnel is used for NHRP, Netmask should be /32!")
+            if not nh.get("network-id"):
+                # protocols_nhrp.py verify(); nhrpd keeps NHRP off without one
+                fail(path, "network-id is mandatory for NHRP tunnel %s!" % name)
             for tip, entry in ((nh.get("nhs") or {}).get("tunnel-ip") or {}).items():
                 if not entry.get("nbma"):
                     fail(path, "nhs tunnel-ip %s requires nbma" % tip)

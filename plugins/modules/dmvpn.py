@@ -56,6 +56,12 @@ options:
               - The public (NBMA) address the tunnel runs from; C(0.0.0.0) for a spoke whose
                 WAN address comes from DHCP (rendered as C(local-ip) on 1.2).
             type: str
+          source_interface:
+            description:
+              - The WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5, where FRR's
+                nhrpd takes the NBMA address from it (rendered as C(source-interface)). Defaults
+                to O(config.ipsec.interface). Ignored on 1.2-1.4 and for a fixed source_address.
+            type: str
           key:
             description: GRE key (0-4294967295), the same on every router of the DMVPN.
             type: int

@@ -41,6 +41,9 @@ options:
       source_address:
         description: Public (NBMA) address; C(0.0.0.0) for a DHCP WAN.
         type: str
+      source_interface:
+        description: WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5 (C(source-interface)).
+        type: str
       key:
         description: GRE key.
         type: int

@@ -10,7 +10,8 @@ from labkit import REPO, Site
 
 SOURCE = os.path.join(REPO, "inventories", "bgp_dual_hub")
 VERIFY = os.path.join(REPO, "playbooks", "verify.yml")
-TUNNEL_ROUTE = re.compile(r"^set protocols static route \S+ next-hop '?10\.0\.0\.")
+# a route via the tunnel; not a 1.5 spoke's route to the tunnel subnet itself (nhrpd's, kept with BGP)
+TUNNEL_ROUTE = re.compile(r"^set protocols static route (?!10\.0\.0\.0/24 )\S+ next-hop '?10\.0\.0\.")
 
 
 def versions():

@@ -53,7 +53,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 _KEYS = {
     "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp"),
-    "tunnel": ("name", "address", "source_address", "key", "description", "mtu", "multicast"),
+    "tunnel": ("name", "address", "source_address", "source_interface", "key", "description", "mtu", "multicast"),
     "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs"),
     "nhs": ("tunnel_ip", "nbma"),
     "ipsec": ("interface", "ike_group", "esp_group", "profile"),
@@ -269,6 +269,10 @@ def _tunnel(check, data):
     source = check.ipv4(tunnel.get("source_address"), "tunnel.source_address",
                         allow_unspecified=True)
     result["source_address"] = str(source) if source is not None else None
+    result["source_interface"] = None
+    if tunnel.get("source_interface") is not None:
+        result["source_interface"] = check.word(tunnel.get("source_interface"), "tunnel.source_interface",
+                                                INTERFACE_NAME_RE, "the WAN interface's name, e.g. eth0")
     result["key"] = check.integer(tunnel.get("key"), "tunnel.key", syntax.key_range)
     if (source is not None and source.is_unspecified and result["key"] is None
             and syntax.key_required_for_any_source and tunnel.get("key") is None):
@@ -337,7 +341,7 @@ def _nhrp(check, data, iface, source):
     result["authentication"] = _nhrp_auth(check, nhrp.get("authentication"))
     result["holding_time"] = check.integer(nhrp.get("holding_time"), "nhrp.holding_time",
                                            syntax.holding_time_range)
-    result["network_id"] = None
+    result["network_id"] = syntax.nhrp_network_id_default
     if nhrp.get("network_id") is not None:
         if not syntax.has_network_id:
             check.add("nhrp.network_id", "is only available on VyOS 1.5 (FRR NHRP), not on %s"
@@ -686,6 +690,33 @@ def _static_routes(check, value, iface):
     return result
 
 
+def any_source_interface(endpoint):
+    """The WAN interface a tunnel from 0.0.0.0 is bound to where VyOS names it (1.5): the
+    tunnel's source_interface, else the interface IPsec runs on."""
+    tunnel, ipsec = endpoint.get("tunnel") or {}, endpoint.get("ipsec") or {}
+    return tunnel.get("source_interface") or ipsec.get("interface")
+
+
+def _check_any_source(check, source, tunnel, ipsec):
+    if (source is None or not source.is_unspecified or check.syntax.any_source_tunnel_leaf is None
+            or any_source_interface({"tunnel": tunnel, "ipsec": ipsec})):
+        return
+    check.add("tunnel.source_address", "0.0.0.0 (a DHCP WAN) binds the tunnel to the WAN interface on "
+              "VyOS %s, and none is known" % check.syntax.version,
+              "give tunnel.source_interface (the WAN interface, e.g. eth0) or the router's fixed public address")
+
+
+def _nhs_subnet_routes(syntax, nhrp, iface, routes):
+    """A spoke's route to the tunnel subnet via each NHS, where nhrpd needs one (VyOS 1.5)."""
+    distance = syntax.nhs_subnet_route_distance
+    if distance is None or not nhrp or nhrp.get("role") != "spoke" or iface is None:
+        return []
+    have = set((r["prefix"], r["next_hop"]) for r in routes)
+    prefix = str(iface.network)
+    return [{"prefix": prefix, "next_hop": entry["tunnel_ip"], "distance": distance}
+            for entry in nhrp.get("nhs") or [] if (prefix, entry["tunnel_ip"]) not in have]
+
+
 def validate_endpoint(data, version):
     """Check a DMVPN endpoint for ``version``; return a normalised copy or raise ModelError.
 
@@ -707,8 +738,10 @@ def validate_endpoint(data, version):
     ipsec = _ipsec(check, root.get("ipsec"))
     routes = _static_routes(check, root.get("static_routes"), iface)
     bgp = _bgp(check, root.get("bgp"), iface)
+    _check_any_source(check, source, tunnel, ipsec)
     if check.problems:
         raise ModelError(check.problems)
+    routes += _nhs_subnet_routes(check.syntax, nhrp, iface, routes)
     return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp}
 
 

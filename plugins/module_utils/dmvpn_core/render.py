@@ -15,6 +15,7 @@ import ipaddress
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import (
+    any_source_interface,
     is_ebgp,
     tunnel_network,
     validate_endpoint,
@@ -60,12 +61,16 @@ class OwnedObject:
         return "OwnedObject(%r, %r)" % (self.kind, self.path)
 
 
-def _render_tunnel(tree, tunnel, syntax):
+def _render_tunnel(tree, endpoint, syntax):
+    tunnel = endpoint["tunnel"]
     base = syntax.tunnel_path(tunnel["name"])
     iface = ipaddress.IPv4Interface(tunnel["address"])
     tree.set(base + ("address",), syntax.tunnel_address(iface.ip, iface.network.prefixlen))
     tree.set(base + ("encapsulation",), "gre")
-    tree.set(base + (syntax.tunnel_local_leaf,), tunnel["source_address"])
+    if tunnel["source_address"] == "0.0.0.0" and syntax.any_source_tunnel_leaf:
+        tree.set(base + (syntax.any_source_tunnel_leaf,), any_source_interface(endpoint))
+    else:
+        tree.set(base + (syntax.tunnel_local_leaf,), tunnel["source_address"])
     if tunnel["multicast"]:
         tree.set(base + syntax.multicast_words, syntax.multicast_value)
     if tunnel["key"] is not None:
@@ -138,12 +143,16 @@ def _render_ipsec(tree, endpoint, syntax):
 
 
 def _render_routes(tree, endpoint, syntax):
+    tunnel = endpoint.get("tunnel")
+    network = ipaddress.IPv4Interface(tunnel["address"]).network if tunnel else None
     for route in endpoint["static_routes"]:
         path = syntax.route_path(route["prefix"], route["next_hop"])
+        tree.set(path)
         if route["distance"] is not None:
             tree.set(path + ("distance",), str(route["distance"]))
-        else:
-            tree.set(path)
+        if (syntax.tunnel_routes_name_interface and network is not None
+                and ipaddress.IPv4Address(route["next_hop"]) in network):
+            tree.set(path + ("interface",), tunnel["name"])
 
 
 def _render_bgp(tree, endpoint, syntax):
@@ -186,12 +195,10 @@ def _render_bgp(tree, endpoint, syntax):
         if bgp["keepalive"] is not None:
             tree.set(path + ("timers", "keepalive"), str(bgp["keepalive"]))
             tree.set(path + ("timers", "holdtime"), str(bgp["holdtime"]))
-    networks = list(bgp["networks"])
-    if syntax.tunnel_address_host and bgp["listen_ranges"]:
-        # /32 tunnels: the hub announces the tunnel subnet, so that next hops (other spokes'
-        # tunnel addresses) resolve (VyOS 1.5 DMVPN documentation).
-        networks.append(str(tunnel.network))
-    for prefix in networks:
+    # (On /32 tunnels (1.5) other spokes' tunnel addresses, the BGP next hops, resolve through
+    # each spoke's static route to the tunnel subnet via its NHS (model.py); a hub announcing
+    # the subnet in BGP would hide that route behind one nhrpd cannot use for shortcuts.)
+    for prefix in bgp["networks"]:
         tree.set(base + BGP_NETWORKS + (prefix,))
 
 
@@ -204,7 +211,7 @@ def render_endpoint(endpoint, version):
     syntax = syntax_for(version)
     endpoint = validate_endpoint(endpoint, version)
     tree = ConfigTree()
-    _render_tunnel(tree, endpoint["tunnel"], syntax)
+    _render_tunnel(tree, endpoint, syntax)
     _render_nhrp(tree, endpoint, syntax)
     if endpoint["ipsec"] is not None:
         _render_ipsec(tree, endpoint, syntax)

@@ -84,6 +84,10 @@ def gather_tunnel(tree, version, name):
     if not tree.exists(base):
         return None
     addresses = [a for a in tree.values(base + ("address",)) if ":" not in a]
+    source_interface = None
+    if syntax.any_source_tunnel_leaf is not None:
+        source_interface = _first(tree, base + (syntax.any_source_tunnel_leaf,))
+    any_source = "0.0.0.0" if source_interface else None
     if syntax.multicast_value is None:
         multicast = tree.exists(base + syntax.multicast_words)
     else:
@@ -91,7 +95,8 @@ def gather_tunnel(tree, version, name):
     return {
         "name": name,
         "address": addresses[0] if addresses else None,
-        "source_address": _first(tree, base + (syntax.tunnel_local_leaf,)),
+        "source_address": _first(tree, base + (syntax.tunnel_local_leaf,)) or any_source,
+        "source_interface": source_interface,
         "key": _int(_first(tree, base + ("parameters", "ip", "key"))),
         "description": _first(tree, base + ("description",)),
         "mtu": _int(_first(tree, base + ("mtu",))),

@@ -139,6 +139,14 @@ class Syntax:
         self.nhrp_holdtime_leaf = facts["nhrp_holdtime_leaf"]
         self.holding_time_range = (1, 65000)
         self.nhrp_network_id_leaf = facts["nhrp_network_id_leaf"]  # None: not available
+        self.nhrp_network_id_default = facts["nhrp_network_id_default"]
+        # A tunnel from any address (DHCP WAN) names its WAN interface with this leaf (None:
+        # it is written as source address 0.0.0.0).
+        self.any_source_tunnel_leaf = facts["any_source_tunnel_leaf"]
+        # Routes via a tunnel address also name the tunnel interface (next-hop X interface tunN).
+        self.tunnel_routes_name_interface = facts["tunnel_routes_name_interface"]
+        # Spokes route the tunnel subnet via each NHS at this distance (None: not needed).
+        self.nhs_subnet_route_distance = facts["nhs_subnet_route_distance"]
         self.network_id_range = (1, 4294967295)
         # protocols static
         self.distance_range = (1, 255)
@@ -303,12 +311,27 @@ _OPENNHRP = dict(
     nhrp_auth_leaf="cisco-authentication",
     nhrp_holdtime_leaf="holding-time",
     nhrp_network_id_leaf=None,
+    nhrp_network_id_default=None,
+    any_source_tunnel_leaf=None,
+    tunnel_routes_name_interface=False,
+    nhs_subnet_route_distance=None,
 )
+# FRR's nhrpd (VyOS 1.5), facts the dataplane lab (dataplane/) showed on real nhrpd:
+# - NHRP stays off on an interface without a network-id (VyOS 1.5 also refuses the commit);
+# - a GRE tunnel from 0.0.0.0 gives nhrpd no NBMA address: a DHCP WAN is named as the
+#   tunnel's source-interface, from which nhrpd takes (and follows) the address;
+# - nhrpd resolves shortcuts only for routes whose next hop names the NHRP interface, and
+#   answers resolution requests via a route to the tunnel subnet: spokes get one via each NHS
+#   (distance 250, as VyOS's own 1.4 -> 1.5 migration adds).
 _FRR = dict(
     nhrp_flavour="frr",
     nhrp_auth_leaf="authentication",
     nhrp_holdtime_leaf="holdtime",
     nhrp_network_id_leaf="network-id",
+    nhrp_network_id_default=1,
+    any_source_tunnel_leaf="source-interface",
+    tunnel_routes_name_interface=True,
+    nhs_subnet_route_distance=250,
 )
 
 _SYNTAX = {

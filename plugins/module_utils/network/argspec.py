@@ -20,6 +20,7 @@ TUNNEL_OPTIONS = dict(
     name=dict(type="str", required=True),
     address=dict(type="str"),
     source_address=dict(type="str"),
+    source_interface=dict(type="str"),
     key=dict(type="int", no_log=False),
     description=dict(type="str"),
     mtu=dict(type="int"),

@@ -92,8 +92,10 @@ def test_hub_is_valid_and_fully_normalised(version):
     result = md.validate_endpoint(hub(), version)
     assert result == {
         "tunnel": {"name": "tun0", "address": "10.0.0.1/24", "source_address": "198.51.100.41",
-                   "key": 1, "description": None, "mtu": None, "multicast": True},
-        "nhrp": {"role": "hub", "authentication": "SECRET", "holding_time": 300, "network_id": None,
+                   "source_interface": None, "key": 1, "description": None, "mtu": None, "multicast": True},
+        # FRR's nhrpd (1.5) leaves NHRP off without a network-id: 1 unless given
+        "nhrp": {"role": "hub", "authentication": "SECRET", "holding_time": 300,
+                 "network_id": 1 if version == "1.5" else None,
                  "redirect": True, "shortcut": False, "nhs": []},
         "ipsec": {
             "interface": "eth0",

@@ -130,6 +130,7 @@ set interfaces tunnel tun0 parameters ip key 1
 set protocols nhrp tunnel tun0 authentication SECRET
 set protocols nhrp tunnel tun0 holdtime 300
 set protocols nhrp tunnel tun0 multicast dynamic
+set protocols nhrp tunnel tun0 network-id 1
 set protocols nhrp tunnel tun0 redirect
 set vpn ipsec interface eth0
 set vpn ipsec ike-group IKE-HUB proposal 1 encryption aes256
@@ -149,19 +150,20 @@ set vpn ipsec profile NHRPVPN bind tunnel tun0
 set vpn ipsec profile NHRPVPN esp-group ESP-HUB
 set vpn ipsec profile NHRPVPN ike-group IKE-HUB
 set protocols static route 0.0.0.0/0 next-hop 1.1.1.2
-set protocols static route 192.168.2.0/24 next-hop 10.0.0.2
-set protocols static route 192.168.3.0/24 next-hop 10.0.0.3
+set protocols static route 192.168.2.0/24 next-hop 10.0.0.2 interface tun0
+set protocols static route 192.168.3.0/24 next-hop 10.0.0.3 interface tun0
 """
 
 SPOKE1_15 = """\
 set interfaces tunnel tun0 address 10.0.0.2/32
 set interfaces tunnel tun0 encapsulation gre
-set interfaces tunnel tun0 source-address 0.0.0.0
+set interfaces tunnel tun0 source-interface eth0
 set interfaces tunnel tun0 enable-multicast
 set interfaces tunnel tun0 parameters ip key 1
 set protocols nhrp tunnel tun0 authentication SECRET
 set protocols nhrp tunnel tun0 nhs tunnel-ip 10.0.0.1 nbma 198.51.100.41
 set protocols nhrp tunnel tun0 multicast 198.51.100.41
+set protocols nhrp tunnel tun0 network-id 1
 set protocols nhrp tunnel tun0 redirect
 set protocols nhrp tunnel tun0 shortcut
 set vpn ipsec interface eth0
@@ -181,8 +183,10 @@ set vpn ipsec profile NHRPVPN authentication pre-shared-secret SECRET
 set vpn ipsec profile NHRPVPN bind tunnel tun0
 set vpn ipsec profile NHRPVPN esp-group ESP-SPOKE
 set vpn ipsec profile NHRPVPN ike-group IKE-SPOKE
-set protocols static route 192.168.1.0/24 next-hop 10.0.0.1
-set protocols static route 192.168.3.0/24 next-hop 10.0.0.3
+set protocols static route 192.168.1.0/24 next-hop 10.0.0.1 interface tun0
+set protocols static route 192.168.3.0/24 next-hop 10.0.0.3 interface tun0
+set protocols static route 10.0.0.0/24 next-hop 10.0.0.1 distance 250
+set protocols static route 10.0.0.0/24 next-hop 10.0.0.1 interface tun0
 """
 
 
@@ -198,10 +202,11 @@ def test_15_renders_host_address_and_frr_nhrp(name, expected):
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 def test_exact_line_count_per_version(version):
-    # hub: 5 tunnel + NHRP (4, 1.5 the same) + 3 routes + 1 interface + 5 ike + 6 esp + 5 profile
-    assert len(rd.render_endpoint(model("hub"), version)) == 29
-    # spoke1: 5 tunnel + NHRP (6 opennhrp, 5 FRR) + 2 routes + 1 + 5 + 6 + 5
-    assert len(rd.render_endpoint(model("spoke1"), version)) == (29 if version == "1.5" else 30)
+    # hub: 5 tunnel + NHRP (4; 1.5 adds network-id) + 3 routes + 1 interface + 5 ike + 6 esp + 5 profile
+    assert len(rd.render_endpoint(model("hub"), version)) == (30 if version == "1.5" else 29)
+    # spoke1: 5 tunnel + NHRP (6 opennhrp, 5 FRR + network-id) + 2 routes (1.5: + the tunnel
+    # subnet via the NHS, distance and interface) + 1 + 5 + 6 + 5
+    assert len(rd.render_endpoint(model("spoke1"), version)) == (32 if version == "1.5" else 30)
 
 
 # -- values vs valueless leaves -----------------------------------------------------------------
@@ -212,7 +217,11 @@ def test_valueless_leaves_and_tag_nodes_are_not_values(version):
     leaves = dict(tree.leaves())
     assert leaves[base + ("redirect",)] is False
     assert leaves[base + ("shortcut",)] is False
-    assert leaves[("protocols", "static", "route", "192.168.1.0/24", "next-hop", "10.0.0.1")] is False
+    route = ("protocols", "static", "route", "192.168.1.0/24", "next-hop", "10.0.0.1")
+    if version == "1.5":  # the next hop names the tunnel interface
+        assert leaves[route + ("interface", "tun0")] is True
+    else:
+        assert leaves[route] is False
     assert leaves[("vpn", "ipsec", "profile", "NHRPVPN", "authentication", "pre-shared-secret", "SECRET")] is True
     assert leaves[("interfaces", "tunnel", "tun0", "parameters", "ip", "key", "1")] is True
     if version in ("1.4", "1.5"):
@@ -267,7 +276,8 @@ def test_unset_optionals_render_nothing(version):
     tree = rd.render_endpoint(data, version)
     local = "local-ip" if version == "1.2" else "source-address"
     assert tree.children(("interfaces", "tunnel", "tun0")) == ["address", "encapsulation", local]
-    assert tree.children(("protocols", "nhrp", "tunnel", "tun0")) == ["multicast", "redirect"]
+    assert sorted(tree.children(("protocols", "nhrp", "tunnel", "tun0"))) == (
+        ["multicast", "network-id", "redirect"] if version == "1.5" else ["multicast", "redirect"])
     assert not tree.exists(("vpn", "ipsec", "ike-group", "IKE-HUB", "lifetime"))
 
 
@@ -275,6 +285,7 @@ def test_unset_optionals_render_nothing(version):
 def test_ipsec_off_renders_no_vpn(version):
     data = model("spoke1")
     data["ipsec"] = None
+    data["tunnel"]["source_interface"] = "eth0"  # 1.5: otherwise named by ipsec.interface
     tree = rd.render_endpoint(data, version)
     assert not tree.exists(("vpn",))
     assert tree.exists(("interfaces", "tunnel", "tun0"))
@@ -446,4 +457,6 @@ def test_routes_via_the_routers_current_tunnel_subnet_are_owned():
     # a /32 on the router (VyOS 1.5) says nothing about the old subnet
     have_15 = ct.parse_set_lines(["set interfaces tunnel tun0 address 10.0.0.2/32",
                                   "set protocols static route 192.168.9.0/24 next-hop 10.0.0.9"])
-    assert not [path for path in rd.owned_paths(data, "1.5", have_15) if path[:2] == ("protocols", "static")]
+    # (only the model's own route to the tunnel subnet via the NHS)
+    assert [path for path in rd.owned_paths(data, "1.5", have_15) if path[:2] == ("protocols", "static")] == [
+        ("protocols", "static", "route", "10.1.0.0/24", "next-hop", "10.1.0.1")]

@@ -25,6 +25,8 @@ def _tunnel_lines(version, address, local):
              "set interfaces tunnel tun0 %s %s" % ("local-ip" if version == "1.2" else "source-address", local),
              "set interfaces tunnel tun0 parameters ip key 1"]
     auth = "authentication" if version == "1.5" else "cisco-authentication"
+    if version == "1.5":
+        lines.append("set protocols nhrp tunnel tun0 network-id 1")
     return lines + ["set protocols nhrp tunnel tun0 %s SECRET" % auth]
 
 
