@@ -13,7 +13,8 @@ IPSEC = {
     "profile": [{"name": "NHRPVPN", "authentication": {"pre_shared_secret": "Psk.Resource-1"},
                  "bind_tunnel": ["tun0"], "esp_group": "ESP-DMVPN", "ike_group": "IKE-DMVPN"}],
 }
-TUNNELS = [{"name": "tun0", "address": "10.0.0.2/24", "source_address": "0.0.0.0", "key": 1}]
+# (source_interface: the WAN a tunnel from 0.0.0.0 is bound to on 1.5; ignored before)
+TUNNELS = [{"name": "tun0", "address": "10.0.0.2/24", "source_address": "0.0.0.0", "source_interface": "eth0", "key": 1}]
 NHRP = [{"tunnel": "tun0", "role": "spoke", "authentication": "Nh.Res1",
          "nhs": [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"}]}]
 
@@ -93,7 +94,8 @@ def test_resource_rendered_and_parsed_need_no_router(lab, playbook):
     assert "set vpn ipsec profile NHRPVPN authentication pre-shared-secret '********'" in rendered
     assert "set protocols nhrp tunnel tun0 map 10.0.0.1/24 register" in run.result("R1", "render nhrp")["rendered"]
     parsed = run.result("R1", "parse")["parsed"]
-    assert parsed == [{"name": "tun0", "address": "10.0.0.2/24", "source_address": "0.0.0.0", "key": None,
+    assert parsed == [{"name": "tun0", "address": "10.0.0.2/24", "source_address": "0.0.0.0", "source_interface": None,
+                       "key": None,
                        "description": None, "mtu": None, "multicast": True}]
     assert handle.counters("R1")["logins"] == 0
 

@@ -374,6 +374,9 @@ class TunnelResource:
         for index, item in enumerate(items):
             sub = md._Checker(check.syntax)
             tunnel, dummy = md._tunnel(sub, item)
+            if tunnel is not None and tunnel.get("source_address") is not None:
+                # a tunnel from 0.0.0.0 names its WAN interface itself here (no IPsec section)
+                md._check_any_source(sub, ipaddress.IPv4Address(tunnel["source_address"]), tunnel, None)
             check.problems += _renamed(sub.problems, "tunnel", "config[%d]" % index)
             if tunnel is not None:
                 result.append(tunnel)
@@ -386,7 +389,7 @@ class TunnelResource:
         syntax = syntax_for(version)
         tree = ConfigTree()
         for tunnel in config:
-            rd._render_tunnel(tree, tunnel, syntax)
+            rd._render_tunnel(tree, {"tunnel": tunnel, "ipsec": None}, syntax)
         return tree
 
     def objects(self, config, version, have, state):
