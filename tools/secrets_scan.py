@@ -75,7 +75,8 @@ ALLOWLIST = (
     Allow(("SECRET",), ("tests/**", "plugins/module_utils/dmvpn_core/model.py"),
           "the VyOS DMVPN guide's own example secret (NHRP key and PSK of its hub/spoke configurations); "
           "the seed configurations (tests/fixtures), the tests and the model's docstring example reproduce the guide"),
-    Allow(("vyos",), ("inventories/lab/**", "inventories/bgp_dual_hub/**", "molecule/**", "benchmarks/**", "tests/**", "vyos_lab/**", "README.md"),
+    Allow(("vyos",), ("inventories/lab/**", "inventories/bgp_dual_hub/**", "dataplane/inventory/**", "molecule/**",
+                      "benchmarks/**", "tests/**", "vyos_lab/**", "README.md"),
           "the login of the emulated lab routers, vyos/vyos (VyOS's factory default; lab only, see inventories/lab/README.md)"),
     Allow((re.compile(r"(?i)change[-_]?me(?:[-_].*)?"), re.compile(r"(?i)example"), re.compile(r"<[^<>]+>"),
            re.compile(r"(?i)x{3,}")),
@@ -88,6 +89,8 @@ ALLOWLIST = (
           "hash (no password hashes to it), shown by 'show configuration' like on a real VyOS"),
     Allow(("bnchNHRP", "benchmark-psk-0", "benchmark-psk-1", "Nh-2026", "Bench-Psk-0001"), ("benchmarks/**",),
           "benchmark-only NHRP keys and PSKs applied to the emulated lab's routers (benchmarks/topology.py)"),
+    Allow(("wrong-key-on-purpose",), ("dataplane/**", "tests/unit/dataplane/**"),
+          "the deliberately wrong PSK the dataplane lab gives one spoke's VM to see that spoke cut off"),
     Allow(("WRONGPSK",), ("molecule/faults/**", "tests/**"),
           "the deliberately wrong PSK the fault tests configure on SPOKE2 to see the tunnel go down"),
     Allow((re.compile(r"(?i)canary[-_].*"),), ("tests/**",),
