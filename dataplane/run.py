@@ -258,7 +258,7 @@ class Run:
                "sed -n 's/^[^ ].*: #\\([0-9]*\\),.*/\\1/p'); do swanctl --terminate --ike-id $id --force >/dev/null 2>&1; done; "
                "ip xfrm state flush")
         time.sleep(2)
-        sent, received, _ = checks.parse_ping(self.lab.lan_ping(spoke, self.hubs[0], count=8, interval=1)[1])
+        sent, received, dummy = checks.parse_ping(self.lab.lan_ping(spoke, self.hubs[0], count=8, interval=1)[1])
         sas = checks.parse_swanctl_sas(vm.run("swanctl --list-sas 2>/dev/null")[1])
         hub_log = self.lab.vms[self.hubs[0]].run("journalctl -u strongswan --no-pager --since '-60s' | "
                                                  "grep -c -i 'MAC mismatched\\|authentication of .* failed\\|AUTHENTICATION_FAILED'")[1].strip()

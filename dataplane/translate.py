@@ -121,6 +121,15 @@ def _proposals(tree, base, dh_from):
     return ",".join(out)
 
 
+def _swanctl_connection(conn, child, settings, dpd, child_settings):
+    """One swanctl connection with PSK authentication and one child (the profile template's shape)."""
+    lines = ["    %s {" % conn] + ["        %s = %s" % kv for kv in settings.items()] + dpd
+    lines += ["        local {", "            auth = psk", "        }", "        remote {", "            auth = psk", "        }",
+              "        children {", "            %s {" % child]
+    lines += ["                %s = %s" % kv for kv in child_settings.items()]
+    return lines + ["            }", "        }", "    }"]
+
+
 class Translator:
     """One router's configuration tree, translated part by part."""
 
@@ -256,25 +265,13 @@ class Translator:
                 conn = "dmvpn-%s-%s" % (prof, tun)
                 child = conn + "-child"
                 start = "trap" if self.strongswan == "stock" else "none"
-                conns += ["    %s {" % conn,
-                          "        proposals = %s" % ike_props,
-                          "        version = %s" % version,
-                          "        rekey_time = %ss" % t.value(ike_base + ("lifetime",), "28800"),
-                          "        keyingtries = 0"] + dpd + [
-                          "        local {", "            auth = psk", "        }",
-                          "        remote {", "            auth = psk", "        }",
-                          "        children {",
-                          "            %s {" % child,
-                          "                esp_proposals = %s" % esp_props,
-                          "                rekey_time = %ss" % esp_life,
-                          "                rand_time = %ss" % min(540, esp_life // 10),
-                          "                local_ts = dynamic[gre]",
-                          "                remote_ts = dynamic[gre]",
-                          "                mode = %s" % mode,
-                          "                dpd_action = clear",
-                          "                close_action = none",
-                          "                start_action = %s" % start,
-                          "            }", "        }", "    }"]
+                conns += _swanctl_connection(conn, child, {
+                    "proposals": ike_props, "version": version,
+                    "rekey_time": "%ss" % t.value(ike_base + ("lifetime",), "28800"), "keyingtries": "0"}, dpd, {
+                    "esp_proposals": esp_props, "rekey_time": "%ss" % esp_life,
+                    "rand_time": "%ss" % min(540, esp_life // 10), "local_ts": "dynamic[gre]",
+                    "remote_ts": "dynamic[gre]", "mode": mode, "dpd_action": "clear", "close_action": "none",
+                    "start_action": start})
                 secrets += ["    ike-dmvpn-%s {" % tun, "        secret = %s" % psk, "    }"]
                 g.ipsec_child = child
         if not conns:
@@ -365,7 +362,7 @@ class Translator:
     # -- static routes and BGP (FRR staticd, bgpd) ----------------------------------------
     def _static(self):
         t = self.tree
-        for prefix in sorted(t.children(("protocols", "static", "route")), key=lambda p: ipaddress.IPv4Network(p)):
+        for prefix in sorted(t.children(("protocols", "static", "route")), key=ipaddress.IPv4Network):
             base = ("protocols", "static", "route", prefix)
             for nh in sorted(t.children(base + ("next-hop",))):
                 if t.exists(base + ("next-hop", nh, "disable")):
