@@ -107,11 +107,12 @@ def vtysh(vm, *commands):
     return vm.run("vtysh " + " ".join("-c %s" % translate.shell_quote(c) for c in commands))[1]
 
 
-def wait_for(predicate, timeout, interval=2.0):
+def wait_for(fetch, ready, timeout, interval=2.0):
+    """Fetch until ``ready(value)`` or ``timeout`` seconds passed; return the last value."""
     deadline = time.time() + timeout
     while True:
-        value = predicate()
-        if value or time.time() > deadline:
+        value = fetch()
+        if ready(value) or time.time() > deadline:
             return value
         time.sleep(interval)
 
@@ -162,15 +163,12 @@ class Run:
     # -- checks ----------------------------------------------------------------------------
     def check_registrations(self, phase, guests, specs):
         hub = self.lab.vms[self.hubs[0]]
-        want = {guests[s].tunnel["address"].split("/")[0]: nbma_of(guests[s], specs[s]) for s in self.spokes}
+        want = {guests[s].tunnel_ip: nbma_of(guests[s], specs[s]) for s in self.spokes}
 
-        def registered():
-            cache = checks.parse_nhrp_cache(vtysh(hub, "show ip nhrp cache"))
-            return cache if all(cache.get(t, ("", ""))[0] == "dynamic" for t in want) else None
-
-        cache = wait_for(registered, 150) or checks.parse_nhrp_cache(vtysh(hub, "show ip nhrp cache"))
+        cache = wait_for(lambda: checks.parse_nhrp_cache(vtysh(hub, "show ip nhrp cache")),
+                         lambda cache: all(cache.get(t, ("", ""))[0] == "dynamic" for t in want), 150)
         for spoke in self.spokes:
-            tip = guests[spoke].tunnel["address"].split("/")[0]
+            tip = guests[spoke].tunnel_ip
             kind, nbma = cache.get(tip, (None, None))
             self.report.add(phase, "NHRP registration at %s" % self.hubs[0], spoke,
                             kind == "dynamic" and nbma == want[tip],
@@ -190,8 +188,7 @@ class Run:
             self.report.add(phase, "IPsec SA with %s" % self.hubs[0], spoke, ok, evidence)
 
     def ping(self, phase, src, dst, count=5):
-        received, out = self.lab.lan_ping(src, dst, count=count)
-        sent, received, ttls = checks.parse_ping(out)
+        sent, received, dummy = checks.parse_ping(self.lab.lan_ping(src, dst, count=count))
         ok = sent > 0 and received >= sent - 1
         self.report.add(phase, "ping LAN %s -> LAN %s" % (src, dst), "%s->%s" % (src, dst), ok,
                         "%d/%d replies" % (received, sent))
@@ -201,8 +198,8 @@ class Run:
         """Spoke to spoke with no NHRP entry yet: the first packets wait for the resolution and
         the IKE exchange between the two spokes (lost ones are shown); the last ``settled``
         must all be answered."""
-        received, out = self.lab.lan_ping(src, dst, count=count, interval=0.5)
-        sent, received, ttls = checks.parse_ping(out)
+        out = self.lab.lan_ping(src, dst, count=count, interval=0.5)
+        sent, received, dummy = checks.parse_ping(out)
         seqs = checks.replied_seqs(out)
         ok = sent == count and all(n in seqs for n in range(count - settled + 1, count + 1))
         self.report.add(phase, "ping LAN %s -> LAN %s" % (src, dst), "%s->%s" % (src, dst), ok,
@@ -213,10 +210,10 @@ class Run:
     def check_shortcut(self, phase, a, b, guests):
         vm = self.lab.vms[a]
         dst = self.lab.lan_host(b)
-        hub_tip = guests[self.hubs[0]].tunnel["address"].split("/")[0]
-        b_tip = guests[b].tunnel["address"].split("/")[0]
+        hub_tip = guests[self.hubs[0]].tunnel_ip
+        b_tip = guests[b].tunnel_ip
         before = checks.route_get_via(vm.run("ip route get %s" % dst)[1])
-        first = checks.parse_ping(self.lab.lan_ping(a, b, count=1)[1])[2]
+        first = checks.parse_ping(self.lab.lan_ping(a, b, count=1))[2]
         rounds, after, shortcut = 0, before, {}
         while rounds < 20:
             rounds += 1
@@ -227,7 +224,7 @@ class Run:
             if direct:
                 break
             time.sleep(1)
-        last = checks.parse_ping(self.lab.lan_ping(a, b, count=2)[1])[2]
+        last = checks.parse_ping(self.lab.lan_ping(a, b, count=2))[2]
         ok = before == hub_tip and after != hub_tip and any(v[1] == b_tip and v[0] == "dynamic" for v in shortcut.values())
         entry = ", ".join("%s via %s" % (p, v[1]) for p, v in shortcut.items() if v[0] == "dynamic") or "none"
         self.report.add(phase, "shortcut %s -> %s" % (a, b), a, ok,
@@ -258,7 +255,7 @@ class Run:
                "sed -n 's/^[^ ].*: #\\([0-9]*\\),.*/\\1/p'); do swanctl --terminate --ike-id $id --force >/dev/null 2>&1; done; "
                "ip xfrm state flush")
         time.sleep(2)
-        sent, received, dummy = checks.parse_ping(self.lab.lan_ping(spoke, self.hubs[0], count=8, interval=1)[1])
+        sent, received, dummy = checks.parse_ping(self.lab.lan_ping(spoke, self.hubs[0], count=8, interval=1))
         sas = checks.parse_swanctl_sas(vm.run("swanctl --list-sas 2>/dev/null")[1])
         hub_log = self.lab.vms[self.hubs[0]].run("journalctl -u strongswan --no-pager --since '-60s' | "
                                                  "grep -c -i 'MAC mismatched\\|authentication of .* failed\\|AUTHENTICATION_FAILED'")[1].strip()
@@ -271,28 +268,22 @@ class Run:
 
     def check_bgp(self, phase, guests):
         hub = self.lab.vms[self.hubs[0]]
-        spoke_tips = {guests[s].tunnel["address"].split("/")[0] for s in self.spokes}
-
-        def sessions():
-            peers = checks.bgp_established_peers(json.loads(vtysh(hub, "show bgp ipv4 unicast summary json") or "{}"))
-            return peers if all(peers.get(t) == "Established" for t in spoke_tips) else None
+        spoke_tips = {guests[s].tunnel_ip for s in self.spokes}
 
         # (a spoke that tried before it had registered waits for BGP's connect retry, 120 s)
-        peers = wait_for(sessions, 200) or checks.bgp_established_peers(
-            json.loads(vtysh(hub, "show bgp ipv4 unicast summary json") or "{}"))
+        peers = wait_for(
+            lambda: checks.bgp_established_peers(json.loads(vtysh(hub, "show bgp ipv4 unicast summary json") or "{}")),
+            lambda peers: all(peers.get(t) == "Established" for t in spoke_tips), 200)
         for spoke in self.spokes:
-            tip = guests[spoke].tunnel["address"].split("/")[0]
+            tip = guests[spoke].tunnel_ip
             self.report.add(phase, "BGP session at %s" % self.hubs[0], spoke, peers.get(tip) == "Established",
                             "%s %s" % (tip, peers.get(tip, "no session")))
         for spoke in self.spokes:
             want = {str(guests[r].lans[0][1].network) for r in self.hubs + self.spokes if r != spoke}
 
-            def learned(spoke=spoke, want=want):
-                got = checks.bgp_route_prefixes(json.loads(vtysh(self.lab.vms[spoke], "show ip route bgp json") or "{}"))
-                return got if want <= got else None
-
-            got = wait_for(learned, 60) or checks.bgp_route_prefixes(
-                json.loads(vtysh(self.lab.vms[spoke], "show ip route bgp json") or "{}"))
+            vm = self.lab.vms[spoke]
+            got = wait_for(lambda vm=vm: checks.bgp_route_prefixes(json.loads(vtysh(vm, "show ip route bgp json") or "{}")),
+                           lambda got, want=want: want <= got, 60)
             self.report.add(phase, "BGP prefixes learned", spoke, want <= got,
                             "%d of %d other LANs: %s" % (len(want & got), len(want), " ".join(sorted(want & got)) or "-"))
 

@@ -144,7 +144,7 @@ def _render_ipsec(tree, endpoint, syntax):
 
 def _render_routes(tree, endpoint, syntax):
     tunnel = endpoint.get("tunnel")
-    network = ipaddress.IPv4Interface(tunnel["address"]).network if tunnel else None
+    network = tunnel_network(endpoint) if tunnel else None
     for route in endpoint["static_routes"]:
         path = syntax.route_path(route["prefix"], route["next_hop"])
         tree.set(path)
