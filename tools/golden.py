@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Golden renderings: the set lines every router of every shipped inventory gets, per VyOS version.
+
+As arista.avd keeps its rendered configurations in the repository, we keep ours under
+``tests/golden/``: a change to rendering (or to the design) shows up as a reviewed diff of
+those files, not only as a test that someone edited until it passed.
+
+Each inventory is read the way ``ansible-playbook`` reads it (InventoryManager and
+VariableManager, the lab vault, templating), every router's ``dmvpn_vyos_version`` is set to
+one version at a time, and each endpoint goes through the module's own path (validate, then
+render). Secrets are masked in the files, as in every output of the collection.
+
+    python tools/golden.py --check    # exit 1 and show the diff when a file is stale
+    python tools/golden.py --write    # rewrite tests/golden/ after a reviewed change
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+VAULT_PASSWORD = os.path.join(ROOT, "inventories", "lab", "vault-password.LAB-ONLY.txt")
+
+# name -> (inventory folder, file of stand-in secrets for an inventory without a vault)
+INVENTORIES = {
+    "lab": ("inventories/lab", None),
+    "bgp_dual_hub": ("inventories/bgp_dual_hub", None),
+    "dataplane": ("dataplane/inventory", None),
+    "example": ("inventories/example", "inventories/example/group_vars/dmvpn/vault.yml.example"),
+}
+
+
+def _core():
+    """The collection's core, imported as Ansible imports it (the collection must be linked,
+    as ./dev setup does)."""
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design, diff, resources, versions
+
+    return design, diff, resources, versions
+
+
+def inventory_hostvars(folder, extra_vars_file=None):
+    """{host: {dmvpn_* variable: value}} of the ``dmvpn`` group, templated and decrypted as a
+    play would see them."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import VaultSecret
+    from ansible.inventory.manager import InventoryManager
+    from ansible.template import Templar
+    from ansible.vars.manager import VariableManager
+
+    loader = DataLoader()
+    with open(VAULT_PASSWORD, "rb") as handle:
+        loader.set_vault_secrets([("default", VaultSecret(handle.read().strip()))])
+    inventory = InventoryManager(loader=loader, sources=[os.path.join(ROOT, folder)])
+    manager = VariableManager(loader=loader, inventory=inventory)
+    extra = {}
+    if extra_vars_file:  # as -e @file: above every other variable
+        with open(os.path.join(ROOT, extra_vars_file)) as handle:
+            extra = yaml.safe_load(handle)
+    from ansible_collections.dmvpn.vyos.plugins.filter.dmvpn import _plain
+
+    design, dummy, dummy, dummy = _core()
+    hosts = {}
+    for host in inventory.get_hosts("dmvpn"):
+        variables = dict(manager.get_vars(host=host), **extra)
+        templar = Templar(loader=loader, variables=variables)
+        hosts[host.name] = {key: _plain(templar.template(variables[key]))
+                            for key in design.VARIABLES if key in variables}
+    return hosts
+
+
+def render_inventory(hosts, version):
+    """The text of one golden file: every router's set lines for ``version`` (or the problems
+    that stop the run, which are as much an outcome to pin as the lines)."""
+    design, diff, resources, dummy = _core()
+    hosts = {name: dict(hv, dmvpn_vyos_version=version) for name, hv in hosts.items()}
+    out = []
+    try:
+        plan = design.design(hosts)
+    except design.DesignError as exc:
+        return "\n".join(["# refused before any router is touched:"] + str(exc).splitlines()[1:]) + "\n"
+    resource = resources.DMVPN
+    for router in plan.routers:
+        out.append("## %s (%s)" % (router.name, router.role))
+        endpoint = plan.endpoint(router.name)
+        try:
+            wanted = resource.validate(endpoint, version)
+        except ValueError as exc:  # ModelError: the module would refuse this router
+            out += ["# refused by the module: " + line for line in str(exc).splitlines()]
+            continue
+        lines = diff.mask_secrets(resource.render(wanted, version).to_commands(), version)
+        out += lines
+    return "\n".join(out) + "\n"
+
+
+def golden_files():
+    """{path relative to tests/golden: expected text} for every inventory and version."""
+    dummy, dummy, dummy, versions = _core()
+    files = {}
+    for name, (folder, extra) in sorted(INVENTORIES.items()):
+        hosts = inventory_hostvars(folder, extra)
+        for version in versions.SUPPORTED_VERSIONS:
+            header = ("# tools/golden.py: %s with dmvpn_vyos_version %s on every router; secrets masked.\n"
+                      "# A change here is a change to what routers receive: review it, then python tools/golden.py --write\n"
+                      % (folder, version))
+            files["%s/vyos-%s.txt" % (name, version)] = header + render_inventory(hosts, version)
+    return files
+
+
+def stale(files):
+    """Unified diffs of the golden files that differ from ``files`` (empty: all current)."""
+    diffs = []
+    for rel, text in sorted(files.items()):
+        path = os.path.join(GOLDEN, rel)
+        old = open(path).read() if os.path.exists(path) else ""
+        if old != text:
+            diffs.append("".join(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
+                                                      "tests/golden/" + rel + " (committed)",
+                                                      "tests/golden/" + rel + " (rendered now)")))
+    known = set(files)
+    for folder, dummy, names in os.walk(GOLDEN):
+        for fname in names:
+            rel = os.path.relpath(os.path.join(folder, fname), GOLDEN)
+            if rel.endswith(".txt") and rel not in known:
+                diffs.append("tests/golden/%s: no inventory renders it any more; remove it\n" % rel)
+    return diffs
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--check", action="store_true", help="exit 1 when a golden file is stale")
+    group.add_argument("--write", action="store_true", help="rewrite tests/golden/")
+    args = parser.parse_args(argv)
+    files = golden_files()
+    if args.write:
+        for rel, text in files.items():
+            path = os.path.join(GOLDEN, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as handle:
+                handle.write(text)
+        print("golden: wrote %d files under tests/golden/" % len(files))
+        return 0
+    diffs = stale(files)
+    sys.stdout.write("".join(diffs))
+    print("golden: %d of %d files stale" % (len(diffs), len(files)))
+    return 1 if diffs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
