@@ -37,8 +37,10 @@ INVENTORIES = {
 
 
 def _core():
-    """The collection's core, imported as Ansible imports it (the collection must be linked,
-    as ./dev setup does)."""
+    """The collection's core, imported as Ansible imports it (from the link ./dev setup makes)."""
+    link_root = os.path.join(ROOT, ".venv", "collections")
+    if os.path.isdir(link_root) and link_root not in sys.path:
+        sys.path.insert(0, link_root)
     from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design, diff, resources, versions
 
     return design, diff, resources, versions

@@ -90,7 +90,7 @@ def _role_options(role):
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
 PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
-    "dmvpn_endpoints", "dmvpn_problems", "dmvpn_report", "dmvpn_observed",
+    "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
 )
 
 
@@ -155,19 +155,33 @@ def _role_input_problems(hostvars, hosts, reported):
     return problems
 
 
-def dmvpn_networks_problems(hostvars, groups, network_groups=None):
-    """dmvpn_inventory_problems for each DMVPN (inventory group) in ``network_groups``, then
-    every router's role inputs checked against its role's argument spec."""
-    problems = []
+def dmvpn_networks_check(hostvars, groups, network_groups=None):
+    """Everything site.yml needs before it touches a router, from one pass over the inventory:
+    ``{problems: [...], endpoints: {host: endpoint}}``. ``problems``: every DMVPN's (inventory
+    group's) inventory problems, then every router's role inputs checked against its role's
+    argument spec. ``endpoints``: every router's endpoint, each DMVPN's design computed once
+    (empty while there is a problem). A host in more than one DMVPN is left out of the
+    endpoints (its role computes its endpoint from its own dmvpn_hosts)."""
+    problems, endpoints, seen = [], {}, {}
     for name, hosts in _networks(groups, network_groups):
-        found = dmvpn_inventory_problems(hostvars, hosts)
+        found, plan = ds.checked_design(_hosts(hostvars, hosts))
         reported = {(p["host"], p["field"]) for p in found}
         found += _role_input_problems(hostvars, hosts, reported)
         for problem in found:
             if len(network_groups or []) > 1:
                 problem = dict(problem, message="%s (DMVPN %s)" % (problem["message"], name))
             problems.append(problem)
-    return problems
+        for router in plan.routers if plan is not None else []:
+            seen[router.name] = seen.get(router.name, 0) + 1
+            endpoints[router.name] = plan.endpoint(router.name)
+    if problems:
+        return {"problems": problems, "endpoints": {}}
+    return {"problems": [], "endpoints": {host: endpoint for host, endpoint in endpoints.items() if seen[host] == 1}}
+
+
+def dmvpn_networks_problems(hostvars, groups, network_groups=None):
+    """The ``problems`` of :func:`dmvpn_networks_check`."""
+    return dmvpn_networks_check(hostvars, groups, network_groups)["problems"]
 
 
 def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn_observed"):
@@ -211,16 +225,11 @@ def dmvpn_endpoint(hostvars, hosts, host, role=None, endpoint=None, present=True
 
 
 def dmvpn_networks_endpoints(hostvars, groups, network_groups=None):
-    """{host: endpoint} for every router of every DMVPN (inventory group) in ``network_groups``,
-    each DMVPN's design computed once. A host in more than one of them is left out (its role
-    computes its endpoint from its own dmvpn_hosts)."""
-    endpoints, seen = {}, {}
-    for name, hosts in _networks(groups, network_groups):
-        plan = _design(hostvars, hosts)
-        for router in plan.routers:
-            seen[router.name] = seen.get(router.name, 0) + 1
-            endpoints[router.name] = plan.endpoint(router.name)
-    return {host: endpoint for host, endpoint in endpoints.items() if seen[host] == 1}
+    """The ``endpoints`` of :func:`dmvpn_networks_check` (an error listing the problems, if any)."""
+    result = dmvpn_networks_check(hostvars, groups, network_groups)
+    if result["problems"]:
+        raise AnsibleFilterError(ds.format_problems(result["problems"]))
+    return result["endpoints"]
 
 
 def dmvpn_spoke_maps(hostvars, hosts):
@@ -344,6 +353,7 @@ class FilterModule(object):
             "dmvpn_design_summary": dmvpn_design_summary,
             "dmvpn_verify_report": dmvpn_verify_report,
             "dmvpn_networks_problems": dmvpn_networks_problems,
+            "dmvpn_networks_check": dmvpn_networks_check,
             "dmvpn_networks_report": dmvpn_networks_report,
             "dmvpn_l3_interface": dmvpn_l3_interface,
             "dmvpn_shortcut_targets": dmvpn_shortcut_targets,

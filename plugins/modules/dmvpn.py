@@ -91,7 +91,9 @@ options:
             description: NHRP holding time in seconds (C(holding-time), C(holdtime) on 1.5).
             type: int
           network_id:
-            description: NHRP network id (VyOS 1.5 only).
+            description:
+              - NHRP network id, 1 to 4294967295. VyOS 1.5 (FRR nhrpd) renders it, 1 when not given.
+              - VyOS 1.2-1.4 (opennhrp) have no network id; there it is checked and left out, so one value fits a DMVPN of mixed versions.
             type: int
           redirect:
             description: Send NHRP redirects (hubs) / accept them. Default true.
@@ -259,9 +261,28 @@ options:
                     each other's tunnel address and NHRP builds the shortcut.
                 type: bool
           listen_ranges:
-            description: Prefixes (inside the tunnel subnet) from which peers may connect (1.3.3 and later).
+            description:
+              - Prefixes (inside the tunnel subnet) from which peers may connect (VyOS 1.3.3 and later).
+              - On VyOS 1.2, which has no listen ranges, give O(config.bgp.dynamic_neighbors) as well.
             type: list
             elements: str
+          dynamic_neighbors:
+            description:
+              - The peers the listen ranges are for (a hub - its spokes).
+              - Where VyOS has listen ranges (1.3 and later) they are checked and not rendered. On VyOS 1.2 they
+                become neighbors of the peer group instead; with an eBGP peer group each gets its own remote AS.
+              - So one endpoint fits a hub of any version, as the roles build it.
+            type: list
+            elements: dict
+            suboptions:
+              address:
+                description: The peer's tunnel address.
+                type: str
+                required: true
+              remote_as:
+                description: The peer's AS number.
+                type: str
+                required: true
           neighbors:
             description: Explicit peers, by tunnel address (spokes - every hub).
             type: list

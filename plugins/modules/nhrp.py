@@ -49,7 +49,9 @@ options:
         description: Holding time in seconds.
         type: int
       network_id:
-        description: NHRP network id (1.5 only).
+        description:
+          - NHRP network id, 1 to 4294967295. VyOS 1.5 (FRR nhrpd) renders it, 1 when not given.
+          - VyOS 1.2-1.4 (opennhrp) have no network id; there it is checked and left out, so one value fits a DMVPN of mixed versions.
         type: int
       redirect:
         description: Send/accept NHRP redirects (default true).

@@ -25,7 +25,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
     PSK_ALLOWED_RE,
     PSK_ALLOWED_TEXT,
     SUPPORTED_VERSIONS,
-    normalize_version,
+    candidate_versions,
 )
 
 # The inventory variables the design reads (everything else in hostvars is ignored).
@@ -82,7 +82,7 @@ class _Problems:
 class Router:
     """One DMVPN router as the design sees it."""
 
-    __slots__ = ("name", "role", "vars", "tunnel_ip", "tunnel_ip_field", "subnet", "nbma", "lans", "version",
+    __slots__ = ("name", "role", "vars", "tunnel_ip", "tunnel_ip_field", "subnet", "nbma", "lans", "versions",
                  "routing")
 
     def __init__(self, name, role, hostvars):
@@ -94,7 +94,7 @@ class Router:
         self.subnet = None
         self.nbma = None
         self.lans = []
-        self.version = None
+        self.versions = ()  # the VyOS versions the router may run (all of them with auto)
         self.routing = None
 
 
@@ -140,14 +140,12 @@ def _read_router(problems, name, hv):
             problems.add(name, "dmvpn_lan_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
                          "give the LAN prefix with host bits clear, e.g. 192.168.2.0/24")
     version = hv.get("dmvpn_vyos_version", "auto")
-    if version in (None, "auto"):
-        router.version = "auto"
-    else:
-        try:
-            router.version = normalize_version(version)
-        except ValueError:
-            problems.add(name, "dmvpn_vyos_version", "%r is not a supported VyOS version" % (version,),
-                         "use auto or one of %s" % ", ".join(SUPPORTED_VERSIONS))
+    try:
+        router.versions = candidate_versions(version)
+    except ValueError:
+        router.versions = ()
+        problems.add(name, "dmvpn_vyos_version", "%r is not a supported VyOS version" % (version,),
+                     "use auto or one of %s" % ", ".join(SUPPORTED_VERSIONS))
     router.routing = hv.get("dmvpn_routing", "full_mesh")
     if router.routing not in ROUTING_MODES:
         problems.add(name, "dmvpn_routing", "%r is not a routing mode" % (router.routing,),
@@ -499,8 +497,10 @@ def inventory_field(model_field):
     return model_field
 
 
-def inventory_problems(hosts):
-    """Every problem of the inventory, as dicts {host, field, message, fix} (empty: all good)."""
+def check(hosts):
+    """``(problems, routers)``: every problem of the inventory, as dicts {host, field, message,
+    fix} (empty: all good), and its routers, each read once. The routers are only fit to
+    build endpoints from when there is no problem."""
     problems = _Problems()
     routers = []
     for name in sorted(hosts):
@@ -522,22 +522,41 @@ def inventory_problems(hosts):
             continue
         # Routes are built from prefixes and addresses checked above; validating them per
         # router again would make the check grow with the square of the routers.
-        endpoint = _endpoint(router, roles, with_routes=False)
+        _model_problems(problems, router, _endpoint(router, roles, with_routes=False))
+    return problems.items, routers
+
+
+def _model_problems(problems, router, endpoint):
+    """The model's checks on every VyOS version the router may run: its dmvpn_vyos_version,
+    or each supported version with ``auto``, whose real version the module reads only when it
+    logs in, after this check. A problem of some of those versions only is reported with them."""
+    found = {}  # (field, message, fix) -> the versions that refuse it
+    for version in router.versions:
         try:
-            md.validate_endpoint(endpoint, "1.4" if router.version == "auto" else router.version)
+            md.validate_endpoint(endpoint, version)
         except md.ModelError as exc:
             for problem in exc.problems:
-                field = inventory_field(problem.field)
-                problems.add(router.name, field, problem.message, problem.fix.replace(problem.field, field))
-    return problems.items
+                found.setdefault((problem.field, problem.message, problem.fix), []).append(version)
+    for (model_field, message, fix), versions in found.items():
+        field = inventory_field(model_field)
+        fix = fix.replace(model_field, field)
+        if len(versions) < len(router.versions):
+            message = "%s (on VyOS %s; dmvpn_vyos_version is auto, so the router may run it)" % (
+                message, ", ".join(versions))
+            fix = "%s, or set dmvpn_vyos_version to the router's version" % fix
+        problems.add(router.name, field, message, fix)
+
+
+def inventory_problems(hosts):
+    """Every problem of the inventory, as dicts {host, field, message, fix} (empty: all good)."""
+    return check(hosts)[0]
 
 
 def _routers(hosts):
-    problems = inventory_problems(hosts)
+    problems, routers = check(hosts)
     if problems:
         raise DesignError(problems)
-    dummy = _Problems()
-    return [_read_router(dummy, name, hosts[name]) for name in sorted(_members(hosts))]
+    return routers
 
 
 def tunnel_address(subnet, host_id=None, address=None):
@@ -611,7 +630,7 @@ def _bgp(router, roles):
     """The BGP section of a router's endpoint (None unless dmvpn_routing is bgp).
 
     Hubs take the spokes into one peer group: dynamic neighbors through a listen range over
-    the tunnel subnet (VyOS 1.2 has none: the spokes are listed as neighbors). With the
+    the tunnel subnet (on VyOS 1.2, which has none, the model lists them as neighbors). With the
     spokes in the hubs' AS (iBGP) the hubs reflect routes; with each spoke in an AS of its own
     (eBGP) the hubs leave the next hop unchanged. Either way a spoke learns another spoke's
     LAN with that spoke's tunnel address as next hop, so NHRP can build the direct shortcut.
@@ -627,14 +646,11 @@ def _bgp(router, roles):
         result["peer_group"] = {"name": hv.get("dmvpn_bgp_peer_group", DEFAULT_BGP_PEER_GROUP),
                                 "remote_as": str(asn) if internal else "external",
                                 "route_reflector_client": internal, "next_hop_unchanged": not internal}
-        if router.version == "1.2":
-            if not internal:
-                result["peer_group"]["remote_as"] = None
-            result["neighbors"] = [{"address": str(spoke.tunnel_ip),
-                                    "remote_as": None if internal else str(spoke.vars.get("dmvpn_bgp_asn"))}
-                                   for spoke in roles.spokes]
-        else:
-            result["listen_ranges"] = [str(router.subnet)]
+        # The spokes come through a listen range; they are also named, for the VyOS versions
+        # without listen ranges (1.2), where the model lists them as the group's neighbors.
+        result["listen_ranges"] = [str(router.subnet)]
+        result["dynamic_neighbors"] = [{"address": str(spoke.tunnel_ip), "remote_as": str(spoke.vars.get("dmvpn_bgp_asn"))}
+                                       for spoke in roles.spokes]
     else:
         timers = hv.get("dmvpn_bgp_timers") or {}
         result.update(keepalive=timers.get("keepalive"), holdtime=timers.get("holdtime"),
@@ -649,7 +665,7 @@ def _endpoint(router, roles, with_routes=True):
             "holding_time": hv.get("dmvpn_nhrp_holding_time"),
             "redirect": hv.get("dmvpn_nhrp_redirect", True),
             "shortcut": hv.get("dmvpn_nhrp_shortcut", router.role == "spoke")}
-    if router.version == "1.5" and hv.get("dmvpn_nhrp_network_id") is not None:
+    if hv.get("dmvpn_nhrp_network_id") is not None:  # the model keeps it where VyOS has one
         nhrp["network_id"] = hv.get("dmvpn_nhrp_network_id")
     if router.role == "spoke":
         nhrp["nhs"] = [dict(entry) for entry in roles.nhs]
@@ -672,10 +688,11 @@ def _endpoint(router, roles, with_routes=True):
 
 
 class Design:
-    """The whole DMVPN, computed once from the inventory."""
+    """The whole DMVPN, computed once from the inventory (``hosts``), or from the routers
+    :func:`check` read and found sound (``routers``)."""
 
-    def __init__(self, hosts):
-        self.routers = _routers(hosts)
+    def __init__(self, hosts=None, routers=None):
+        self.routers = routers if routers is not None else _routers(hosts)
         self.roles = _Roles(self.routers)
         self.by_name = {r.name: r for r in self.routers}
 
@@ -707,3 +724,10 @@ class Design:
 def design(hosts):
     """Build the :class:`Design` (raises DesignError listing every inventory problem)."""
     return Design(hosts)
+
+
+def checked_design(hosts):
+    """``(problems, design)`` from one pass over the inventory: the design is None while
+    there is a problem."""
+    problems, routers = check(hosts)
+    return problems, (None if problems else Design(routers=routers))

@@ -38,6 +38,7 @@ import re
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     SUPPORTED_VERSIONS,
     normalize_version,
+    same_version,
     syntax_for,
 )
 
@@ -63,7 +64,8 @@ _KEYS = {
     "esp_proposal": ("proposal_id", "encryption", "hash"),
     "profile": ("name", "pre_shared_secret"),
     "static_route": ("prefix", "next_hop", "distance"),
-    "bgp": ("asn", "router_id", "peer_group", "listen_ranges", "neighbors", "networks", "keepalive", "holdtime"),
+    "bgp": ("asn", "router_id", "peer_group", "listen_ranges", "dynamic_neighbors", "neighbors", "networks",
+            "keepalive", "holdtime"),
     "peer_group": ("name", "remote_as", "route_reflector_client", "next_hop_unchanged"),
     "neighbor": ("address", "remote_as"),
 }
@@ -341,14 +343,13 @@ def _nhrp(check, data, iface, source):
     result["authentication"] = _nhrp_auth(check, nhrp.get("authentication"))
     result["holding_time"] = check.integer(nhrp.get("holding_time"), "nhrp.holding_time",
                                            syntax.holding_time_range)
-    result["network_id"] = syntax.nhrp_network_id_default
-    if nhrp.get("network_id") is not None:
-        if not syntax.has_network_id:
-            check.add("nhrp.network_id", "is only available on VyOS 1.5 (FRR NHRP), not on %s"
-                      % syntax.version, "remove network_id for this router")
-        else:
-            result["network_id"] = check.integer(nhrp.get("network_id"), "nhrp.network_id",
-                                                 syntax.network_id_range)
+    # The NHRP network id is intent that holds for every version: FRR's nhrpd (1.5) needs one
+    # per interface; opennhrp (1.2-1.4) has no such setting, so there the id is checked and
+    # left out, and one inventory serves a DMVPN of mixed versions.
+    network_id = check.integer(nhrp.get("network_id"), "nhrp.network_id", syntax.network_id_range)
+    result["network_id"] = None
+    if syntax.has_network_id:
+        result["network_id"] = network_id if network_id is not None else syntax.nhrp_network_id_default
     result["redirect"] = check.boolean(nhrp.get("redirect"), "nhrp.redirect", True)
     result["shortcut"] = check.boolean(nhrp.get("shortcut"), "nhrp.shortcut", role == "spoke")
 
@@ -572,11 +573,11 @@ def _bgp_peer_group(check, data, asn):
     return result
 
 
-def _bgp_neighbors(check, value, iface, group, asn):
+def _bgp_neighbors(check, value, iface, group, asn, name="bgp.neighbors"):
     result, seen = [], set()
     group_as = group.get("remote_as") if group else None
-    for index, entry in enumerate(check.sequence(value, "bgp.neighbors")):
-        field = "bgp.neighbors[%d]" % index
+    for index, entry in enumerate(check.sequence(value, name)):
+        field = "%s[%d]" % (name, index)
         entry = check.mapping(entry, field, "neighbor")
         if entry is None:
             continue
@@ -597,6 +598,21 @@ def _bgp_neighbors(check, value, iface, group, asn):
         seen.add(address)
         result.append({"address": str(address), "remote_as": remote_as})
     return result
+
+
+def _listen_as_neighbors(result, dynamic, asn):
+    """Where VyOS has no listen ranges (1.2), the peers a listen range is for become neighbors
+    of the peer group: an iBGP group keeps its remote-as; an eBGP group gives it to each
+    neighbor (its own AS), since such a group has no single remote AS to name."""
+    group = result["peer_group"]
+    ebgp = group is not None and is_ebgp(group["remote_as"], asn)
+    if ebgp:
+        group["remote_as"] = None
+    known = set(neighbor["address"] for neighbor in result["neighbors"])
+    for peer in dynamic:
+        if peer["address"] not in known:
+            result["neighbors"].append({"address": peer["address"], "remote_as": peer["remote_as"] if ebgp else None})
+    result["listen_ranges"] = []
 
 
 def _bgp_timers(check, bgp, group, neighbors):
@@ -640,8 +656,10 @@ def _bgp(check, data, iface):
         if network is None:
             continue
         if not syntax.bgp_listen_range:
-            check.add(field, "VyOS %s has no BGP listen ranges (dynamic neighbors came with 1.3.3)" % syntax.version,
-                      "list the peers as neighbors instead (the roles do so for a hub with dmvpn_vyos_version 1.2)")
+            if not bgp.get("dynamic_neighbors"):
+                check.add(field, "VyOS %s has no BGP listen ranges (dynamic neighbors came with 1.3.3)"
+                          % syntax.version, "give the peers the range is for as dynamic_neighbors (they are then "
+                          "listed as neighbors of the peer group), or list them as neighbors")
         elif iface is not None and not network.subnet_of(iface.network):
             check.add(field, "%s is outside the tunnel subnet %s" % (network, iface.network),
                       "listen for DMVPN peers inside %s" % iface.network)
@@ -651,6 +669,9 @@ def _bgp(check, data, iface):
         elif str(network) not in result["listen_ranges"]:
             result["listen_ranges"].append(str(network))
     result["neighbors"] = _bgp_neighbors(check, bgp.get("neighbors"), iface, result["peer_group"], asn)
+    dynamic = _bgp_neighbors(check, bgp.get("dynamic_neighbors"), iface, None, asn, "bgp.dynamic_neighbors")
+    if bgp.get("listen_ranges") and not syntax.bgp_listen_range and dynamic:
+        _listen_as_neighbors(result, dynamic, asn)
     result["keepalive"], result["holdtime"] = _bgp_timers(check, bgp, result["peer_group"], result["neighbors"])
     result["networks"] = []
     for index, value in enumerate(check.sequence(bgp.get("networks"), "bgp.networks")):
@@ -717,8 +738,28 @@ def _nhs_subnet_routes(syntax, nhrp, iface, routes):
             for entry in nhrp.get("nhs") or [] if (prefix, entry["tunnel_ip"]) not in have]
 
 
+class Endpoint(dict):
+    """A validated, normalised endpoint for one VyOS version: what :func:`validate_endpoint`
+    returns, and what render, ownership and diff take without checking it again."""
+
+    __slots__ = ("version",)
+
+    def __init__(self, data, version):
+        super(Endpoint, self).__init__(data)
+        self.version = version
+
+
+def validated(data, version):
+    """``data`` as an :class:`Endpoint` of ``version``: as it is when it already is one, else
+    checked by :func:`validate_endpoint`."""
+    if isinstance(data, Endpoint) and same_version(data.version, version):
+        return data
+    return validate_endpoint(data, version)
+
+
 def validate_endpoint(data, version):
-    """Check a DMVPN endpoint for ``version``; return a normalised copy or raise ModelError.
+    """Check a DMVPN endpoint for ``version``; return a normalised copy (an :class:`Endpoint`)
+    or raise ModelError.
 
     Every problem is collected in one pass; each has a dotted ``field`` (``nhrp.nhs[0].nbma``),
     a ``message`` and a ``fix``.
@@ -742,7 +783,7 @@ def validate_endpoint(data, version):
     if check.problems:
         raise ModelError(check.problems)
     routes += _nhs_subnet_routes(check.syntax, nhrp, iface, routes)
-    return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp}
+    return Endpoint({"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp}, version)
 
 
 def tunnel_network(endpoint):

@@ -18,7 +18,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import
     any_source_interface,
     is_ebgp,
     tunnel_network,
-    validate_endpoint,
+    validated,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     BGP_AF,
@@ -205,11 +205,11 @@ def _render_bgp(tree, endpoint, syntax):
 def render_endpoint(endpoint, version):
     """The configuration tree of one DMVPN endpoint for a VyOS version.
 
-    The endpoint is validated first (ModelError on any problem), so nothing unchecked
-    reaches a command line.
+    An endpoint that is not yet an Endpoint of this version (model.validated) is validated
+    first (ModelError on any problem), so nothing unchecked reaches a command line.
     """
     syntax = syntax_for(version)
-    endpoint = validate_endpoint(endpoint, version)
+    endpoint = validated(endpoint, version)
     tree = ConfigTree()
     _render_tunnel(tree, endpoint, syntax)
     _render_nhrp(tree, endpoint, syntax)
@@ -356,7 +356,7 @@ def owned_objects(endpoint, version, have_tree=None):
     gateways, BGP peers outside the tunnel subnet) is ever owned.
     """
     syntax = syntax_for(version)
-    endpoint = validate_endpoint(endpoint, version)
+    endpoint = validated(endpoint, version)
     name = endpoint["tunnel"]["name"]
     objects = [
         OwnedObject(KIND_TUNNEL, syntax.tunnel_path(name)),

@@ -270,7 +270,15 @@ def gather_bgp(tree, version, networks):
 # ------------------------------------------------------------------------------------------
 
 
-class DmvpnResource:
+class _Resource:
+    """What every resource shares: by default its input is checked without the router."""
+
+    def validates_with_router(self, config, state):
+        """True when checking ``config`` needs the router's configuration (``have``)."""
+        return False
+
+
+class DmvpnResource(_Resource):
     """One DMVPN endpoint: tunnel, NHRP, IPsec and the static routes it owns."""
 
     name = "dmvpn"
@@ -359,7 +367,7 @@ def _live_endpoint_objects(have, version, name):
     return objects + rd.bgp_objects({"bgp": None}, syntax, have, networks)
 
 
-class TunnelResource:
+class TunnelResource(_Resource):
     """Multipoint GRE tunnel interfaces (several)."""
 
     name = "tunnel"
@@ -408,11 +416,16 @@ class TunnelResource:
         return []
 
 
-class NhrpResource:
+class NhrpResource(_Resource):
     """NHRP on tunnel interfaces (several)."""
 
     name = "nhrp"
     keys = md._KEYS["nhrp"] + ("tunnel", "tunnel_address")
+
+    def validates_with_router(self, config, state):
+        # an entry without tunnel_address takes the tunnel's address from the router
+        return state != "deleted" and (not isinstance(config, list) or any(
+            not isinstance(item, dict) or item.get("tunnel_address") is None for item in config))
 
     def validate(self, config, version, have=None, state="merged"):
         if state == "deleted":
@@ -482,13 +495,25 @@ class NhrpResource:
         return [e["authentication"] for e in config or [] if isinstance(e, dict) and e.get("authentication")]
 
 
-class IpsecResource:
+class IpsecResource(_Resource):
     """The IPsec part of DMVPN: interfaces, IKE/ESP groups and profiles bound to tunnels.
     Option names follow vyos.vyos's vyos_vpn_ipsec (development branch)."""
 
     name = "ipsec"
     keys = ("interface", "ike_group", "esp_group", "profile")
     profile_keys = ("name", "authentication", "bind_tunnel", "esp_group", "ike_group")
+
+    def validates_with_router(self, config, state):
+        # a profile may name an IKE/ESP group that only the router has
+        if state == "deleted" or not isinstance(config, dict):
+            return False
+        names = {}
+        for kind in ("ike_group", "esp_group"):
+            groups = config.get(kind) if isinstance(config.get(kind), list) else []
+            names[kind] = set(group.get("name") for group in groups if isinstance(group, dict))
+        profiles = config.get("profile") if isinstance(config.get("profile"), list) else []
+        return any(isinstance(profile, dict) and profile.get(kind) is not None and profile.get(kind) not in names[kind]
+                   for profile in profiles for kind in names)
 
     def validate(self, config, version, have=None, state="merged"):
         if state == "deleted":

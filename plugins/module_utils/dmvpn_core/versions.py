@@ -462,6 +462,19 @@ def version_from_show_version(text):
         raise
 
 
+def candidate_versions(value):
+    """The versions a router configured with ``value`` may run: every supported one for
+    ``auto`` (or None), else the one :func:`normalize_version` reads (ValueError otherwise)."""
+    if value is None or value == "auto":
+        return SUPPORTED_VERSIONS
+    return (normalize_version(value),)
+
+
+def same_version(first, second):
+    """True when two version values name the same VyOS family (``"1.4.0"`` and ``1.4``)."""
+    return normalize_version(first) == normalize_version(second)
+
+
 def syntax_for(version):
     """The :class:`Syntax` of a version (anything :func:`normalize_version` accepts)."""
     return _SYNTAX[normalize_version(version)]

@@ -77,6 +77,10 @@ DMVPN_ARGUMENT_SPEC = _with_common(dict(
                 next_hop_unchanged=dict(type="bool"),
             )),
             listen_ranges=dict(type="list", elements="str"),
+            dynamic_neighbors=dict(type="list", elements="dict", options=dict(
+                address=dict(type="str", required=True),
+                remote_as=dict(type="str", required=True),
+            )),
             neighbors=dict(type="list", elements="dict", options=dict(
                 address=dict(type="str", required=True),
                 remote_as=dict(type="str"),

@@ -402,13 +402,22 @@ class Runner:
                 tree = self.resource.render(wanted, version)
                 result["rendered"] = mask_secrets(tree.to_commands(), version)
                 return result
+            # An explicit version costs no login; with auto this is the first command sent.
             version = self.router_version()
             result["version"] = version
             if state == "gathered":
                 result["gathered"] = mask_structure(self.resource.gather(self.read_config(version), version))
                 return result
+            if config is None and state != "deleted":
+                self.fail("config is required with state=%s" % state)
+            # A bad value is refused now, before the configuration is read (and before any
+            # login when the version is explicit); a resource that needs the router's
+            # configuration to check its input (nhrp's tunnel address) waits for it.
+            wanted = None
+            if not self.resource.validates_with_router(config, state):
+                wanted = self.resource.validate(config, version, None, state)
             with RouterLock(self.router_key(), self.params["lock_timeout"]):
-                self.change(state, config, version, result)
+                self.change(state, config, version, result, wanted)
             return result
         except ModelError as exc:
             self.fail(mask_text(str(exc), self.secrets), problems=mask_structure(exc.as_list()))
@@ -427,12 +436,13 @@ class Runner:
             return "unknown"
         return "%s_%s" % (host, port)
 
-    def change(self, state, config, version, result):
-        """Read, diff and (when something differs) commit: the states that change a router."""
+    def change(self, state, config, version, result, wanted=None):
+        """Read, diff and (when something differs) commit: the states that change a router.
+        ``wanted``: the input already validated (None: validate it against the router's
+        configuration here)."""
         have = self.read_config(version)
-        if config is None and state != "deleted":
-            self.fail("config is required with state=%s" % state)
-        wanted = self.resource.validate(config, version, have, state)
+        if wanted is None:
+            wanted = self.resource.validate(config, version, have, state)
         want = ConfigTree() if state == "deleted" else self.resource.render(wanted, version)
         objects = self.resource.objects(wanted, version, have, state)
         commands = plan_commands(have, want, objects, version, state)

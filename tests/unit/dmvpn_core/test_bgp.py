@@ -50,7 +50,11 @@ def test_ibgp_dual_hub_design_hubs_reflect_spokes_peer_with_every_hub():
     hub = plan.endpoint("HUB")["bgp"]
     assert hub == {"asn": 65000, "peer_group": {"name": "DMVPN", "remote_as": "65000", "route_reflector_client": True,
                                                 "next_hop_unchanged": False},
-                   "listen_ranges": ["10.0.0.0/24"], "neighbors": [], "networks": ["192.168.1.0/24"]}
+                   "listen_ranges": ["10.0.0.0/24"], "neighbors": [], "networks": ["192.168.1.0/24"],
+                   "dynamic_neighbors": [{"address": "10.0.0.2", "remote_as": "65000"},
+                                         {"address": "10.0.0.3", "remote_as": "65000"}]}
+    # where listen ranges exist the named spokes are not rendered: the range takes them
+    assert md.validate_endpoint(plan.endpoint("HUB"), "1.3")["bgp"]["neighbors"] == []
     spoke = plan.endpoint("SPOKE1")
     assert spoke["bgp"]["neighbors"] == [{"address": "10.0.0.1", "remote_as": "65000"},
                                          {"address": "10.0.0.254", "remote_as": "65000"}]
@@ -70,23 +74,40 @@ def test_ebgp_design_hubs_keep_the_next_hop_so_spokes_can_take_shortcuts():
     assert plan.endpoint("SPOKE2")["bgp"]["asn"] == 65002
 
 
-def test_a_1_2_hub_lists_the_spokes_as_neighbors_it_has_no_listen_range():
-    plan = ds.design(dual_hub(version="1.2"))
-    hub = plan.endpoint("HUB")["bgp"]
+@pytest.mark.parametrize("version", ["1.2", "auto"])
+def test_a_1_2_hub_lists_the_spokes_as_neighbors_it_has_no_listen_range(version):
+    # The design is the same whatever the version (so auto works on a 1.2 hub too); the model
+    # of VyOS 1.2, which has no listen ranges (vyatta-cfg-quagga crux), turns the named
+    # spokes into neighbors of the peer group.
+    endpoint = ds.design(dual_hub(version=version)).endpoint("HUB")
+    hub = md.validate_endpoint(endpoint, "1.2")["bgp"]
     assert hub["listen_ranges"] == []
     assert hub["neighbors"] == [{"address": "10.0.0.2", "remote_as": None}, {"address": "10.0.0.3", "remote_as": None}]
-    tree = rd.render_endpoint(plan.endpoint("HUB"), "1.2")
+    tree = rd.render_endpoint(endpoint, "1.2")
     assert tree.exists(("protocols", "bgp", "65000", "neighbor", "10.0.0.2", "peer-group", "DMVPN"))
     assert tree.values(("protocols", "bgp", "65000", "peer-group", "DMVPN", "remote-as")) == ["65000"]
+    assert not tree.exists(("protocols", "bgp", "65000", "listen"))
 
 
 def test_a_1_2_ebgp_hub_gives_each_spoke_neighbor_its_own_as():
-    plan = ds.design(dual_hub(version="1.2", spoke_asns=(65001, 65002)))
-    hub = plan.endpoint("HUB")["bgp"]
+    endpoint = ds.design(dual_hub(version="1.2", spoke_asns=(65001, 65002))).endpoint("HUB")
+    assert endpoint["bgp"]["peer_group"]["remote_as"] == "external"  # intent, as on every version
+    hub = md.validate_endpoint(endpoint, "1.2")["bgp"]
     assert hub["peer_group"]["remote_as"] is None
     assert hub["neighbors"] == [{"address": "10.0.0.2", "remote_as": "65001"},
                                 {"address": "10.0.0.3", "remote_as": "65002"}]
-    md.validate_endpoint(plan.endpoint("HUB"), "1.2")
+    # 1.3+ keep the listen range and "external"
+    newer = md.validate_endpoint(endpoint, "1.3")["bgp"]
+    assert (newer["peer_group"]["remote_as"], newer["listen_ranges"], newer["neighbors"]) == (
+        "external", ["10.0.0.0/24"], [])
+
+
+def test_a_listen_range_without_named_peers_is_refused_on_1_2():
+    endpoint = ds.design(dual_hub(version="1.2")).endpoint("HUB")
+    del endpoint["bgp"]["dynamic_neighbors"]
+    with pytest.raises(md.ModelError) as err:
+        md.validate_endpoint(endpoint, "1.2")
+    assert err.value.fields() == ["bgp.listen_ranges[0]"]
 
 
 @pytest.mark.parametrize("change, host, field, words", [

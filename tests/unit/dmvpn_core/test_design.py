@@ -255,3 +255,64 @@ def test_the_example_inventory_designs_without_problems():
             hosts_[name] = hv
     assert ds.inventory_problems(hosts_) == []
     assert len(ds.design(hosts_).spoke_maps()["branch-001"]) == 2
+
+
+# -- version-free design: the inventory states intent, the router's version picks the form --
+@pytest.mark.parametrize("version", ["auto", "1.5"])
+def test_the_nhrp_network_id_reaches_a_1_5_router_whatever_dmvpn_vyos_version_says(version):
+    # At b303f4c the design passed network_id only for a literal "1.5": with the default
+    # auto a 1.5 router asked for network-id 7 got network-id '1'.
+    inventory = hosts()
+    for hv in inventory.values():
+        hv.update(dmvpn_vyos_version=version, dmvpn_nhrp_network_id=7)
+    endpoint = ds.design(inventory).endpoint("SPOKE1")
+    tree = rd.render_endpoint(endpoint, "1.5")
+    assert tree.values(("protocols", "nhrp", "tunnel", "tun0", "network-id")) == ["7"]
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.3", "1.4"])
+def test_opennhrp_versions_have_no_network_id_and_leave_it_out(version):
+    # vyatta-cfg-vpn / vyos-1x (1.2-1.4 opennhrp): protocols nhrp tunnel has no network-id node
+    inventory = hosts()
+    for hv in inventory.values():
+        hv["dmvpn_nhrp_network_id"] = 7
+    assert ds.inventory_problems(inventory) == []
+    tree = rd.render_endpoint(ds.design(inventory).endpoint("HUB"), version)
+    assert not tree.exists(("protocols", "nhrp", "tunnel", "tun0", "network-id"))
+
+
+def test_design_endpoints_do_not_depend_on_dmvpn_vyos_version():
+    def endpoints(version):
+        inventory = hosts()
+        for hv in inventory.values():
+            hv["dmvpn_vyos_version"] = version
+        plan = ds.design(inventory)
+        return {name: plan.endpoint(name) for name in plan.by_name}
+
+    assert endpoints("auto") == endpoints("1.2") == endpoints("1.3") == endpoints("1.4") == endpoints("1.5")
+
+
+def test_auto_routers_are_checked_against_every_version_they_may_run():
+    # vyatta-cfg-quagga (1.2/1.3) refuses '-' in a BGP peer-group name; vyos-1x (1.4+) takes it.
+    inventory = hosts()
+    for hv in inventory.values():
+        hv.update(dmvpn_routing="bgp", dmvpn_bgp_asn=65000)
+    inventory["HUB"]["dmvpn_bgp_peer_group"] = "DMVPN-PEERS"
+    found = [p for p in ds.inventory_problems(inventory) if p["host"] == "HUB"]
+    assert [p["field"] for p in found] == ["dmvpn_bgp_peer_group"]
+    assert "on VyOS 1.2, 1.3; dmvpn_vyos_version is auto" in found[0]["message"]
+    assert found[0]["fix"].endswith("or set dmvpn_vyos_version to the router's version")
+    inventory["HUB"]["dmvpn_vyos_version"] = "1.4"
+    assert ds.inventory_problems(inventory) == []
+    inventory["HUB"]["dmvpn_vyos_version"] = "1.3"
+    found = ds.inventory_problems(inventory)
+    assert [p["field"] for p in found] == ["dmvpn_bgp_peer_group"]
+    assert "auto" not in found[0]["message"]
+
+
+def test_a_problem_of_every_version_is_reported_once_without_a_version_list():
+    inventory = hosts()
+    inventory["HUB"]["dmvpn_nhrp_holding_time"] = 0
+    found = ds.inventory_problems(inventory)
+    assert [(p["host"], p["field"]) for p in found] == [("HUB", "dmvpn_nhrp_holding_time")]
+    assert "on VyOS" not in found[0]["message"]

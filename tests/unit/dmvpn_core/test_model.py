@@ -290,8 +290,7 @@ INVALID = [
     ("nhrp.authentication", "ab;c", "1.3", "nhrp.authentication"),
     ("nhrp.holding_time", 0, "1.4", "nhrp.holding_time"),
     ("nhrp.holding_time", 65001, "1.5", "nhrp.holding_time"),
-    ("nhrp.network_id", 1, "1.4", "nhrp.network_id"),
-    ("nhrp.network_id", 1, "1.2", "nhrp.network_id"),
+    ("nhrp.network_id", 0, "1.4", "nhrp.network_id"),  # checked on every version, rendered on 1.5 only
     ("nhrp.network_id", 0, "1.5", "nhrp.network_id"),
     ("nhrp.redirect", "true", "1.4", "nhrp.redirect"),
     ("nhrp.shortcut", 1, "1.4", "nhrp.shortcut"),

@@ -103,3 +103,37 @@ def test_unknown_keys_inside_dict_inputs_are_named_with_their_path():
     assert "did you mean pfs" in problems[("HUB", "dmvpn_esp_group.pfs_group")]["fix"]
     underlay = problems[("SPOKE1", "dmvpn_underlay.interfaces.mtu")]
     assert "is not a key of dmvpn_underlay.interfaces (it knows address, name)" == underlay["message"]
+
+
+@pytest.mark.parametrize("version, per_router", [("1.4", ["1.4"]), ("auto", ["1.2", "1.3", "1.4", "1.5"])])
+def test_the_check_validates_each_endpoint_once_per_version_it_may_run(monkeypatch, version, per_router):
+    # At b303f4c site.yml's first play checked the whole inventory twice (problems, then the
+    # endpoints' design), and "auto" routers were checked as 1.4 only.
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
+
+    calls = []
+    real = md.validate_endpoint
+
+    def counting(data, checked):
+        calls.append((data["tunnel"]["address"], checked))
+        return real(data, checked)
+
+    monkeypatch.setattr(md, "validate_endpoint", counting)
+    hostvars = seed_inventory.hosts()
+    for hv in hostvars.values():
+        hv["dmvpn_vyos_version"] = version
+    result = flt.dmvpn_networks_check(hostvars, GROUPS, ["dmvpn"])
+    assert result["problems"] == []
+    assert sorted(result["endpoints"]) == GROUPS["dmvpn"]
+    assert sorted(calls) == sorted((address, v) for address in ("10.0.0.1/24", "10.0.0.2/24", "10.0.0.3/24")
+                                   for v in per_router)
+
+
+def test_the_check_returns_no_endpoint_while_there_is_a_problem():
+    hostvars = seed_inventory.hosts()
+    hostvars["SPOKE2"]["dmvpn_lan_prefixes"] = ["192.168.2.0/24"]  # SPOKE1's LAN
+    result = flt.dmvpn_networks_check(hostvars, GROUPS, ["dmvpn"])
+    assert [(p["host"], p["field"]) for p in result["problems"]] == [("SPOKE2", "dmvpn_lan_prefixes")]
+    assert result["endpoints"] == {}
+    with pytest.raises(AnsibleFilterError, match="SPOKE2: dmvpn_lan_prefixes"):
+        flt.dmvpn_networks_endpoints(hostvars, GROUPS, ["dmvpn"])
