@@ -16,12 +16,13 @@ render). Secrets are masked in the files, as in every output of the collection.
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import os
 import sys
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generated_files  # noqa: E402  (tools/generated_files.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "tests", "golden")
@@ -115,44 +116,15 @@ def golden_files():
 
 
 def stale(files):
-    """Unified diffs of the golden files that differ from ``files`` (empty: all current)."""
-    diffs = []
-    for rel, text in sorted(files.items()):
-        path = os.path.join(GOLDEN, rel)
-        old = open(path).read() if os.path.exists(path) else ""
-        if old != text:
-            diffs.append("".join(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
-                                                      "tests/golden/" + rel + " (committed)",
-                                                      "tests/golden/" + rel + " (rendered now)")))
-    known = set(files)
+    """Diffs of the golden files that differ from ``files``, and golden files no inventory renders."""
+    diffs = generated_files.stale(files, GOLDEN, "(rendered now)", "tests/golden/")
     for folder, dummy, names in os.walk(GOLDEN):
         for fname in names:
             rel = os.path.relpath(os.path.join(folder, fname), GOLDEN)
-            if rel.endswith(".txt") and rel not in known:
+            if rel.endswith(".txt") and rel not in files:
                 diffs.append("tests/golden/%s: no inventory renders it any more; remove it\n" % rel)
     return diffs
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--check", action="store_true", help="exit 1 when a golden file is stale")
-    group.add_argument("--write", action="store_true", help="rewrite tests/golden/")
-    args = parser.parse_args(argv)
-    files = golden_files()
-    if args.write:
-        for rel, text in files.items():
-            path = os.path.join(GOLDEN, rel)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w") as handle:
-                handle.write(text)
-        print("golden: wrote %d files under tests/golden/" % len(files))
-        return 0
-    diffs = stale(files)
-    sys.stdout.write("".join(diffs))
-    print("golden: %d of %d files stale" % (len(diffs), len(files)))
-    return 1 if diffs else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(generated_files.main(None, __doc__.splitlines()[0], "golden", golden_files, GOLDEN, stale))

@@ -12,13 +12,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
-import os
 import re
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
 
@@ -69,22 +69,11 @@ def _networks(groups, network_groups):
     return [(name, list(groups[name])) for name in names]
 
 
-# The roles' argument specs, beside this file in the collection (roles/<role>/meta/).
-_ROLE_SPEC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                          "roles", "dmvpn_%s", "meta", "argument_specs.yml")
-_ROLE_SPECS = {}
-
-
 def _role_options(role):
-    if role not in _ROLE_SPECS:
-        import yaml
-
-        with open(_ROLE_SPEC % role) as handle:
-            options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
-        # Defaults are the role's business (some are templates); only types and choices count here.
-        _ROLE_SPECS[role] = {name: {k: v for k, v in spec.items() if k not in ("default", "description", "required")}
-                             for name, spec in options.items()}
-    return _ROLE_SPECS[role]
+    """The role's argument spec options (from the one input spec), for checking inputs:
+    defaults are the role's business (some are templates); only types and choices count here."""
+    return {name: {k: v for k, v in option.items() if k not in ("default", "description", "required")}
+            for name, option in spec.role_options(role).items()}
 
 
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.

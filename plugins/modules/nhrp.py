@@ -23,55 +23,7 @@ author:
   - dmvpn.vyos contributors (@dmvpn-vyos)
 extends_documentation_fragment:
   - dmvpn.vyos.common
-options:
-  config:
-    description: NHRP per tunnel. For O(state=deleted) only O(config[].tunnel) is needed.
-    type: list
-    elements: dict
-    suboptions:
-      tunnel:
-        description: The tunnel interface, C(tunN).
-        type: str
-        required: true
-      tunnel_address:
-        description:
-          - The tunnel's address with the DMVPN prefix (C(10.0.0.2/24)). Default is the
-            address the tunnel has on the router; needed for O(state=rendered).
-        type: str
-      role:
-        description: C(hub) or C(spoke).
-        type: str
-        choices: [hub, spoke]
-      authentication:
-        description: NHRP authentication key (1-8 characters). Never logged.
-        type: str
-      holding_time:
-        description: Holding time in seconds.
-        type: int
-      network_id:
-        description:
-          - NHRP network id, 1 to 4294967295. VyOS 1.5 (FRR nhrpd) renders it, 1 when not given.
-          - VyOS 1.2-1.4 (opennhrp) have no network id; there it is checked and left out, so one value fits a DMVPN of mixed versions.
-        type: int
-      redirect:
-        description: Send/accept NHRP redirects (default true).
-        type: bool
-      shortcut:
-        description: Build shortcuts (default true on spokes).
-        type: bool
-      nhs:
-        description: The hubs a spoke registers with.
-        type: list
-        elements: dict
-        suboptions:
-          tunnel_ip:
-            description: The hub's tunnel address.
-            type: str
-            required: true
-          nbma:
-            description: The hub's public address.
-            type: str
-            required: true
+  - dmvpn.vyos.config.nhrp
 """
 
 EXAMPLES = r"""

@@ -25,37 +25,7 @@ author:
   - dmvpn.vyos contributors (@dmvpn-vyos)
 extends_documentation_fragment:
   - dmvpn.vyos.common
-options:
-  config:
-    description: The tunnels. For O(state=deleted) only the names are needed.
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: Interface name, C(tunN).
-        type: str
-        required: true
-      address:
-        description: Tunnel address with the DMVPN subnet prefix (C(10.0.0.1/24)); /32 is rendered on 1.5.
-        type: str
-      source_address:
-        description: Public (NBMA) address; C(0.0.0.0) for a DHCP WAN.
-        type: str
-      source_interface:
-        description: WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5 (C(source-interface)).
-        type: str
-      key:
-        description: GRE key.
-        type: int
-      description:
-        description: Interface description.
-        type: str
-      mtu:
-        description: Interface MTU.
-        type: int
-      multicast:
-        description: Enable multicast (default true).
-        type: bool
+  - dmvpn.vyos.config.tunnel
 """
 
 EXAMPLES = r"""

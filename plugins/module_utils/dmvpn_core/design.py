@@ -21,6 +21,7 @@ import re
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     PSK_ALLOWED_RE,
     PSK_ALLOWED_TEXT,
@@ -28,31 +29,19 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
     candidate_versions,
 )
 
-# The inventory variables the design reads (everything else in hostvars is ignored).
-VARIABLES = (
-    "dmvpn_present", "dmvpn_role", "dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_tunnel_address",
-    "dmvpn_spoke_id", "dmvpn_public_address", "dmvpn_lan_prefixes", "dmvpn_upstream_gateway",
-    "dmvpn_vyos_version", "dmvpn_routing", "dmvpn_summary_prefixes", "dmvpn_gre_key", "dmvpn_nhrp_secret",
-    "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_nhrp_network_id",
-    "dmvpn_ipsec_enabled", "dmvpn_ipsec_psk", "dmvpn_ipsec_profile", "dmvpn_wan_interface",
-    "dmvpn_ike_group", "dmvpn_esp_group", "dmvpn_tunnel_description", "dmvpn_tunnel_mtu",
-    "dmvpn_tunnel_multicast", "dmvpn_underlay", "dmvpn_commit_comment",
-    "dmvpn_bgp_asn", "dmvpn_bgp_peer_group", "dmvpn_bgp_networks", "dmvpn_bgp_timers",
-)
+# The inventory variables the design reads (everything else in hostvars is ignored); their
+# types, defaults and descriptions are in spec_inventory.py.
+VARIABLES = si.DESIGN_VARIABLES
 ROLES = ("hub", "spoke")
-ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
+ROUTING_MODES = si.ROUTING_MODES
 MIN_PSK_LENGTH = 6
 MIN_NHRP_SECRET_LENGTH = 4
-DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "proposal": [
-    {"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}
-DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "proposal": [
-    {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}
+DEFAULT_IKE_GROUP = si.DEFAULT_IKE_GROUP
+DEFAULT_ESP_GROUP = si.DEFAULT_ESP_GROUP
 # Variables that must be the same on every router of one DMVPN.
 SHARED = ("dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_gre_key", "dmvpn_nhrp_secret",
           "dmvpn_ipsec_psk", "dmvpn_ipsec_enabled")
-DEFAULT_BGP_PEER_GROUP = "DMVPN"
 ASN_RANGE = (1, 4294967294)
-_IFNAME_RE = re.compile(r"^(?:eth|bond|br|pppoe|wg|vtun)[0-9]+(?:\.[0-9]{1,4})?\Z")
 
 
 class DesignError(ValueError):
@@ -108,7 +97,7 @@ def _address(value):
 
 def _members(hosts):
     """The routers that take part (``dmvpn_present`` not false, a role set)."""
-    return {name: hv for name, hv in hosts.items() if hv.get("dmvpn_present", True) is not False}
+    return {name: hv for name, hv in hosts.items() if si.value(hv, "dmvpn_present") is not False}
 
 
 def _read_router(problems, name, hv):
@@ -139,14 +128,14 @@ def _read_router(problems, name, hv):
         except (ValueError, TypeError):
             problems.add(name, "dmvpn_lan_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
                          "give the LAN prefix with host bits clear, e.g. 192.168.2.0/24")
-    version = hv.get("dmvpn_vyos_version", "auto")
+    version = si.value(hv, "dmvpn_vyos_version")
     try:
         router.versions = candidate_versions(version)
     except ValueError:
         router.versions = ()
         problems.add(name, "dmvpn_vyos_version", "%r is not a supported VyOS version" % (version,),
                      "use auto or one of %s" % ", ".join(SUPPORTED_VERSIONS))
-    router.routing = hv.get("dmvpn_routing", "full_mesh")
+    router.routing = si.value(hv, "dmvpn_routing")
     if router.routing not in ROUTING_MODES:
         problems.add(name, "dmvpn_routing", "%r is not a routing mode" % (router.routing,),
                      "use one of %s" % ", ".join(ROUTING_MODES))
@@ -241,7 +230,7 @@ def _check_underlay(problems, name, hv):
             continue
         field = "dmvpn_underlay.interfaces[%d]" % index
         ifname = item.get("name")
-        if ifname is not None and (not isinstance(ifname, str) or not _IFNAME_RE.match(ifname)):
+        if ifname is not None and (not isinstance(ifname, str) or not md.INTERFACE_NAME_RE.match(ifname)):
             problems.add(name, field + ".name", "%r is not an interface name" % (ifname,), "use e.g. eth0 or eth1")
         addresses = item.get("address")
         for address in addresses if isinstance(addresses, list) else [addresses]:
@@ -281,15 +270,15 @@ def _check_router_vars(problems, router):
     key = hv.get("dmvpn_gre_key")
     if key is not None and (isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= 4294967295):
         problems.add(name, "dmvpn_gre_key", "%r is out of range" % (key,), "use a whole number from 0 to 4294967295")
-    tunnel = hv.get("dmvpn_tunnel_name", "tun0")
+    tunnel = si.value(hv, "dmvpn_tunnel_name")
     if not isinstance(tunnel, str) or not md.TUNNEL_NAME_RE.match(tunnel):
         problems.add(name, "dmvpn_tunnel_name", "%r is not a tunnel interface name" % (tunnel,),
                      "use tunN, e.g. tun0")
     _check_secret(problems, name, hv, "dmvpn_nhrp_secret", MIN_NHRP_SECRET_LENGTH, 8)
-    if hv.get("dmvpn_ipsec_enabled", True):
+    if si.value(hv, "dmvpn_ipsec_enabled"):
         _check_secret(problems, name, hv, "dmvpn_ipsec_psk", MIN_PSK_LENGTH)
-        wan = hv.get("dmvpn_wan_interface", "eth0")
-        if not isinstance(wan, str) or not _IFNAME_RE.match(wan):
+        wan = si.value(hv, "dmvpn_wan_interface")
+        if not isinstance(wan, str) or not md.INTERFACE_NAME_RE.match(wan):
             problems.add(name, "dmvpn_wan_interface", "%r is not an interface name" % (wan,),
                          "use the WAN interface, e.g. eth0")
     gateway = hv.get("dmvpn_upstream_gateway")
@@ -451,37 +440,7 @@ def _cross_checks(problems, routers):
 
 # Where each part of an endpoint (the dmvpn module's model) comes from in the inventory: a
 # problem the model finds is reported against the variable the user has to change.
-MODEL_FIELDS = (
-    ("tunnel.name", "dmvpn_tunnel_name"),
-    ("tunnel.address", "dmvpn_tunnel_address"),
-    ("tunnel.source_address", "dmvpn_public_address"),
-    ("tunnel.source_interface", "dmvpn_wan_interface"),
-    ("tunnel.key", "dmvpn_gre_key"),
-    ("tunnel.description", "dmvpn_tunnel_description"),
-    ("tunnel.mtu", "dmvpn_tunnel_mtu"),
-    ("tunnel.multicast", "dmvpn_tunnel_multicast"),
-    ("nhrp.authentication", "dmvpn_nhrp_secret"),
-    ("nhrp.holding_time", "dmvpn_nhrp_holding_time"),
-    ("nhrp.redirect", "dmvpn_nhrp_redirect"),
-    ("nhrp.shortcut", "dmvpn_nhrp_shortcut"),
-    ("nhrp.network_id", "dmvpn_nhrp_network_id"),
-    ("nhrp.nhs", "dmvpn_public_address (of a hub)"),
-    ("ipsec.interface", "dmvpn_wan_interface"),
-    ("ipsec.ike_group", "dmvpn_ike_group"),
-    ("ipsec.esp_group", "dmvpn_esp_group"),
-    ("ipsec.profile.name", "dmvpn_ipsec_profile"),
-    ("ipsec.profile.pre_shared_secret", "dmvpn_ipsec_psk"),
-    ("static_routes", "dmvpn_lan_prefixes"),
-    ("bgp.asn", "dmvpn_bgp_asn"),
-    ("bgp.peer_group.name", "dmvpn_bgp_peer_group"),
-    ("bgp.peer_group", "dmvpn_bgp_asn (of the hubs and spokes)"),
-    ("bgp.neighbors", "dmvpn_bgp_asn (of a hub)"),
-    ("bgp.listen_ranges", "dmvpn_tunnel_subnet (the hub's listen range)"),
-    ("bgp.networks", "dmvpn_bgp_networks (with dmvpn_lan_prefixes)"),
-    ("bgp.keepalive", "dmvpn_bgp_timers.keepalive"),
-    ("bgp.holdtime", "dmvpn_bgp_timers.holdtime"),
-    ("bgp", "dmvpn_routing (bgp)"),
-)
+MODEL_FIELDS = si.model_fields()
 
 
 def inventory_field(model_field):
@@ -505,7 +464,7 @@ def check(hosts):
     routers = []
     for name in sorted(hosts):
         hv = hosts[name]
-        if hv.get("dmvpn_present", True) is False:
+        if si.value(hv, "dmvpn_present") is False:
             continue
         router = _read_router(problems, name, hv)
         if router is None:
@@ -606,13 +565,13 @@ def _routes(router, roles):
 
 def _ipsec(router):
     hv = router.vars
-    if not hv.get("dmvpn_ipsec_enabled", True):
+    if not si.value(hv, "dmvpn_ipsec_enabled"):
         return None
     return {
-        "interface": hv.get("dmvpn_wan_interface", "eth0"),
+        "interface": si.value(hv, "dmvpn_wan_interface"),
         "ike_group": hv.get("dmvpn_ike_group") or DEFAULT_IKE_GROUP,
         "esp_group": hv.get("dmvpn_esp_group") or DEFAULT_ESP_GROUP,
-        "profile": {"name": hv.get("dmvpn_ipsec_profile", "NHRPVPN"),
+        "profile": {"name": si.value(hv, "dmvpn_ipsec_profile"),
                     "pre_shared_secret": str(hv.get("dmvpn_ipsec_psk"))},
     }
 
@@ -643,7 +602,7 @@ def _bgp(router, roles):
     result = {"asn": asn, "peer_group": None, "listen_ranges": [], "neighbors": [], "networks": announced(router)}
     if router.role == "hub":
         internal = all(spoke.vars.get("dmvpn_bgp_asn") == asn for spoke in roles.spokes)
-        result["peer_group"] = {"name": hv.get("dmvpn_bgp_peer_group", DEFAULT_BGP_PEER_GROUP),
+        result["peer_group"] = {"name": si.value(hv, "dmvpn_bgp_peer_group"),
                                 "remote_as": str(asn) if internal else "external",
                                 "route_reflector_client": internal, "next_hop_unchanged": not internal}
         # The spokes come through a listen range; they are also named, for the VyOS versions
@@ -663,7 +622,7 @@ def _endpoint(router, roles, with_routes=True):
     hv = router.vars
     nhrp = {"role": router.role, "authentication": str(hv.get("dmvpn_nhrp_secret")),
             "holding_time": hv.get("dmvpn_nhrp_holding_time"),
-            "redirect": hv.get("dmvpn_nhrp_redirect", True),
+            "redirect": si.value(hv, "dmvpn_nhrp_redirect"),
             "shortcut": hv.get("dmvpn_nhrp_shortcut", router.role == "spoke")}
     if hv.get("dmvpn_nhrp_network_id") is not None:  # the model keeps it where VyOS has one
         nhrp["network_id"] = hv.get("dmvpn_nhrp_network_id")
@@ -671,14 +630,14 @@ def _endpoint(router, roles, with_routes=True):
         nhrp["nhs"] = [dict(entry) for entry in roles.nhs]
     return {
         "tunnel": {
-            "name": hv.get("dmvpn_tunnel_name", "tun0"),
+            "name": si.value(hv, "dmvpn_tunnel_name"),
             "address": "%s/%d" % (router.tunnel_ip, router.subnet.prefixlen),
             "source_address": str(router.nbma) if router.nbma is not None else "0.0.0.0",
-            "source_interface": hv.get("dmvpn_wan_interface", "eth0") if router.nbma is None else None,
+            "source_interface": si.value(hv, "dmvpn_wan_interface") if router.nbma is None else None,
             "key": hv.get("dmvpn_gre_key"),
             "description": hv.get("dmvpn_tunnel_description"),
             "mtu": hv.get("dmvpn_tunnel_mtu"),
-            "multicast": hv.get("dmvpn_tunnel_multicast", True),
+            "multicast": si.value(hv, "dmvpn_tunnel_multicast"),
         },
         "nhrp": nhrp,
         "ipsec": _ipsec(router),

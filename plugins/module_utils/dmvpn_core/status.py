@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.design import announced
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
@@ -155,7 +156,7 @@ def expectations(design, name):
         peers = {str(s.tunnel_ip): (str(s.nbma) if s.nbma else None) for s in spokes}
     else:
         peers = {str(h.tunnel_ip): str(h.nbma) for h in hubs}
-    ipsec = bool(me.vars.get("dmvpn_ipsec_enabled", True))
+    ipsec = bool(si.value(me.vars, "dmvpn_ipsec_enabled"))
     return {"role": me.role, "nhrp_peers": peers, "ipsec": ipsec, "ipsec_peers": len(peers) if ipsec else 0}
 
 

@@ -42,20 +42,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
     normalize_version,
 )
 
-STATES = ["merged", "replaced", "overridden", "deleted", "gathered", "rendered", "parsed"]
-DEFAULT_COMMENT = "configured by dmvpn.vyos"
 _SECRET_KEYS = ("authentication", "pre_shared_secret")
-
-# Options every dmvpn.vyos module shares (documented in doc_fragments/commit.py).
-COMMON_ARGUMENT_SPEC = dict(
-    state=dict(type="str", default="merged", choices=STATES),
-    running_config=dict(type="str", no_log=True),
-    version=dict(type="str", default="auto"),
-    comment=dict(type="str", default=DEFAULT_COMMENT),
-    confirm=dict(type="int", default=0),
-    save=dict(type="bool", default=False),
-    lock_timeout=dict(type="int", default=300),
-)
 
 
 def mask_structure(value):

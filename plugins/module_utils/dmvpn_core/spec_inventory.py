@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one spec of the inventory variables the roles and the design read.
+
+Pure data, no Ansible imports, in the words of Ansible's role argument specs plus three of
+ours: ``model`` (the endpoint field(s) a variable feeds, so a problem the model finds is
+reported against the variable to change), ``where`` (where it usually lives, for the README)
+and ``roles`` (what differs for the hub or spoke role). The design takes its defaults from
+here; ``tools/generate.py`` writes the roles' ``meta/argument_specs.yml`` and the README's
+variable table from it, and a unit test fails when one of them is stale.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_options as so
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import SUPPORTED_VERSIONS
+
+ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
+MODULE_STATES = ("merged", "replaced", "overridden")
+DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "proposal": [
+    {"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}
+DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "proposal": [
+    {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}
+
+
+def _v(type_, description, **facts):
+    option = {"type": type_, "description": [description] if isinstance(description, str) else list(description)}
+    option.update(facts)
+    return option
+
+
+# The roles: their headers, and the options every role takes (in this order).
+ROLES = {
+    "hub": {"short_description": "Configure a VyOS router as a DMVPN hub", "description": [
+        "Computes this router's endpoint from the inventory (filter dmvpn.vyos.dmvpn_endpoint) and applies it with "
+        "dmvpn.vyos.dmvpn in one commit.",
+        "Network-wide variables must be the same on every router (group_vars); per-router ones go to host_vars."]},
+    "spoke": {"short_description": "Configure a VyOS router as a DMVPN spoke", "description": [
+        "Computes this router's endpoint from the inventory (filter dmvpn.vyos.dmvpn_endpoint) and applies it with "
+        "dmvpn.vyos.dmvpn in one commit.",
+        "Network-wide variables must be the same on every router (group_vars); per-router ones go to host_vars."]},
+    "endpoint": {"short_description": "Internal - one DMVPN endpoint (used by dmvpn_hub and dmvpn_spoke)"},
+}
+
+_UNDERLAY = {
+    "hostname": _v("str", "System host name."),
+    "interfaces": _v("list", "Interfaces and addresses.", elements="dict", options={
+        "name": _v("str", "Interface name, e.g. eth0.", required=True),
+        "address": _v("raw", "Address(es) with prefix, or dhcp.", required=True),
+    }),
+}
+
+VARIABLES = {
+    "dmvpn_role": _v("str", "hub or spoke.", choices=["hub", "spoke"], required=True, model=["nhrp.role"],
+                     where="group_vars (dmvpn_hubs: hub, dmvpn_spokes: spoke)", roles={
+                         "hub": {"description": ["Must be hub (set by the dmvpn_hubs group)."], "choices": ["hub"]},
+                         "spoke": {"description": ["Must be spoke (set by the dmvpn_spokes group)."],
+                                   "choices": ["spoke"]}}),
+    "dmvpn_hosts": _v("list", "The DMVPN's routers; the design is computed over all of them.", elements="str",
+                      default="{{ groups['dmvpn'] }}", where="set by the playbooks"),
+    "dmvpn_endpoint_config": _v("dict", "This router's endpoint computed ahead (what the dmvpn.vyos.dmvpn_networks_check "
+                                        "filter gives for it); site.yml computes every router's once on localhost so no "
+                                        "router repeats the whole design. Unset (or null), the role computes the "
+                                        "endpoint from the inventory.", where="set by site.yml"),
+    "dmvpn_present": _v("bool", "false removes this router's DMVPN endpoint (tunnel, NHRP, its IPsec profile and unused "
+                                "groups, its routes).", default=True, where="host_vars"),
+    "dmvpn_state": _v("str", "State of dmvpn.vyos.dmvpn - overridden makes the router exactly the design and removes "
+                             "stale owned config.", choices=list(MODULE_STATES), default="overridden", where="any"),
+    "dmvpn_vyos_version": _v("str", "auto reads the version from the router (the inventory check then checks every "
+                                    "supported version); %s is trusted." % ", ".join(SUPPORTED_VERSIONS),
+                             default="auto", where="any"),
+    "dmvpn_commit_comment": _v("str", "Commit comment (one line, at most 255 characters); default dmvpn.vyos and the "
+                                      "role.", where="any"),
+    "dmvpn_commit_confirm": _v("int", "Minutes of commit-confirm (0 - plain commit).", default=0, where="any"),
+    "dmvpn_save": _v("bool", "Save the configuration after the commit.", default=True, where="any"),
+    "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (vyos.vyos modules). Off by default - "
+                                        "a wrong management address can lock you out.", default=False, where="any"),
+    "dmvpn_underlay": _v("dict", "Underlay, used when dmvpn_manage_underlay is true.", options=_UNDERLAY,
+                         where="host_vars"),
+    "dmvpn_tunnel_name": _v("str", "Tunnel interface (same on every router).", default="tun0", model=["tunnel.name"],
+                            where="group_vars/dmvpn"),
+    "dmvpn_tunnel_subnet": _v("str", "The DMVPN tunnel subnet, e.g. 10.0.0.0/24 (same on every router).",
+                              required=True, where="group_vars/dmvpn"),
+    "dmvpn_tunnel_address": _v("str", "This router's tunnel address (or give dmvpn_spoke_id).",
+                               model=["tunnel.address"], where="host_vars"),
+    "dmvpn_spoke_id": _v("int", "Host number inside the tunnel subnet; 2 gives 10.0.0.2 in 10.0.0.0/24.",
+                         where="host_vars"),
+    "dmvpn_public_address": _v("str", "Public (NBMA) address; dhcp (or unset) for a spoke with a DHCP WAN (the tunnel "
+                                      "then runs from 0.0.0.0).", model=["tunnel.source_address"], where="host_vars",
+                               roles={"hub": {"description": ["The hub's public (NBMA) address."], "required": True}}),
+    "dmvpn_lan_prefixes": _v("list", "LAN prefixes behind this router.", elements="str", default=[],
+                             model=["static_routes"], where="host_vars"),
+    "dmvpn_upstream_gateway": _v("str", "Next hop of a default route this router owns (hubs).", where="host_vars"),
+    "dmvpn_routing": _v("str", "full_mesh - every spoke routes to every other spoke's LANs (the guide). via_hub - spokes "
+                               "route dmvpn_summary_prefixes via the hubs and NHRP shortcuts find direct paths. bgp - "
+                               "every router announces its LANs in BGP over the tunnel, spokes peer with every hub "
+                               "(dmvpn_bgp_* variables); no static routes.", choices=list(ROUTING_MODES),
+                        default="full_mesh", where="group_vars/dmvpn"),
+    "dmvpn_summary_prefixes": _v("list", "Prefixes spokes send to the hubs in via_hub mode.", elements="str",
+                                 where="group_vars"),
+    "dmvpn_bgp_asn": _v("int", [
+        "The router's BGP AS number (required with dmvpn_routing bgp). All hubs share one AS.",
+        "Spokes in the hubs' AS run iBGP (the hubs reflect routes); spokes each in an AS of their own run eBGP (the "
+        "hubs leave the next hop unchanged). Mixing the two is refused."], model=["bgp.asn"],
+        where="group_vars / host_vars"),
+    "dmvpn_bgp_peer_group": _v("str", "Name of the hubs' BGP peer group holding the spokes (dynamic neighbors over the "
+                                      "tunnel subnet).", default="DMVPN", model=["bgp.peer_group.name"],
+                               where="group_vars"),
+    "dmvpn_bgp_networks": _v("list", "Prefixes this router announces in BGP besides its dmvpn_lan_prefixes.",
+                             elements="str", default=[], where="host_vars"),
+    "dmvpn_bgp_timers": _v("dict", "BGP keepalive and holdtime (seconds) of a spoke's sessions to the hubs; a session "
+                                   "uses the lower holdtime of its two ends, so this also sets how fast a hub notices a "
+                                   "lost spoke. Unset - the VyOS defaults.", options={
+        "keepalive": _v("int", "Keepalive interval, e.g. 10.", required=True, model=["bgp.keepalive"]),
+        "holdtime": _v("int", "Hold time, at least 3 x keepalive, e.g. 30.", required=True, model=["bgp.holdtime"]),
+    }, where="group_vars (spokes)"),
+    "dmvpn_gre_key": _v("int", "GRE key (same on every router).", no_log=False, model=["tunnel.key"],
+                        where="group_vars/dmvpn"),
+    "dmvpn_nhrp_secret": _v("str", "NHRP authentication key, 4-8 characters (keep it in Ansible Vault).",
+                            required=True, no_log=True, model=["nhrp.authentication"], where="group_vars/dmvpn, vault"),
+    "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds.", model=["nhrp.holding_time"],
+                                  where="group_vars"),
+    "dmvpn_nhrp_redirect": _v("bool", "NHRP redirect.", default=True, model=["nhrp.redirect"], where="group_vars"),
+    "dmvpn_nhrp_shortcut": _v("bool", "NHRP shortcuts; default true on spokes, false on hubs.",
+                              model=["nhrp.shortcut"], where="group_vars"),
+    "dmvpn_nhrp_network_id": _v("int", so.NHRP["network_id"]["description"], model=["nhrp.network_id"],
+                                where="group_vars/dmvpn"),
+    "dmvpn_ipsec_enabled": _v("bool", "Protect the tunnel with IPsec.", default=True, where="group_vars/dmvpn"),
+    "dmvpn_ipsec_psk": _v("str", "IPsec pre-shared key, at least 6 characters (keep it in Ansible Vault).", no_log=True,
+                          model=["ipsec.profile.pre_shared_secret"], where="group_vars/dmvpn, vault"),
+    "dmvpn_ipsec_profile": _v("str", "IPsec profile name.", default="NHRPVPN", model=["ipsec.profile.name"],
+                              where="group_vars"),
+    "dmvpn_wan_interface": _v("str", "The WAN interface IPsec runs on (and, on VyOS 1.5, a DHCP spoke's tunnel is bound "
+                                     "to).", default="eth0", model=["ipsec.interface", "tunnel.source_interface"],
+                              where="group_vars / host_vars"),
+    "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14).", options=so.IKE_GROUP,
+                          model=["ipsec.ike_group"], where="group_vars (per role if you like)"),
+    "dmvpn_esp_group": _v("dict", "ESP group (default ESP-DMVPN, aes256/sha256, pfs dh-group14).", options=so.ESP_GROUP,
+                          model=["ipsec.esp_group"], where="group_vars (per role if you like)"),
+    "dmvpn_tunnel_description": _v("str", "Tunnel description.", model=["tunnel.description"], where="any"),
+    "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),
+    "dmvpn_tunnel_multicast": _v("bool", "Multicast on the tunnel.", default=True, model=["tunnel.multicast"],
+                                 where="group_vars"),
+}
+
+# Variables the design reads (the rest are the roles' and playbooks' business).
+DESIGN_VARIABLES = tuple(name for name in VARIABLES if name not in (
+    "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_commit_confirm", "dmvpn_save",
+    "dmvpn_manage_underlay"))
+
+# Endpoint fields that come from other routers' variables (or from the design's choices).
+MODEL_FROM_ELSEWHERE = (
+    ("nhrp.nhs", "dmvpn_public_address (of a hub)"),
+    ("bgp.peer_group", "dmvpn_bgp_asn (of the hubs and spokes)"),
+    ("bgp.dynamic_neighbors", "dmvpn_bgp_asn (of the spokes)"),
+    ("bgp.neighbors", "dmvpn_bgp_asn (of a hub)"),
+    ("bgp.listen_ranges", "dmvpn_tunnel_subnet (the hub's listen range)"),
+    ("bgp.networks", "dmvpn_bgp_networks (with dmvpn_lan_prefixes)"),
+    ("bgp", "dmvpn_routing (bgp)"),
+)
+
+
+def model_fields():
+    """``((model field, inventory variable), ...)``: where each endpoint field comes from,
+    longest field first so ``bgp.asn`` wins over ``bgp``."""
+    pairs = []
+    for name, option in VARIABLES.items():
+        pairs += [(field, name) for field in option.get("model", ())]
+        for sub, suboption in (option.get("options") or {}).items():
+            pairs += [(field, "%s.%s" % (name, sub)) for field in suboption.get("model", ())]
+    known = set(field for field, dummy in pairs)
+    pairs += [(field, variable) for field, variable in MODEL_FROM_ELSEWHERE if field not in known]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def default(name):
+    """The default of inventory variable ``name`` (None when it has none)."""
+    return VARIABLES[name].get("default")
+
+
+def value(hostvars, name):
+    """A router's value of inventory variable ``name``: its own, else the spec's default."""
+    return hostvars.get(name, default(name))

@@ -1,0 +1,234 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one spec of the modules' options: type, default, choices, description of each.
+
+Pure data, no Ansible imports, in Ansible's own words (``type``, ``elements``, ``options``,
+``choices``, ``default``, ``required``, ``no_log``, ``description``). ``spec.py`` turns it
+into the modules' argument specs and the doc fragments their DOCUMENTATION extends, so an
+option is described once however many modules take it. Value lists that depend on the
+VyOS version are checked by the model against ``versions.Syntax``; the ones here are those
+all versions share, taken from versions.py.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import ESP_MODES, KEY_EXCHANGE_VALUES
+
+STATES = ("merged", "replaced", "overridden", "deleted", "gathered", "rendered", "parsed")
+NHRP_ROLES = ("hub", "spoke")
+DEFAULT_COMMENT = "configured by dmvpn.vyos"
+
+
+def _o(type_, description, **facts):
+    """One option: its type, its description (text or list of texts) and any other facts."""
+    option = {"type": type_, "description": [description] if isinstance(description, str) else list(description)}
+    option.update(facts)
+    return option
+
+
+# -- options every module shares -----------------------------------------------------------
+COMMON = {
+    "state": _o("str", [
+        "C(merged) adds and changes what O(config) describes and deletes nothing.",
+        "C(replaced) makes every object named in O(config) exactly as described (stale leaves inside it are "
+        "deleted); objects not named are left alone.",
+        "C(overridden) is C(replaced) plus deleting the objects of this module's kind that are not in O(config) "
+        "(see the module's ownership notes); nothing else is touched.",
+        "C(deleted) deletes the objects named in O(config).",
+        "C(gathered) returns the structured configuration found on the router (secrets masked).",
+        "C(rendered) returns the C(set) lines for O(config) without a router; O(version) must be given.",
+        "C(parsed) returns the structured configuration found in O(running_config) (the output of C(show "
+        "configuration commands)) without a router; O(version) must be given."], choices=list(STATES),
+        default="merged"),
+    "running_config": _o("str", "The output of C(show configuration commands), for O(state=parsed).", no_log=True),
+    "version": _o("str", [
+        "The VyOS version family whose syntax to use.",
+        "C(auto) reads it from C(show version) (once per connection); C(1.2) is the syntax of the VyOS DMVPN guide "
+        "(C(local-ip)), C(1.3) uses C(source-address), C(1.4) renames C(ipsec-interfaces) and C(multicast enable), "
+        "C(1.5) (and rolling) uses FRR NHRP with /32 tunnel addresses.",
+        "An explicit version is trusted and saves the C(show version) round trip. It also lets the module refuse a "
+        "bad value before it logs in; with C(auto) input is checked right after C(show version), before the "
+        "configuration is read."], default="auto"),
+    "comment": _o("str", "The commit comment (shown by C(show system commit)). One line of plain text.",
+                  default=DEFAULT_COMMENT),
+    "confirm": _o("int", [
+        "Minutes for C(commit-confirm). When set, the module commits with C(commit-confirm), checks that the router "
+        "still answers on the same session, and then sends C(confirm). If the session dies in between, the router "
+        "undoes the commit by itself when the time runs out.",
+        "How the router undoes it depends on the version. VyOS 1.2 and 1.3 reboot into the saved configuration, so "
+        "unsaved earlier changes are lost too. VyOS 1.4 and later do the same by default and can instead reload the "
+        "previous configuration without a reboot when C(system config-management commit-confirm action reload) is "
+        "set.",
+        "C(0) commits without confirmation."], default=0),
+    "save": _o("bool", "Save the configuration (C(save)) after a successful commit, so it survives a reboot.",
+               default=False),
+    "lock_timeout": _o("int", [
+        "Seconds to wait for another run on this controller that is changing the same router (same address and "
+        "port). Runs that change a router take turns; each reads the router, diffs and commits while holding a lock "
+        "file in the controller's temporary folder.",
+        "When the wait runs out the module fails and touches nothing."], default=300),
+}
+
+# -- the endpoint model's parts (shared by dmvpn and the resource modules) -------------------
+TUNNEL = {
+    "name": _o("str", "Interface name, C(tunN).", required=True),
+    "address": _o("str", "This router's tunnel address with the prefix of the whole DMVPN subnet, for example "
+                         "C(10.0.0.1/24). On VyOS 1.5 the router gets the /32 host address."),
+    "source_address": _o("str", "The public (NBMA) address the tunnel runs from; C(0.0.0.0) for a spoke whose WAN "
+                                "address comes from DHCP (rendered as C(local-ip) on 1.2)."),
+    "source_interface": _o("str", "The WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5, where FRR's "
+                                  "nhrpd takes the NBMA address from it (rendered as C(source-interface)). Defaults to "
+                                  "the IPsec interface. Ignored on 1.2-1.4 and for a fixed source_address."),
+    "key": _o("int", "GRE key (0-4294967295), the same on every router of the DMVPN.", no_log=False),
+    "description": _o("str", "Interface description."),
+    "mtu": _o("int", "Interface MTU."),
+    "multicast": _o("bool", "Enable multicast on the tunnel (needed for routing protocols). Default true."),
+}
+
+NHS = {
+    "tunnel_ip": _o("str", "The hub's tunnel address.", required=True),
+    "nbma": _o("str", "The hub's public (NBMA) address.", required=True),
+}
+
+NHRP = {
+    "role": _o("str", "C(hub) answers registrations; C(spoke) registers with every next hop server (C(nhs)).",
+               choices=list(NHRP_ROLES)),
+    "authentication": _o("str", "The NHRP authentication key (1-8 characters), the same on every router. "
+                                "C(cisco-authentication) up to 1.4, C(authentication) on 1.5. Never logged.",
+                         no_log=True),
+    "holding_time": _o("int", "NHRP holding time in seconds (C(holding-time), C(holdtime) on 1.5)."),
+    "network_id": _o("int", [
+        "NHRP network id, 1 to 4294967295. VyOS 1.5 (FRR nhrpd) renders it, 1 when not given.",
+        "VyOS 1.2-1.4 (opennhrp) have no network id; there it is checked and left out, so one value fits a DMVPN "
+        "of mixed versions."]),
+    "redirect": _o("bool", "Send NHRP redirects (hubs) / accept them. Default true."),
+    "shortcut": _o("bool", "Create spoke-to-spoke shortcuts. Default true on spokes, false on hubs."),
+    "nhs": _o("list", "The hubs a spoke registers with, one entry per hub. Rendered as C(map <hub-tunnel-ip>/<len> "
+                      "nbma-address ...) + C(register) up to 1.4 and as C(nhs tunnel-ip ... nbma ...) on 1.5.",
+              elements="dict", options=NHS),
+}
+
+_PROPOSAL_ID = _o("int", "Proposal number (1-65535).", required=True)
+IKE_PROPOSAL = {
+    "proposal_id": _PROPOSAL_ID,
+    "encryption": _o("str", "Encryption algorithm, e.g. C(aes256) (the model checks it against the version's list)."),
+    "hash": _o("str", "Hash algorithm, e.g. C(sha1), C(sha256)."),
+    "dh_group": _o("raw", "Diffie-Hellman group, e.g. C(14) (IKE only)."),
+}
+ESP_PROPOSAL = {key: IKE_PROPOSAL[key] for key in ("proposal_id", "encryption", "hash")}
+_GROUP_NAME = _o("str", "Group name.", required=True)
+_LIFETIME = _o("int", "SA lifetime in seconds (30-86400).")
+IKE_GROUP = {
+    "name": _GROUP_NAME,
+    "key_exchange": _o("str", "IKE version.", choices=list(KEY_EXCHANGE_VALUES)),
+    "lifetime": _LIFETIME,
+    "proposal": _o("list", "Proposals, in order.", elements="dict", options=IKE_PROPOSAL),
+}
+ESP_GROUP = {
+    "name": _GROUP_NAME,
+    "lifetime": _LIFETIME,
+    "mode": _o("str", "ESP mode.", choices=list(ESP_MODES)),
+    "pfs": _o("str", "Perfect forward secrecy, e.g. C(enable), C(dh-group2), C(dh-group14)."),
+    "proposal": _o("list", "Proposals, in order.", elements="dict", options=ESP_PROPOSAL),
+}
+_PSK = _o("str", "The pre-shared key, the same on every router. Never logged.", no_log=True)
+_PROFILE_NAME = _o("str", "Profile name (starts with a letter).", required=True)
+_WAN = _o("str", "The WAN interface IPsec runs on (C(ipsec-interfaces interface) before 1.4).")
+
+STATIC_ROUTE = {
+    "prefix": _o("str", "Destination prefix.", required=True),
+    "next_hop": _o("str", "Next hop address.", required=True),
+    "distance": _o("int", "Administrative distance (1-255)."),
+}
+
+_PEER_ADDRESS = _o("str", "The peer's tunnel address.", required=True)
+BGP = {
+    "asn": _o("int", "This router's AS number.", required=True),
+    "router_id": _o("str", "BGP router id; default the router's tunnel address."),
+    "peer_group": _o("dict", "One peer group for the DMVPN peers (hubs - the spokes). Members are the dynamic "
+                             "neighbors of the listen ranges and every neighbor of O(config.bgp.neighbors).",
+                     options={
+                         "name": _o("str", "Peer group name (1.2/1.3 allow letters, digits and underscores only).",
+                                    required=True),
+                         "remote_as": _o("str", "C(internal), C(external) or an AS number; required with listen "
+                                                "ranges."),
+                         "route_reflector_client": _o("bool", "Reflect routes to the members (iBGP hubs), so spokes "
+                                                              "learn each other's LANs."),
+                         "next_hop_unchanged": _o("bool", "Keep the next hop of routes passed on to the members (eBGP "
+                                                          "hubs), so that spokes route to each other's tunnel address "
+                                                          "and NHRP builds the shortcut."),
+                     }),
+    "listen_ranges": _o("list", [
+        "Prefixes (inside the tunnel subnet) from which peers may connect (VyOS 1.3.3 and later).",
+        "On VyOS 1.2, which has no listen ranges, give O(config.bgp.dynamic_neighbors) as well."], elements="str"),
+    "dynamic_neighbors": _o("list", [
+        "The peers the listen ranges are for (a hub - its spokes).",
+        "Where VyOS has listen ranges (1.3 and later) they are checked and not rendered. On VyOS 1.2 they become "
+        "neighbors of the peer group instead; with an eBGP peer group each gets its own remote AS.",
+        "So one endpoint fits a hub of any version, as the roles build it."], elements="dict", options={
+        "address": _PEER_ADDRESS,
+        "remote_as": _o("str", "The peer's AS number.", required=True),
+    }),
+    "neighbors": _o("list", "Explicit peers, by tunnel address (spokes - every hub).", elements="dict", options={
+        "address": _PEER_ADDRESS,
+        "remote_as": _o("str", "The peer's AS (unless the peer group sets it), or C(internal)/C(external)."),
+    }),
+    "networks": _o("list", "Prefixes this router announces (its LANs).", elements="str"),
+    "keepalive": _o("int", "Keepalive timer of neighbors outside a peer group (with O(config.bgp.holdtime))."),
+    "holdtime": _o("int", "Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group."),
+}
+
+# -- each module's config option ---------------------------------------------------------------
+CONFIG = {
+    "dmvpn": _o("dict", "The endpoint. For O(state=deleted) only O(config.tunnel.name) is needed.", options={
+        "tunnel": _o("dict", "The multipoint GRE tunnel interface.", options=TUNNEL),
+        "nhrp": _o("dict", "NHRP on the tunnel.", options=NHRP),
+        "ipsec": _o("dict", "The IPsec profile that protects the tunnel. Leave it out only if you really want "
+                            "cleartext GRE.", options={
+            "interface": _WAN,
+            "ike_group": _o("dict", "The IKE group.", options=IKE_GROUP),
+            "esp_group": _o("dict", "The ESP group.", options=ESP_GROUP),
+            "profile": _o("dict", "The IPsec profile bound to the tunnel.", options={
+                "name": _PROFILE_NAME, "pre_shared_secret": _PSK}),
+        }),
+        "static_routes": _o("list", "Static routes this endpoint owns, usually towards LANs behind other DMVPN "
+                                    "routers (next hop = their tunnel address) and the hub's default route.",
+                            elements="dict", options=STATIC_ROUTE),
+        "bgp": _o("dict", [
+            "BGP over the tunnel (leave unset for static routing). Rendered per version - C(protocols bgp <asn>) on "
+            "1.2/1.3, C(protocols bgp system-as <asn>) on 1.4 and later; peers get the IPv4 unicast address family "
+            "(1.4+ activates no family by default).",
+            "Owned - the AS number, router id, the peer group, listen ranges and neighbors inside the tunnel subnet, "
+            "and the instance's IPv4 C(network) statements. Without O(config.bgp), neighbors and listen ranges inside "
+            "the tunnel subnet (with the peer groups only they use) are removed, and the whole BGP instance when "
+            "nothing else is left in it."], options=BGP),
+    }),
+    "tunnel": _o("list", "The tunnels. For O(state=deleted) only the names are needed.", elements="dict",
+                 options=TUNNEL),
+    "nhrp": _o("list", "NHRP per tunnel. For O(state=deleted) only O(config[].tunnel) is needed.", elements="dict",
+               options=dict({
+                   "tunnel": _o("str", "The tunnel interface, C(tunN).", required=True),
+                   "tunnel_address": _o("str", "The tunnel's address with the DMVPN prefix (C(10.0.0.2/24)). Default "
+                                               "is the address the tunnel has on the router; needed for "
+                                               "O(state=rendered)."),
+               }, **NHRP)),
+    "ipsec": _o("dict", "The IPsec configuration. For O(state=deleted) only the names are needed.", options={
+        "interface": _o("list", "Interfaces IPsec runs on (usually the WAN).", elements="str"),
+        "ike_group": _o("list", "IKE groups.", elements="dict", options=IKE_GROUP),
+        "esp_group": _o("list", "ESP groups.", elements="dict", options=ESP_GROUP),
+        "profile": _o("list", "Profiles binding tunnels.", elements="dict", options={
+            "name": _PROFILE_NAME,
+            "authentication": _o("dict", "Authentication.", options={
+                "mode": _o("str", "Only C(pre-shared-secret).", choices=["pre-shared-secret"],
+                           default="pre-shared-secret"),
+                "pre_shared_secret": _PSK,
+            }),
+            "bind_tunnel": _o("list", "Tunnels this profile protects.", elements="str"),
+            "esp_group": _o("str", "The ESP group's name."),
+            "ike_group": _o("str", "The IKE group's name."),
+        }),
+    }),
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Files generated from the one input spec (plugins/module_utils/dmvpn_core/spec_*.py).
+
+- roles/dmvpn_{hub,spoke,endpoint}/meta/argument_specs.yml (ansible-doc -t role reads them,
+  and the roles check their inputs with them);
+- the variable table in README.md, between the ``generated: inventory variables`` markers.
+
+The modules' argument specs and doc fragments are built from the same spec when they are
+imported, so they need no file. A unit test runs ``--check``.
+
+    python tools/generate.py --check    # exit 1 and show what is stale
+    python tools/generate.py --write
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generated_files  # noqa: E402  (tools/generated_files.py)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+README = os.path.join(ROOT, "README.md")
+BEGIN = "<!-- generated: inventory variables (python tools/generate.py --write); edit spec_inventory.py -->"
+END = "<!-- end of generated: inventory variables -->"
+
+
+def _spec():
+    link_root = os.path.join(ROOT, ".venv", "collections")
+    if os.path.isdir(link_root) and link_root not in sys.path:
+        sys.path.insert(0, link_root)
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec, spec_inventory
+
+    return spec, spec_inventory
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block lists indented under their key, no aliases (each role file reads on its own)."""
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super(_Dumper, self).increase_indent(flow, False)
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def role_specs():
+    """{path relative to the repository: text} of the three role argument specs."""
+    spec, dummy = _spec()
+    files = {}
+    for role in ("hub", "spoke", "endpoint"):
+        text = yaml.dump(spec.role_argument_specs(role), Dumper=_Dumper, sort_keys=False, width=110,
+                         default_flow_style=False)
+        files["roles/dmvpn_%s/meta/argument_specs.yml" % role] = (
+            "---\n# Generated from plugins/module_utils/dmvpn_core/spec_inventory.py by tools/generate.py: "
+            "edit the spec, not this file.\n" + text)
+    return files
+
+
+def _cell(value):
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def variable_table():
+    """The README's table of inventory variables (one row each, as the spec has them)."""
+    dummy, inventory = _spec()
+    rows = [BEGIN, "| variable | type | default | where | meaning |", "|---|---|---|---|---|"]
+    for name, option in inventory.VARIABLES.items():
+        kind = option["type"] + ("" if "elements" not in option else " of %s" % option["elements"])
+        if "default" in option:
+            shown = "`%s`" % (option["default"] if option["default"] != [] else "[]")
+            shown = shown.replace("`True`", "`true`").replace("`False`", "`false`")
+        else:
+            shown = "required" if option.get("required") else ""
+        meaning = " ".join(option["description"])
+        if option.get("choices"):
+            meaning += " Choices: %s." % ", ".join("`%s`" % choice for choice in option["choices"])
+        if option.get("options"):
+            meaning += " Keys: %s." % ", ".join("`%s`" % key for key in option["options"])
+        rows.append("| `%s` | %s | %s | %s | %s |" % (name, kind, _cell(shown), _cell(option.get("where", "")),
+                                                        _cell(meaning)))
+    rows.append(END)
+    return "\n".join(rows)
+
+
+def readme_text():
+    with open(README) as handle:
+        text = handle.read()
+    if BEGIN not in text or END not in text:
+        raise SystemExit("generate: README.md has no %r ... %r markers" % (BEGIN, END))
+    head, rest = text.split(BEGIN, 1)
+    dummy, tail = rest.split(END, 1)
+    return head + variable_table() + tail
+
+
+def generated():
+    files = role_specs()
+    files["README.md"] = readme_text()
+    return files
+
+
+def stale(files):
+    return generated_files.stale(files, ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(generated_files.main(None, __doc__.splitlines()[0], "generate", generated, ROOT))
