@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Files generated from the one input spec (plugins/module_utils/dmvpn_core/spec_*.py).
 
 - roles/dmvpn_{hub,spoke,endpoint}/meta/argument_specs.yml (ansible-doc -t role reads them,
@@ -80,8 +79,8 @@ def variable_table():
             meaning += " Choices: %s." % ", ".join("`%s`" % choice for choice in option["choices"])
         if option.get("options"):
             meaning += " Keys: %s." % ", ".join("`%s`" % key for key in option["options"])
-        rows.append("| `%s` | %s | %s | %s | %s |" % (name, kind, _cell(shown), _cell(option.get("where", "")),
-                                                        _cell(meaning)))
+        cells = (name, kind, _cell(shown), _cell(option.get("where", "")), _cell(meaning))
+        rows.append("| `%s` | %s | %s | %s | %s |" % cells)
     rows.append(END)
     return "\n".join(rows)
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Golden renderings: the set lines every router of every shipped inventory gets, per VyOS version.
 
 As arista.avd keeps its rendered configurations in the repository, we keep ours under
@@ -42,9 +41,9 @@ def _core():
     link_root = os.path.join(ROOT, ".venv", "collections")
     if os.path.isdir(link_root) and link_root not in sys.path:
         sys.path.insert(0, link_root)
-    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design, diff, resources, versions
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design, masking, resources, version_names
 
-    return design, diff, resources, versions
+    return design, masking, resources, version_names
 
 
 def inventory_hostvars(folder, extra_vars_file=None):
@@ -80,7 +79,7 @@ def inventory_hostvars(folder, extra_vars_file=None):
 def render_inventory(hosts, version):
     """The text of one golden file: every router's set lines for ``version`` (or the problems
     that stop the run, which are as much an outcome to pin as the lines)."""
-    design, diff, resources, dummy = _core()
+    design, masking, resources, dummy = _core()
     hosts = {name: dict(hv, dmvpn_vyos_version=version) for name, hv in hosts.items()}
     out = []
     try:
@@ -96,18 +95,18 @@ def render_inventory(hosts, version):
         except ValueError as exc:  # ModelError: the module would refuse this router
             out += ["# refused by the module: " + line for line in str(exc).splitlines()]
             continue
-        lines = diff.mask_secrets(resource.render(wanted, version).to_commands(), version)
+        lines = masking.mask_secrets(resource.render(wanted, version).to_commands(), version)
         out += lines
     return "\n".join(out) + "\n"
 
 
 def golden_files():
     """{path relative to tests/golden: expected text} for every inventory and version."""
-    dummy, dummy, dummy, versions = _core()
+    dummy, dummy, dummy, version_names = _core()
     files = {}
     for name, (folder, extra) in sorted(INVENTORIES.items()):
         hosts = inventory_hostvars(folder, extra)
-        for version in versions.SUPPORTED_VERSIONS:
+        for version in version_names.SUPPORTED_VERSIONS:
             header = ("# tools/golden.py: %s with dmvpn_vyos_version %s on every router; secrets masked.\n"
                       "# A change here is a change to what routers receive: review it, then python tools/golden.py --write\n"
                       % (folder, version))

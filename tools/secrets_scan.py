@@ -49,7 +49,7 @@ import sys
 
 MAX_BYTES = 1024 * 1024
 # Shorter values are not secrets: the collection itself rejects an NHRP key under 4 characters
-# (design.MIN_NHRP_SECRET_LENGTH) and a PSK under 6 (design.MIN_PSK_LENGTH).
+# (inventory_checks.MIN_NHRP_SECRET_LENGTH) and a PSK under 6 (inventory_checks.MIN_PSK_LENGTH).
 MIN_SECRET_LENGTH = 4
 ENTROPY_MIN_LENGTH = 20
 # bits per character; random base64 of 20+ characters scores 4.0-6.0, random hex 3.5-4.0,

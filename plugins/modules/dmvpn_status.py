@@ -87,7 +87,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.connection import Connection, ConnectionError
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import normalize_version
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import normalize_version
 
 _IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}\Z")
 

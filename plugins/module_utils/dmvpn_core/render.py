@@ -16,10 +16,10 @@ import ipaddress
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import (
     any_source_interface,
-    is_ebgp,
     tunnel_network,
     validated,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_bgp import is_ebgp
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     BGP_AF,
     BGP_NETWORKS,

@@ -16,7 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_options as so
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import SUPPORTED_VERSIONS
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import SUPPORTED_VERSIONS
 
 ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
 MODULE_STATES = ("merged", "replaced", "overridden")
@@ -51,6 +51,11 @@ _UNDERLAY = {
         "name": _v("str", "Interface name, e.g. eth0.", required=True),
         "address": _v("raw", "Address(es) with prefix, or dhcp.", required=True),
     }),
+}
+
+_BGP_TIMERS = {
+    "keepalive": _v("int", "Keepalive interval, e.g. 10.", required=True, model=["bgp.keepalive"]),
+    "holdtime": _v("int", "Hold time, at least 3 x keepalive, e.g. 30.", required=True, model=["bgp.holdtime"]),
 }
 
 VARIABLES = {
@@ -113,10 +118,8 @@ VARIABLES = {
                              elements="str", default=[], where="host_vars"),
     "dmvpn_bgp_timers": _v("dict", "BGP keepalive and holdtime (seconds) of a spoke's sessions to the hubs; a session "
                                    "uses the lower holdtime of its two ends, so this also sets how fast a hub notices a "
-                                   "lost spoke. Unset - the VyOS defaults.", options={
-        "keepalive": _v("int", "Keepalive interval, e.g. 10.", required=True, model=["bgp.keepalive"]),
-        "holdtime": _v("int", "Hold time, at least 3 x keepalive, e.g. 30.", required=True, model=["bgp.holdtime"]),
-    }, where="group_vars (spokes)"),
+                                   "lost spoke. Unset - the VyOS defaults.", options=_BGP_TIMERS,
+                           where="group_vars (spokes)"),
     "dmvpn_gre_key": _v("int", "GRE key (same on every router).", no_log=False, model=["tunnel.key"],
                         where="group_vars/dmvpn"),
     "dmvpn_nhrp_secret": _v("str", "NHRP authentication key, 4-8 characters (keep it in Ansible Vault).",

@@ -181,19 +181,21 @@ BGP = {
     "holdtime": _o("int", "Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group."),
 }
 
+_ENDPOINT_IPSEC = {
+    "interface": _WAN,
+    "ike_group": _o("dict", "The IKE group.", options=IKE_GROUP),
+    "esp_group": _o("dict", "The ESP group.", options=ESP_GROUP),
+    "profile": _o("dict", "The IPsec profile bound to the tunnel.", options={
+        "name": _PROFILE_NAME, "pre_shared_secret": _PSK}),
+}
+
 # -- each module's config option ---------------------------------------------------------------
 CONFIG = {
     "dmvpn": _o("dict", "The endpoint. For O(state=deleted) only O(config.tunnel.name) is needed.", options={
         "tunnel": _o("dict", "The multipoint GRE tunnel interface.", options=TUNNEL),
         "nhrp": _o("dict", "NHRP on the tunnel.", options=NHRP),
         "ipsec": _o("dict", "The IPsec profile that protects the tunnel. Leave it out only if you really want "
-                            "cleartext GRE.", options={
-            "interface": _WAN,
-            "ike_group": _o("dict", "The IKE group.", options=IKE_GROUP),
-            "esp_group": _o("dict", "The ESP group.", options=ESP_GROUP),
-            "profile": _o("dict", "The IPsec profile bound to the tunnel.", options={
-                "name": _PROFILE_NAME, "pre_shared_secret": _PSK}),
-        }),
+                            "cleartext GRE.", options=_ENDPOINT_IPSEC),
         "static_routes": _o("list", "Static routes this endpoint owns, usually towards LANs behind other DMVPN "
                                     "routers (next hop = their tunnel address) and the hub's default route.",
                             elements="dict", options=STATIC_ROUTE),

@@ -14,7 +14,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.design import announced
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.endpoints import announced
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 

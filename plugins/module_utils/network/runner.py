@@ -6,19 +6,13 @@
 A module hands its AnsibleModule and a resource (see ``dmvpn_core.resources``) to
 :func:`run_resource`. Everything that decides *what* to change lives in the pure core; this
 file talks to the router over ``ansible.netcommon.network_cli`` (the vyos cliconf plugin)
-and keeps secrets out of every result, diff and error.
+and keeps secrets out of every result, diff and error. Runs that change the same router take
+turns (``router_lock.py``).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
-
-import errno
-import fcntl
-import os
-import re
-import tempfile
-import time
 
 from ansible.module_utils.connection import Connection, ConnectionError
 
@@ -28,19 +22,19 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree i
     parse_show_commands,
     quote,
 )
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import (
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.batching import batch_lines
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands, plan_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     MASK,
-    apply_commands,
-    batch_lines,
     mask_secrets,
     mask_text,
-    plan_commands,
 )
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import ModelError
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import (
     SUPPORTED_VERSIONS,
     normalize_version,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.router_lock import LockError, RouterLock
 
 _SECRET_KEYS = ("authentication", "pre_shared_secret")
 
@@ -89,76 +83,6 @@ def owned_lines(tree, objects, version):
 
 class RouterError(Exception):
     """The router refused something; the message is already masked."""
-
-
-class RouterLock:
-    """Runs on this controller that change the same router take turns: an exclusive lock on a
-    file named after the router's address and port, held from the read to the commit."""
-
-    def __init__(self, key, timeout):
-        self.name = re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".lock"
-        self.timeout = timeout
-        self.handle = None
-        self.path = None
-
-    @staticmethod
-    def _folder(name, mode):
-        """A lock folder in the controller's temporary folder (shared: mode 1777, like /tmp)."""
-        folder = os.path.join(tempfile.gettempdir(), name)
-        try:
-            os.mkdir(folder)
-            os.chmod(folder, mode)
-        except OSError as exc:
-            if exc.errno != errno.EEXIST:
-                raise
-        return folder
-
-    def _open(self):
-        """The lock file, readable and writable by every user; in a folder of this user's own
-        when the shared one cannot be used (runs of other users then do not wait for ours,
-        the check before the commit still keeps changes apart)."""
-        for folder, mode in (("dmvpn.vyos-locks", 0o1777), ("dmvpn.vyos-locks-%d" % os.getuid(), 0o700)):
-            path = os.path.join(self._folder(folder, mode), self.name)
-            try:
-                # O_NOFOLLOW: a symlink planted in the shared folder is not followed
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
-            except OSError as exc:
-                if exc.errno == errno.ELOOP:
-                    raise RouterError("the lock file %s is a symbolic link, which is refused; nothing was sent. "
-                                      "Remove it" % path)
-                if exc.errno not in (errno.EACCES, errno.EPERM):
-                    raise
-                continue
-            try:
-                os.fchmod(fd, 0o666)
-            except OSError:
-                pass  # another user's file: it is already shared
-            self.path = path
-            return os.fdopen(fd, "r+")
-        raise RouterError("cannot create a lock file for this router in %s" % tempfile.gettempdir())
-
-    def __enter__(self):
-        self.handle = self._open()
-        start = time.time()
-        while True:
-            try:
-                fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except (IOError, OSError) as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-            if time.time() - start >= self.timeout:
-                self.handle.close()
-                raise RouterError("another run on this controller has been changing this router for %d seconds "
-                                  "(lock %s); nothing was sent. Re-run when it is done, or raise lock_timeout"
-                                  % (self.timeout, self.path))
-            time.sleep(0.1)
-
-    def __exit__(self, *exc_info):
-        fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
-        self.handle.close()
-        return False
-
 
 def _edit_prompts(answer):
     """How many configuration-mode prompts (``[edit]`` lines) an answer holds."""
@@ -410,7 +334,7 @@ class Runner:
             self.fail(mask_text(str(exc), self.secrets), problems=mask_structure(exc.as_list()))
         except (ConfigSyntaxError, ValueError) as exc:
             self.fail(str(exc))
-        except RouterError as exc:
+        except (RouterError, LockError) as exc:
             self.fail(str(exc))
         return result
 

@@ -1,0 +1,305 @@
+# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Inventory checks: each router's own ``dmvpn_*`` variables, read into a :class:`Router` and
+checked, every problem naming the host, the variable and the fix.
+
+Pure Python, no Ansible imports. The checks across the routers of a DMVPN are
+``inventory_cross_checks.py``; ``design.check`` runs both, then the model's checks.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
+    HOST_NAME_RE,
+    INTERFACE_NAME_RE,
+    TUNNEL_NAME_RE,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import (
+    SUPPORTED_VERSIONS,
+    candidate_versions,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
+    PSK_ALLOWED_RE,
+    PSK_ALLOWED_TEXT,
+)
+
+ROLES = ("hub", "spoke")
+ROUTING_MODES = si.ROUTING_MODES
+MIN_PSK_LENGTH = 6
+MIN_NHRP_SECRET_LENGTH = 4
+ASN_RANGE = (1, 4294967294)
+COMMIT_COMMENT_MAX = 255
+
+
+class Problems:
+    """The problems found so far, as dicts {host, field, message, fix}."""
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, host, field, message, fix):
+        self.items.append({"host": host, "field": field, "message": message, "fix": fix})
+
+
+class Router:
+    """One DMVPN router as the design sees it."""
+
+    __slots__ = ("name", "role", "vars", "tunnel_ip", "tunnel_ip_field", "subnet", "nbma", "lans", "versions",
+                 "routing")
+
+    def __init__(self, name, role, hostvars):
+        self.name = name
+        self.role = role
+        self.vars = hostvars
+        self.tunnel_ip = None
+        self.tunnel_ip_field = "dmvpn_tunnel_address"
+        self.subnet = None
+        self.nbma = None
+        self.lans = []
+        self.versions = ()  # the VyOS versions the router may run (all of them with auto)
+        self.routing = None
+
+
+def ipv4_network(value):
+    return ipaddress.IPv4Network(str(value), strict=True)
+
+
+def ipv4_address(value):
+    return ipaddress.IPv4Address(str(value).split("/", 1)[0])
+
+
+def read_router(problems, name, hv):
+    """The :class:`Router` of host ``name`` (None without a role); its problems go to ``problems``."""
+    role = hv.get("dmvpn_role")
+    if role not in ROLES:
+        problems.add(name, "dmvpn_role", "is %r" % (role,) if role is not None else "is not set",
+                     "set dmvpn_role to hub or spoke (or put the host in the dmvpn_hubs/dmvpn_spokes group)")
+        return None
+    router = Router(name, role, hv)
+    try:
+        router.subnet = ipv4_network(hv.get("dmvpn_tunnel_subnet"))
+        if router.subnet.prefixlen > 30:
+            problems.add(name, "dmvpn_tunnel_subnet", "/%d is too small for a DMVPN" % router.subnet.prefixlen,
+                         "use a subnet of /30 or larger, e.g. 10.0.0.0/24")
+            router.subnet = None
+    except (ValueError, TypeError):
+        problems.add(name, "dmvpn_tunnel_subnet", "%r is not an IPv4 network" % (hv.get("dmvpn_tunnel_subnet"),),
+                     "give the DMVPN tunnel subnet, e.g. 10.0.0.0/24, with host bits clear")
+    _read_tunnel_ip(problems, router)
+    _read_nbma(problems, router)
+    lans = hv.get("dmvpn_lan_prefixes") or []
+    if not isinstance(lans, list):
+        problems.add(name, "dmvpn_lan_prefixes", "must be a list", "give a list such as [192.168.2.0/24]")
+        lans = []
+    for index, prefix in enumerate(lans):
+        try:
+            router.lans.append(ipv4_network(prefix))
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_lan_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
+                         "give the LAN prefix with host bits clear, e.g. 192.168.2.0/24")
+    version = si.value(hv, "dmvpn_vyos_version")
+    try:
+        router.versions = candidate_versions(version)
+    except ValueError:
+        router.versions = ()
+        problems.add(name, "dmvpn_vyos_version", "%r is not a supported VyOS version" % (version,),
+                     "use auto or one of %s" % ", ".join(SUPPORTED_VERSIONS))
+    router.routing = si.value(hv, "dmvpn_routing")
+    if router.routing not in ROUTING_MODES:
+        problems.add(name, "dmvpn_routing", "%r is not a routing mode" % (router.routing,),
+                     "use one of %s" % ", ".join(ROUTING_MODES))
+    return router
+
+
+def _read_tunnel_ip(problems, router):
+    hv, name = router.vars, router.name
+    explicit = hv.get("dmvpn_tunnel_address")
+    spoke_id = hv.get("dmvpn_spoke_id")
+    if explicit is None and spoke_id is None:
+        problems.add(name, "dmvpn_tunnel_address", "is not set",
+                     "set dmvpn_tunnel_address (e.g. 10.0.0.2) or dmvpn_spoke_id (the host number in the subnet)")
+        return
+    if explicit is not None:
+        try:
+            router.tunnel_ip = ipv4_address(explicit)
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_tunnel_address", "%r is not an IPv4 address" % (explicit,),
+                         "give the tunnel address, e.g. 10.0.0.2")
+            return
+    elif router.subnet is not None:
+        if isinstance(spoke_id, bool) or not isinstance(spoke_id, int) or spoke_id < 1:
+            problems.add(name, "dmvpn_spoke_id", "%r is not a positive whole number" % (spoke_id,),
+                         "give the host number inside the tunnel subnet, e.g. 2 for 10.0.0.2")
+            return
+        router.tunnel_ip = router.subnet.network_address + spoke_id
+    if router.subnet is None or router.tunnel_ip is None:
+        return
+    field = "dmvpn_tunnel_address" if explicit is not None else "dmvpn_spoke_id"
+    router.tunnel_ip_field = field
+    if router.tunnel_ip not in router.subnet:
+        problems.add(name, field, "%s is outside the tunnel subnet %s" % (router.tunnel_ip, router.subnet),
+                     "pick an address inside %s" % router.subnet)
+        router.tunnel_ip = None
+    elif router.tunnel_ip in (router.subnet.network_address, router.subnet.broadcast_address):
+        problems.add(name, field, "%s is the network or broadcast address of %s" % (router.tunnel_ip, router.subnet),
+                     "pick a host address inside %s" % router.subnet)
+        router.tunnel_ip = None
+
+
+def _read_nbma(problems, router):
+    value = router.vars.get("dmvpn_public_address")
+    if value in (None, "dhcp", "0.0.0.0"):
+        if router.role == "hub":
+            problems.add(router.name, "dmvpn_public_address", "a hub needs a fixed public (NBMA) address",
+                         "set dmvpn_public_address to the hub's public IPv4 address")
+        return
+    try:
+        router.nbma = ipv4_address(value)
+    except (ValueError, TypeError):
+        problems.add(router.name, "dmvpn_public_address", "%r is not an IPv4 address" % (value,),
+                     "give the public address, e.g. 198.51.100.41 (or dhcp for a spoke)")
+
+
+def _check_secret(problems, name, hv, field, minimum, maximum=None):
+    value = hv.get(field)
+    if value in (None, ""):
+        problems.add(name, field, "is not set", "set it (keep it in Ansible Vault)")
+        return
+    value = str(value)
+    if len(value) < minimum:
+        problems.add(name, field, "is too short (%d characters)" % len(value),
+                     "use at least %d characters" % minimum)
+    elif maximum is not None and len(value) > maximum:
+        problems.add(name, field, "is too long (%d characters); VyOS allows %d" % (len(value), maximum),
+                     "use %d to %d characters" % (minimum, maximum))
+    if not PSK_ALLOWED_RE.match(value):
+        problems.add(name, field, "has characters VyOS does not accept (spaces, quotes or others)",
+                     "use only %s" % PSK_ALLOWED_TEXT)
+
+
+def _check_underlay(problems, name, hv):
+    """dmvpn_underlay goes to vyos.vyos modules (host name, interface addresses): check it here,
+    with the rest, so a bad value stops the run before any router is touched."""
+    underlay = hv.get("dmvpn_underlay")
+    if underlay is None or not isinstance(underlay, dict):
+        return  # a wrong type is reported by the roles' argument spec check
+    hostname = underlay.get("hostname")
+    if hostname is not None and (not isinstance(hostname, str) or not HOST_NAME_RE.match(hostname)):
+        problems.add(name, "dmvpn_underlay.hostname", "%r is not a host name VyOS accepts" % (hostname,),
+                     "use letters, digits, '-' and '.', 1 to 63 characters, e.g. SPOKE1")
+    interfaces = underlay.get("interfaces") or []
+    if not isinstance(interfaces, list):
+        return
+    for index, item in enumerate(interfaces):
+        if not isinstance(item, dict):
+            continue
+        field = "dmvpn_underlay.interfaces[%d]" % index
+        ifname = item.get("name")
+        if ifname is not None and (not isinstance(ifname, str) or not INTERFACE_NAME_RE.match(ifname)):
+            problems.add(name, field + ".name", "%r is not an interface name" % (ifname,), "use e.g. eth0 or eth1")
+        addresses = item.get("address")
+        for address in addresses if isinstance(addresses, list) else [addresses]:
+            if address is None or address == "dhcp":
+                continue
+            try:
+                ipaddress.IPv4Interface(str(address))
+                if "/" not in str(address):
+                    raise ValueError(address)
+            except (ValueError, TypeError):
+                problems.add(name, field + ".address", "%r is not an IPv4 address with prefix length, or dhcp" % (address,),
+                             "give e.g. 192.168.2.1/24 or dhcp")
+
+
+def _check_commit_comment(problems, name, hv):
+    comment = hv.get("dmvpn_commit_comment")
+    if comment is None:
+        return
+    if not isinstance(comment, str):
+        problems.add(name, "dmvpn_commit_comment", "must be text", "give the comment as a string")
+        return
+    try:
+        ct.check_cli_text(comment)  # what the module's quoting refuses
+    except ValueError:
+        problems.add(name, "dmvpn_commit_comment", "contains a newline or another control character, which would end "
+                     "the VyOS command line", "write the comment on one line")
+        return
+    if len(comment) > COMMIT_COMMENT_MAX:
+        problems.add(name, "dmvpn_commit_comment", "has %d characters" % len(comment),
+                     "use at most %d characters" % COMMIT_COMMENT_MAX)
+
+
+def check_router(problems, router):
+    """The checks of the router's own variables that reading it left (secrets, names, BGP...)."""
+    hv, name = router.vars, router.name
+    _check_underlay(problems, name, hv)
+    _check_commit_comment(problems, name, hv)
+    key = hv.get("dmvpn_gre_key")
+    if key is not None and (isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= 4294967295):
+        problems.add(name, "dmvpn_gre_key", "%r is out of range" % (key,), "use a whole number from 0 to 4294967295")
+    tunnel = si.value(hv, "dmvpn_tunnel_name")
+    if not isinstance(tunnel, str) or not TUNNEL_NAME_RE.match(tunnel):
+        problems.add(name, "dmvpn_tunnel_name", "%r is not a tunnel interface name" % (tunnel,),
+                     "use tunN, e.g. tun0")
+    _check_secret(problems, name, hv, "dmvpn_nhrp_secret", MIN_NHRP_SECRET_LENGTH, 8)
+    if si.value(hv, "dmvpn_ipsec_enabled"):
+        _check_secret(problems, name, hv, "dmvpn_ipsec_psk", MIN_PSK_LENGTH)
+        wan = si.value(hv, "dmvpn_wan_interface")
+        if not isinstance(wan, str) or not INTERFACE_NAME_RE.match(wan):
+            problems.add(name, "dmvpn_wan_interface", "%r is not an interface name" % (wan,),
+                         "use the WAN interface, e.g. eth0")
+    gateway = hv.get("dmvpn_upstream_gateway")
+    if gateway is not None:
+        try:
+            ipv4_address(gateway)
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_upstream_gateway", "%r is not an IPv4 address" % (gateway,),
+                         "give the next hop of the default route, e.g. 198.51.100.42")
+    if router.routing == "bgp":
+        _check_bgp_vars(problems, router)
+    summary = hv.get("dmvpn_summary_prefixes")
+    if router.routing == "via_hub" and router.role == "spoke" and not summary:
+        problems.add(name, "dmvpn_summary_prefixes", "is required with dmvpn_routing: via_hub",
+                     "list the prefixes spokes reach through the hub, e.g. [192.168.0.0/16]")
+    elif summary is not None and not isinstance(summary, list):
+        problems.add(name, "dmvpn_summary_prefixes", "must be a list", "give a list such as [192.168.0.0/16]")
+    elif summary:
+        for index, prefix in enumerate(summary):
+            try:
+                ipv4_network(prefix)
+            except (ValueError, TypeError):
+                problems.add(name, "dmvpn_summary_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
+                             "give the prefix with host bits clear, e.g. 192.168.0.0/16")
+
+
+def bgp_asn(value):
+    """The AS number of a dmvpn_bgp_asn value, or None when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not ASN_RANGE[0] <= value <= ASN_RANGE[1]:
+        return None
+    return value
+
+
+def _check_bgp_vars(problems, router):
+    hv, name = router.vars, router.name
+    if hv.get("dmvpn_bgp_asn") is None:
+        problems.add(name, "dmvpn_bgp_asn", "is required with dmvpn_routing: bgp",
+                     "give the router's AS number, e.g. 65000 (the hubs' AS on every router for iBGP)")
+    elif bgp_asn(hv.get("dmvpn_bgp_asn")) is None:
+        problems.add(name, "dmvpn_bgp_asn", "%r is not an AS number" % (hv.get("dmvpn_bgp_asn"),),
+                     "use a whole number from %d to %d (private: 64512-65534)" % ASN_RANGE)
+    networks = hv.get("dmvpn_bgp_networks")
+    if networks is not None and not isinstance(networks, list):
+        problems.add(name, "dmvpn_bgp_networks", "must be a list", "give a list such as [10.20.0.0/16]")
+        return
+    for index, prefix in enumerate(networks or []):
+        try:
+            ipv4_network(prefix)
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_bgp_networks[%d]" % index, "%r is not an IPv4 network" % (prefix,),
+                         "give the prefix with host bits clear, e.g. 10.20.0.0/16")
