@@ -1,5 +1,6 @@
 """The collection builds into a clean Galaxy artifact and ansible-doc finds it from the clone."""
 
+import json
 import os
 import subprocess
 import sys
@@ -30,7 +31,36 @@ def test_galaxy_build_contains_the_collection_and_nothing_else(tmp_path):
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
-def test_ansible_doc_lists_the_collection_from_the_clone():
-    for plugin_type in ("module", "filter"):
-        result = run(os.path.join(BIN, "ansible-doc"), "-t", plugin_type, "-l", "dmvpn.vyos")
-        assert "ERROR" not in result.stderr
+MODULES = {"dmvpn", "dmvpn_status", "ipsec", "nhrp", "tunnel"}
+FILTERS = {"dmvpn_design_summary", "dmvpn_endpoint", "dmvpn_inventory_problems", "dmvpn_l3_interface",
+           "dmvpn_networks_check", "dmvpn_networks_endpoints", "dmvpn_networks_problems", "dmvpn_networks_report",
+           "dmvpn_problem_lines", "dmvpn_shortcut_targets", "dmvpn_spoke_maps", "dmvpn_static_routes",
+           "dmvpn_tunnel_address", "dmvpn_verify_report"}
+
+
+def listed(plugin_type):
+    result = run(os.path.join(BIN, "ansible-doc"), "-t", plugin_type, "-l", "dmvpn.vyos", "--json")
+    assert "ERROR" not in result.stderr, result.stderr
+    return {name.split(".", 2)[2] for name in json.loads(result.stdout)}
+
+
+def test_ansible_doc_lists_every_module_and_filter_from_the_clone():
+    assert listed("module") == MODULES
+    assert listed("filter") == FILTERS
+    # every filter the plugin returns is documented, and nothing else is
+    from ansible_collections.dmvpn.vyos.plugins.filter.dmvpn import FilterModule
+
+    assert set(FilterModule().filters()) == FILTERS
+
+
+def test_ansible_doc_renders_the_options_from_the_one_spec():
+    result = run(os.path.join(BIN, "ansible-doc"), "--json", "dmvpn.vyos.dmvpn", "dmvpn.vyos.nhrp")
+    docs = json.loads(result.stdout)
+    for module in ("dmvpn.vyos.dmvpn", "dmvpn.vyos.nhrp"):
+        options = docs[module]["doc"]["options"]
+        assert {"state", "version", "comment", "confirm", "save", "lock_timeout", "config"} <= set(options)
+    nhrp = docs["dmvpn.vyos.dmvpn"]["doc"]["options"]["config"]["suboptions"]["nhrp"]["suboptions"]
+    assert nhrp["network_id"] == docs["dmvpn.vyos.nhrp"]["doc"]["options"]["config"]["suboptions"]["network_id"]
+    roles = run(os.path.join(BIN, "ansible-doc"), "-t", "role", "-l", "dmvpn.vyos").stdout
+    for role in ("dmvpn_hub", "dmvpn_spoke"):
+        assert "dmvpn.vyos.%s" % role in roles
