@@ -186,7 +186,7 @@ def _nhrp(check, data, iface, source):
         if entry is None:
             continue
         tunnel_ip = check.address_in_subnet(entry.get("tunnel_ip"), field + ".tunnel_ip",
-                                       iface, "the hub's tunnel address")
+                                            iface, "the hub's tunnel address")
         nbma = check.ipv4(entry.get("nbma"), field + ".nbma")
         if nbma is not None and source is not None and nbma == source and \
                 not source.is_unspecified:

@@ -74,7 +74,7 @@ def _bgp_neighbors(check, value, iface, group, asn, name="bgp.neighbors"):
         if entry is None:
             continue
         address = check.address_in_subnet(entry.get("address"), field + ".address", iface,
-                                     "the peer's tunnel address")
+                                          "the peer's tunnel address")
         remote_as = _remote_as(check, entry.get("remote_as"), field + ".remote_as", group_as is None)
         if remote_as is not None and group_as is not None:
             check.add(field + ".remote_as", "is also set by the peer group (%s)" % group_as,

@@ -84,6 +84,7 @@ def owned_lines(tree, objects, version):
 class RouterError(Exception):
     """The router refused something; the message is already masked."""
 
+
 def _edit_prompts(answer):
     """How many configuration-mode prompts (``[edit]`` lines) an answer holds."""
     return sum(1 for line in answer.splitlines() if line.strip() == "[edit]")

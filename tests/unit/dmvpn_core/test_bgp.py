@@ -6,8 +6,10 @@ import copy
 import pytest
 from seed_inventory import hosts
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import checker as ck
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import diff as df
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import gather as gt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources as rs
@@ -105,7 +107,7 @@ def test_a_1_2_ebgp_hub_gives_each_spoke_neighbor_its_own_as():
 def test_a_listen_range_without_named_peers_is_refused_on_1_2():
     endpoint = ds.design(dual_hub(version="1.2")).endpoint("HUB")
     del endpoint["bgp"]["dynamic_neighbors"]
-    with pytest.raises(md.ModelError) as err:
+    with pytest.raises(ck.ModelError) as err:
         md.validate_endpoint(endpoint, "1.2")
     assert err.value.fields() == ["bgp.listen_ranges[0]"]
 
@@ -224,7 +226,7 @@ def bgp_endpoint(**bgp):
     ("1.4", {"networks": ["192.168.2.1/24"]}, "bgp.networks[0]", "host bits"),
 ])
 def test_bgp_model_problems(version, bgp, field, words):
-    with pytest.raises(md.ModelError) as caught:
+    with pytest.raises(ck.ModelError) as caught:
         md.validate_endpoint(bgp_endpoint(**bgp), version)
     found = [p for p in caught.value.problems if p.field == field]
     assert found, caught.value.problems
@@ -307,10 +309,10 @@ def test_deleting_the_endpoint_removes_its_bgp():
 def test_gathered_bgp_reads_back_what_was_rendered(version):
     endpoint = md.validate_endpoint(ds.design(dual_hub(version=version)).endpoint("SPOKE1"), version)
     tree = rd.render_endpoint(endpoint, version)
-    gathered = rs.gather_endpoint(tree, version, "tun0")["bgp"]
+    gathered = gt.gather_endpoint(tree, version, "tun0")["bgp"]
     assert gathered == dict(endpoint["bgp"], router_id="10.0.0.2")
     hub = md.validate_endpoint(ds.design(dual_hub(version=version)).endpoint("HUB"), version)
-    gathered = rs.gather_endpoint(rd.render_endpoint(hub, version), version, "tun0")["bgp"]
+    gathered = gt.gather_endpoint(rd.render_endpoint(hub, version), version, "tun0")["bgp"]
     assert gathered["peer_group"] == hub["bgp"]["peer_group"]
     assert gathered["listen_ranges"] == hub["bgp"]["listen_ranges"]
     assert gathered["neighbors"] == hub["bgp"]["neighbors"]

@@ -8,6 +8,7 @@ from seed_inventory import hosts, spoke
 from seed_models import model
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import inventory_cross_checks as xc
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 
 
@@ -231,7 +232,7 @@ def test_overlap_detection_matches_a_naive_check():
             base = ipaddress.IPv4Address("172.16.0.0") + rng.randrange(0, 1 << 14) * 64
             nets.append(("H%d" % index, ipaddress.IPv4Network("%s/%d" % (base, plen), strict=False)))
         naive = any(a[1].overlaps(b[1]) for i, a in enumerate(nets) for b in nets[i + 1:])
-        assert bool(ds._overlaps(nets)) == naive
+        assert bool(xc._overlaps(nets)) == naive
 
 
 def test_the_example_inventory_designs_without_problems():

@@ -5,9 +5,11 @@ import pytest
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import diff as df
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import ModelError
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import masking as mk
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import render_endpoint
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import SUPPORTED_VERSIONS, syntax_for
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import SUPPORTED_VERSIONS
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 from seed_models import model  # tests/fixtures/seed_models.py
 
@@ -631,7 +633,7 @@ def test_mask_commands(version):
     data = secret_model()
     commands, dummy = run(tree_of(FOREIGN), data, version, "merged")
     assert any(PSK in line for line in commands) and any(KEY in line for line in commands)
-    masked = df.mask_secrets(commands, version)
+    masked = mk.mask_secrets(commands, version)
     assert len(masked) == len(commands)
     assert not any(PSK in line or KEY in line for line in masked)
     auth = "authentication" if version == "1.5" else "cisco-authentication"
@@ -645,14 +647,14 @@ def test_mask_commands(version):
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 def test_mask_tree_and_show_output(version):
     tree = render_endpoint(secret_model(), version)
-    masked = df.mask_secrets(tree, version)
+    masked = mk.mask_secrets(tree, version)
     assert isinstance(masked, ct.ConfigTree)
     assert len(masked) == len(tree)
     text = "\n".join(masked.to_show_commands())
     assert PSK not in text and KEY not in text and "'********'" in text
     assert tree.value(("vpn", "ipsec", "profile", "NHRPVPN", "authentication", "pre-shared-secret")) == PSK
     shown = "\n".join(tree.to_show_commands()) + "\n"
-    masked_text = df.mask_secrets(shown, version)
+    masked_text = mk.mask_secrets(shown, version)
     assert PSK not in masked_text and KEY not in masked_text
     assert masked_text.count("\n") == shown.count("\n")
     assert masked_text.replace("'********'", "").count("'") == shown.replace("'%s'" % PSK, "").replace(
@@ -671,7 +673,7 @@ def test_mask_lines_in_every_form():
         "set interfaces tunnel tun0 description 'SECRET is not a secret here'",
         "",
     ]
-    assert df.mask_secrets(lines, "1.3") == [
+    assert mk.mask_secrets(lines, "1.3") == [
         "set vpn ipsec profile NHRPVPN authentication pre-shared-secret '********'",
         "set protocols nhrp tunnel tun0 cisco-authentication '********'",
         "  set vpn ipsec profile P authentication pre-shared-secret '********'",
@@ -687,16 +689,16 @@ def test_mask_lines_in_every_form():
 def test_mask_text_replaces_literal_secrets():
     message = ("Commit failed: set vpn ipsec profile NHRPVPN authentication pre-shared-secret "
                "'Top-S3cret!' rejected; key nhrpK3y too long\r\n")
-    masked = df.mask_text(message, [PSK, KEY])
+    masked = mk.mask_text(message, [PSK, KEY])
     assert PSK not in masked and KEY not in masked
     assert masked.count("********") == 2
-    assert df.mask_text(None, [PSK]) is None
-    assert df.mask_text("nothing here", []) == "nothing here"
-    assert df.mask_text("abc", ["", None]) == "abc"
+    assert mk.mask_text(None, [PSK]) is None
+    assert mk.mask_text("nothing here", []) == "nothing here"
+    assert mk.mask_text("abc", ["", None]) == "abc"
     # a secret with a quote is also hidden in its CLI-quoted form
-    assert "it" not in df.mask_text("x 'it'\\''s' y", ["it's"]).replace("********", "")
+    assert "it" not in mk.mask_text("x 'it'\\''s' y", ["it's"]).replace("********", "")
     # the longer secret wins when one contains another
-    assert df.mask_text("abcdef", ["abc", "abcdef"]) == "********"
+    assert mk.mask_text("abcdef", ["abc", "abcdef"]) == "********"
 
 
 def test_apply_commands_replaces_single_values_and_adds_multi_values():

@@ -4,8 +4,9 @@ import copy
 
 import pytest
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import checker as ck
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import SUPPORTED_VERSIONS
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import SUPPORTED_VERSIONS
 
 
 def groups(role):
@@ -62,7 +63,7 @@ def spoke():
 
 
 def problems(data, version="1.4"):
-    with pytest.raises(md.ModelError) as err:
+    with pytest.raises(ck.ModelError) as err:
         md.validate_endpoint(data, version)
     return err.value
 
@@ -207,10 +208,10 @@ def test_all_problems_are_collected_in_one_pass():
 
 
 def test_model_error_is_a_value_error_and_problem_api():
-    err = md.ModelError([md.Problem("a.b", "is wrong", "make it right")])
+    err = ck.ModelError([ck.Problem("a.b", "is wrong", "make it right")])
     assert isinstance(err, ValueError)
     assert str(err) == "1 problem in the DMVPN endpoint:\n- a.b: is wrong (fix: make it right)"
-    assert err.problems[0] == md.Problem("a.b", "is wrong", "make it right")
+    assert err.problems[0] == ck.Problem("a.b", "is wrong", "make it right")
     assert "a.b" in repr(err.problems[0])
 
 

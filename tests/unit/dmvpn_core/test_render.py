@@ -5,8 +5,8 @@ import pytest
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import ModelError
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import SUPPORTED_VERSIONS
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import SUPPORTED_VERSIONS
 
 from seed_models import model  # tests/fixtures/seed_models.py
 

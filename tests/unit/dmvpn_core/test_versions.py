@@ -2,6 +2,7 @@
 
 import pytest
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import version_names as vn
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import versions as vs
 
 SHOW_VERSION_14 = """\
@@ -35,7 +36,7 @@ def show_version(version, train=None):
 
 
 def test_supported_versions():
-    assert vs.SUPPORTED_VERSIONS == ("1.2", "1.3", "1.4", "1.5")
+    assert vn.SUPPORTED_VERSIONS == ("1.2", "1.3", "1.4", "1.5")
 
 
 @pytest.mark.parametrize(
@@ -65,7 +66,7 @@ def test_supported_versions():
     ],
 )
 def test_normalize_version_accepts(value, family):
-    assert vs.normalize_version(value) == family
+    assert vn.normalize_version(value) == family
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_normalize_version_accepts(value, family):
 )
 def test_normalize_version_rejects_and_names_supported_list(value):
     with pytest.raises(ValueError) as err:
-        vs.normalize_version(value)
+        vn.normalize_version(value)
     assert "1.2, 1.3, 1.4, 1.5" in str(err.value)
 
 
@@ -93,29 +94,29 @@ def test_normalize_version_rejects_and_names_supported_list(value):
     ],
 )
 def test_version_from_show_version(text, family):
-    assert vs.version_from_show_version(text) == family
+    assert vn.version_from_show_version(text) == family
 
 
 def test_show_version_rejects_unsupported_version_with_clear_message():
     with pytest.raises(ValueError) as err:
-        vs.version_from_show_version(show_version("1.1.8"))
+        vn.version_from_show_version(show_version("1.1.8"))
     assert "1.1" in str(err.value)
     assert "supported versions are 1.2, 1.3, 1.4, 1.5" in str(err.value)
 
 
 def test_show_version_train_does_not_override_a_readable_unsupported_number():
     with pytest.raises(ValueError):
-        vs.version_from_show_version(show_version("1.1.8", "sagitta"))
+        vn.version_from_show_version(show_version("1.1.8", "sagitta"))
 
 
 @pytest.mark.parametrize("text", ["", "Linux router 5.4.0", "Version: 1.4.0", "VyOS 1.4.0", None])
 def test_show_version_unparsable(text):
     with pytest.raises(ValueError) as err:
-        vs.version_from_show_version(text)
+        vn.version_from_show_version(text)
     assert "show version" in str(err.value)
 
 
-@pytest.mark.parametrize("version", vs.SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("version", vn.SUPPORTED_VERSIONS)
 def test_syntax_for_is_one_object_per_family(version):
     syntax = vs.syntax_for(version)
     assert syntax.version == version
@@ -193,7 +194,7 @@ FACTS = {
 }
 
 
-@pytest.mark.parametrize("version", vs.SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("version", vn.SUPPORTED_VERSIONS)
 def test_per_version_facts(version):
     syntax = vs.syntax_for(version)
     for name, value in FACTS[version].items():
@@ -202,7 +203,7 @@ def test_per_version_facts(version):
     assert syntax.is_frr_nhrp == (version == "1.5")
 
 
-@pytest.mark.parametrize("version", vs.SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("version", vn.SUPPORTED_VERSIONS)
 def test_facts_shared_by_every_version(version):
     syntax = vs.syntax_for(version)
     assert syntax.key_range == (0, 4294967295)
@@ -260,7 +261,7 @@ def test_secret_paths(version, path, secret):
     assert vs.syntax_for(version).is_secret_path(path) is secret
 
 
-@pytest.mark.parametrize("version", vs.SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("version", vn.SUPPORTED_VERSIONS)
 def test_multi_value_nodes_common(version):
     syntax = vs.syntax_for(version)
     for path in [

@@ -5,7 +5,7 @@ import pytest
 
 from ansible.module_utils.connection import ConnectionError
 
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import batch_lines
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.batching import batch_lines
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import runner
 
 

@@ -10,6 +10,7 @@ import pytest
 from ansible.module_utils.connection import ConnectionError
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import parse_show_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network import router_lock
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import runner
 
 OLD = "set system host-name 'R1'\nset interfaces tunnel tun0 description 'old'"
@@ -120,11 +121,11 @@ def test_a_refused_line_leaves_the_router_as_it_was():
 
 
 def test_runs_on_one_controller_take_turns_per_router(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
     order = []
 
     def hold(name, seconds):
-        with runner.RouterLock("127.0.0.1_2201", 5):
+        with router_lock.RouterLock("127.0.0.1_2201", 5):
             order.append((name, "in"))
             time.sleep(seconds)
             order.append((name, "out"))
@@ -136,16 +137,16 @@ def test_runs_on_one_controller_take_turns_per_router(tmp_path, monkeypatch):
     first.join()
     assert order == [("first", "in"), ("first", "out"), ("second", "in"), ("second", "out")]
     # another router is not held up
-    with runner.RouterLock("127.0.0.1_2201", 5):
-        with runner.RouterLock("127.0.0.1_2202", 0):
+    with router_lock.RouterLock("127.0.0.1_2201", 5):
+        with router_lock.RouterLock("127.0.0.1_2202", 0):
             pass
 
 
 def test_the_lock_gives_up_after_its_timeout(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
-    with runner.RouterLock("r", 5):
-        with pytest.raises(runner.RouterError) as error:
-            with runner.RouterLock("r", 0.2):
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    with router_lock.RouterLock("r", 5):
+        with pytest.raises(router_lock.LockError) as error:
+            with router_lock.RouterLock("r", 0.2):
                 pass
     assert "another run on this controller" in str(error.value) and "nothing was sent" in str(error.value)
 
@@ -154,13 +155,13 @@ def test_the_lock_folder_is_shared_by_every_user_and_links_are_not_followed(tmp_
     import os
     import stat
 
-    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
-    with runner.RouterLock("10.0.0.1_22", 5) as lock:
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    with router_lock.RouterLock("10.0.0.1_22", 5) as lock:
         assert stat.S_IMODE(os.stat(os.path.dirname(lock.path)).st_mode) == 0o1777
         assert stat.S_IMODE(os.stat(lock.path).st_mode) == 0o666
     target = tmp_path / "elsewhere"
     os.symlink(str(target), str(tmp_path / "dmvpn.vyos-locks" / "10.0.0.2_22.lock"))
-    with pytest.raises(runner.RouterError, match="symbolic link"):
-        with runner.RouterLock("10.0.0.2_22", 5):
+    with pytest.raises(router_lock.LockError, match="symbolic link"):
+        with router_lock.RouterLock("10.0.0.2_22", 5):
             pass
     assert not target.exists()

@@ -8,6 +8,7 @@ from seed_models import model
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network import router_lock
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import runner
 
 
@@ -66,7 +67,7 @@ def bad_hub():
 
 
 def test_a_bad_value_with_an_explicit_version_sends_nothing_to_the_router(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
     shell = Shell()
     with pytest.raises(Failed, match="nhrp.holding_time"):
         run(resources.DMVPN, shell, config=bad_hub(), version="1.4")
@@ -74,7 +75,7 @@ def test_a_bad_value_with_an_explicit_version_sends_nothing_to_the_router(tmp_pa
 
 
 def test_a_bad_value_with_auto_is_refused_right_after_show_version(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
     shell = Shell()
     with pytest.raises(Failed, match="nhrp.holding_time"):
         run(resources.DMVPN, shell, config=bad_hub())
@@ -83,7 +84,7 @@ def test_a_bad_value_with_auto_is_refused_right_after_show_version(tmp_path, mon
 
 def test_nhrp_without_a_tunnel_address_is_checked_against_the_router_configuration(tmp_path, monkeypatch):
     # its tunnel address comes from the router: there is nothing to check before reading it
-    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
     shell = Shell()
     with pytest.raises(Failed, match="has no address on the router"):
         run(resources.NHRP, shell, config=[{"tunnel": "tun0", "role": "hub", "authentication": "SECRET"}],
@@ -92,7 +93,7 @@ def test_nhrp_without_a_tunnel_address_is_checked_against_the_router_configurati
 
 
 def test_one_model_validation_per_module_run(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
     calls = []
     real = md.validate_endpoint
 
