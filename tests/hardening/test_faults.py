@@ -1,52 +1,98 @@
 """Faults while site.yml changes a converged DMVPN (a new PSK and tunnel description on every
-router): the faulty router ends with its old configuration or the new one in full, never a
-part; the play names it; a re-run without the fault converges every router.
+router). For each fault the state the faulty router holds afterwards is pinned (its old
+configuration or the new one, in full: the whole running configuration is compared) and what
+the play says about it (failed or unreachable, the message); the other routers converge, and a
+re-run without the fault converges every router, changing only what the fault left undone.
 
-Faults come from the lab's fault injection on SPOKE1: a refused commit, the SSH session
-dropped before configuration mode, before the commit, during it (before or after it applies)
-and after it (at save), a commit slower than the command timeout, a refused login, and a
-restart that loses what was not saved.
+Faults come from the lab's fault injection: a refused commit, the SSH session dropped before
+configuration mode, before the commit, during it (before or after it applies) and after it
+(at save), a commit slower than the command timeout, a refused login, and a restart that loses
+what was not saved. Two faults share one site.yml run, one on each spoke (HUB is the router
+that must converge in spite of them); each pair starts from the seed topology.
 """
 
 import time
 
 import pytest
 
-from conftest import CANARY_NHRP, SITE, all_output, recap, start_site
+from conftest import CANARY_NHRP, CANARY_PSK, ROUTERS, SITE, all_output, recap, shared_once, start_site
 
 pytestmark = pytest.mark.lab
 
-VICTIM = "SPOKE1"
-ROUTERS = ("HUB", "SPOKE1", "SPOKE2")
-
-FAULTS = [
-    ("commit-refused", {"fail_commits": 1}),
-    ("ssh-drop-before-configure", {"drop_on_command": "^configure"}),
-    ("ssh-drop-before-commit", {"drop_on_command": "^commit"}),
-    ("ssh-drop-during-commit-not-applied", {"drop_during_commit": "before"}),
-    ("ssh-drop-during-commit-applied", {"drop_during_commit": "after"}),
-    ("ssh-drop-after-commit-at-save", {"drop_on_command": "^save"}),
-    ("commit-slower-than-command-timeout", {"commit_delay_ms": 6000}),
-    ("login-refused", {"refuse_login": True}),
-]
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """The seed topology converged once per test worker (VyOS 1.4; verify left out to keep the
-    runs short). Every case starts from where the previous one converged."""
-    site = start_site(str(tmp_path_factory.mktemp("faults")))
-    yield site
-    site.handle.thread.stop()
+FAULTS = {
+    "commit-refused": {"fail_commits": 1},
+    "ssh-drop-before-configure": {"drop_on_command": "^configure"},
+    "ssh-drop-before-commit": {"drop_on_command": "^commit"},
+    "ssh-drop-during-commit-not-applied": {"drop_during_commit": "before"},
+    "ssh-drop-during-commit-applied": {"drop_during_commit": "after"},
+    "ssh-drop-after-commit-at-save": {"drop_on_command": "^save"},
+    "commit-slower-than-command-timeout": {"commit_delay_ms": 6000},
+    "login-refused": {"refuse_login": True},
+}
+# (fault on SPOKE1, fault on SPOKE2), one site.yml run each
+PAIRS = (
+    ("commit-refused", "login-refused"),
+    ("ssh-drop-before-configure", "ssh-drop-before-commit"),
+    ("ssh-drop-during-commit-not-applied", "ssh-drop-during-commit-applied"),
+    ("ssh-drop-after-commit-at-save", "commit-slower-than-command-timeout"),
+)
+VICTIMS = ("SPOKE1", "SPOKE2")
+SLOW_TIMEOUT = 3   # ansible_command_timeout of a router whose commit takes 6 s
 
 
-@pytest.fixture
-def converged(shared):
-    shared.handle.thread.control(op="clear_faults", router=VICTIM)
-    shared.set(dmvpn_save=True)
-    shared.host_vars(VICTIM, ansible_command_timeout=20)
-    shared.case = getattr(shared, "case", 0) + 1
-    return shared
+class WrongMessage(AssertionError):
+    """The router holds the pinned state, but the message says something else about it."""
+
+
+LOST = "Failed to write to ssh channel"   # what network_cli (libssh) says of a dropped session
+# A session lost during or after the commit: the module means to read the router again and
+# say which configuration it holds (runner.py _state_after_error), but it reads over the lost
+# session before closing it, so it says "could not be read afterwards" instead; and a session
+# lost on the commit command itself is only noticed at the next command, so the message says
+# "during save" for a commit that never ran or was never confirmed.
+UNREAD = pytest.mark.xfail(strict=True, raises=WrongMessage, reason=(
+    "defect: after a session lost at or during the commit the module re-reads the router over the lost "
+    "session (runner.py send: _state_after_error before _close), so the message says 'could not be read "
+    "afterwards: it holds either the old or the new configuration' instead of which one it holds"))
+WRONG_STAGE = pytest.mark.xfail(strict=True, raises=WrongMessage, reason=(
+    "defect: a session lost on the commit command is only noticed at the next command, so the message "
+    "says 'during save' for a commit that was never applied or never answered, and (as for a lost session "
+    "at save) does not say which configuration the router holds: it re-reads over the lost session"))
+
+# What each fault leaves: the configuration the faulty router holds afterwards ("old" or "new",
+# in full), how the play reports it, and the message of its failed task, which must say that
+# state. The messages are the module's (runner.py send and _state_after_error) around the
+# router's or network_cli's own text.
+PINNED = {
+    # the lab refuses the commit as VyOS does (its output, then "Commit failed"); discarded
+    "commit-refused": ("old", "failed",
+                       "b\"commit comment 'dmvpn.vyos spoke'\\r\\nemulated commit failure (lab fault injection)"
+                       "\\r\\nCommit failed\\r\\n[edit]\\r\\nvyos@SPOKE1# \" during commit; the router is "
+                       "left as it was; re-run to converge"),
+    # nothing reached configuration mode
+    "ssh-drop-before-configure": ("old", "failed",
+                                  "the router refused the change and is left as it was (nothing was committed): " + LOST),
+    "ssh-drop-before-commit": ("old", "failed", LOST + " during commit; the router is left as it was; re-run to converge"),
+    "ssh-drop-during-commit-not-applied": ("old", "failed",
+                                           LOST + " during commit; the router is left as it was; re-run to converge"),
+    "ssh-drop-during-commit-applied": ("new", "failed", LOST + " during commit; the router now holds the new "
+                                       "configuration in full (NOT saved); re-run to confirm"),
+    "ssh-drop-after-commit-at-save": ("new", "failed", LOST + " during save; the router now holds the new "
+                                      "configuration in full (NOT saved); re-run to confirm"),
+    # the module gave up after ansible_command_timeout (3 s); the lab's commit ended 3 s later
+    "commit-slower-than-command-timeout": ("new", "failed",
+                                           "command timeout triggered, timeout value is 3 secs.\nSee the timeout "
+                                           "setting options in the Network Debug and Troubleshooting Guide. during "
+                                           "commit; the commit may still be running: when it ends the router holds "
+                                           "the new configuration in full, otherwise the old one; re-run to converge"),
+    # network_cli logs in when the module first talks to the router: show version, with auto
+    "login-refused": ("old", "failed",
+                      "could not read the VyOS version (show version): ssh connection failed: Failed to authenticate "
+                      "with keyboard-interactive: Access denied for 'keyboard interactive'. Authentication that can "
+                      "continue: keyboard-interactive,password"),
+}
+MARKS = {"ssh-drop-before-commit": WRONG_STAGE, "ssh-drop-during-commit-not-applied": WRONG_STAGE,
+         "ssh-drop-during-commit-applied": WRONG_STAGE, "ssh-drop-after-commit-at-save": UNREAD}
 
 
 def change(site, tag):
@@ -58,72 +104,136 @@ def states(site):
     return {name: site.handle.running(name) for name in ROUTERS}
 
 
-@pytest.mark.parametrize("fault", [f[1] for f in FAULTS], ids=[f[0] for f in FAULTS])
-def test_fault_during_a_change(converged, observe, fault):
-    site = converged
-    old = states(site)
-    with observe.counting(site):
-        tag = "A%d" % site.case
-        change(site, tag)
-        site.handle.fault(VICTIM, **fault)
-        if "commit_delay_ms" in fault:
-            site.host_vars(VICTIM, ansible_command_timeout=3)
-        faulty = site.run(SITE, "--skip-tags", "verify")
-        if "commit_delay_ms" in fault:
-            time.sleep(fault["commit_delay_ms"] / 1000.0 + 1)  # let the lab's slow commit end
-        site.handle.thread.control(op="clear_faults", router=VICTIM)
-        site.host_vars(VICTIM, ansible_command_timeout=20)
-        during = states(site)
-        output = all_output(faulty)
-        stats = recap(faulty)
+def failure(run, host):
+    """(kind, message) of the task that stopped ``host`` in a JSON-callback run."""
+    for result in run.results(host):
+        if result.get("unreachable"):
+            return "unreachable", result.get("msg", "")
+        if result.get("failed") and not result.get("skipped"):
+            return "failed", result.get("msg", "")
+    return None, None
 
-        rerun = site.run(SITE, "--skip-tags", "verify")
-        new = states(site)
-    hits = observe.scan(output, all_output(rerun), secrets=("Canary-PSK-rotated-", CANARY_NHRP, "Canary-PSK-7f3a9c2e51"))
 
-    # the play reports the faulty router, and only it
-    assert faulty.rc != 0
-    assert stats[VICTIM]["failed"] + stats[VICTIM]["unreachable"] >= 1, stats
-    assert all(stats[name]["failed"] == 0 and stats[name]["unreachable"] == 0 for name in ("HUB", "SPOKE2")), stats
-    assert any(line.startswith(("fatal: [%s]" % VICTIM, "[ERROR]")) and VICTIM in line or "[%s]" % VICTIM in line
-               for line in output.splitlines() if "fatal" in line or "UNREACHABLE" in line), output[-3000:]
-    # the others converged in spite of it
-    assert during["HUB"] == new["HUB"] and during["SPOKE2"] == new["SPOKE2"]
-    # the faulty router holds the old configuration or the new one, never a part
-    assert during[VICTIM] in (old[VICTIM], new[VICTIM]), sorted(set(during[VICTIM]) ^ set(new[VICTIM]))
-    ended = "old" if during[VICTIM] == old[VICTIM] else "new"
+def run_pair(request, seed, pair):
+    def compute():
+        workdir = str(request.getfixturevalue("tmp_path_factory").mktemp("faults-%d" % pair))
+        site = start_site(workdir, seed)
+        try:
+            faults = dict(zip(VICTIMS, PAIRS[pair]))
+            old = states(site)
+            before = {name: site.handle.counters(name) for name in ROUTERS}
+            change(site, "P%d" % pair)
+            for victim, fault in faults.items():
+                site.handle.fault(victim, **FAULTS[fault])
+                if "commit_delay_ms" in FAULTS[fault]:
+                    site.host_vars(victim, ansible_command_timeout=SLOW_TIMEOUT)
+            faulty = site.playbook(SITE, site.hosts_file, "--skip-tags", "verify", json_output=True)
+            delays = [FAULTS[fault].get("commit_delay_ms", 0) for fault in faults.values()]
+            if any(delays):
+                time.sleep(max(delays) / 1000.0 + 1)  # let the lab's slow commit end
+            for victim in VICTIMS:
+                site.handle.thread.control(op="clear_faults", router=victim)
+                site.host_vars(victim, ansible_command_timeout=20)
+            during = states(site)
+            rerun = site.run(SITE, "--skip-tags", "verify")
+            new = states(site)
+            counters = {name: site.handle.counters(name) for name in ROUTERS}
+            return {
+                "faults": faults, "old": old, "during": during, "new": new,
+                "faulty_rc": faulty.rc, "faulty_output": all_output(faulty),
+                "stats": faulty.stats(), "failures": {name: failure(faulty, name) for name in ROUTERS},
+                "rerun_rc": rerun.rc, "rerun_output": all_output(rerun), "rerun_recap": recap(rerun),
+                "figures": {"commits": sum(counters[n]["commits"] - before[n]["commits"] for n in ROUTERS),
+                            "logins": sum(counters[n]["logins"] - before[n]["logins"] for n in ROUTERS)},
+            }
+        finally:
+            site.handle.thread.stop()
+
+    return shared_once(request, "faults-pair-%d" % pair, compute)
+
+
+def pair_of(fault):
+    return next(index for index, pair in enumerate(PAIRS) if fault in pair)
+
+
+BY_PAIR = [fault for pair in PAIRS for fault in pair]
+
+
+@pytest.mark.parametrize("fault", [pytest.param(fault, marks=[pytest.mark.shares("faults-pair-%d" % pair_of(fault))]
+                                                 + ([MARKS[fault]] if fault in MARKS else []))
+                                   for fault in BY_PAIR], ids=BY_PAIR)
+def test_fault_during_a_change(request, seed, observe, fault):
+    data = run_pair(request, seed, pair_of(fault))
+    observe.add(data["figures"])
+    victim = next(name for name, which in data["faults"].items() if which == fault)
+    hits = observe.scan(data["faulty_output"], data["rerun_output"],
+                        secrets=("Canary-PSK-rotated-", CANARY_NHRP, CANARY_PSK))
+    ended, kind, message = PINNED[fault]
     observe.note("victim_ended", ended)
-    if ended == "new":  # the message must not claim the change was not made
-        assert "is left as it was" not in output, output[-3000:]
-    # the re-run converged everything, and changed only what the fault had left undone
-    assert rerun.rc == 0, all_output(rerun)[-3000:]
-    assert new != old
-    assert all(recap(rerun)[name]["changed"] == 0 for name in ("HUB", "SPOKE2")), recap(rerun)
+    # the play reports the faulty routers (this one as pinned), never HUB
+    assert data["faulty_rc"] != 0
+    assert data["failures"]["HUB"] == [None, None], data["failures"]["HUB"]   # (JSON: a list)
+    got_kind, got_message = data["failures"][victim]
+    assert got_kind == kind, (got_kind, got_message)
+    # HUB converged in spite of the faults
+    assert data["during"]["HUB"] == data["new"]["HUB"] != data["old"]["HUB"]
+    # the faulty router holds the pinned configuration in full
+    assert data["during"][victim] == data[ended][victim], sorted(set(data["during"][victim]) ^ set(data[ended][victim]))
+    # the re-run converged everything, and changed only what the faults had left undone
+    assert data["rerun_rc"] == 0, data["rerun_output"][-3000:]
+    assert data["rerun_recap"]["HUB"]["changed"] == 0, data["rerun_recap"]
+    assert data["rerun_recap"][victim]["changed"] == (1 if ended == "old" else 0), data["rerun_recap"]
     assert hits == 0
+    # and the message said so
+    if got_message != message:
+        raise WrongMessage("the router holds the %s configuration; the message says:\n%s" % (ended, got_message))
 
 
+@pytest.fixture
+def restarted(request, seed):
+    """A change with dmvpn_save (SPOKE1) and without (SPOKE2), both spokes restarted, a re-run."""
+    def compute():
+        workdir = str(request.getfixturevalue("tmp_path_factory").mktemp("restart"))
+        site = start_site(workdir, seed)
+        try:
+            site.host_vars("SPOKE1", dmvpn_save=True)
+            site.host_vars("SPOKE2", dmvpn_save=False)
+            old = states(site)
+            before = {name: site.handle.counters(name) for name in ROUTERS}
+            change(site, "R")
+            run = site.run(SITE, "--skip-tags", "verify")
+            changed = states(site)
+            for victim in VICTIMS:
+                site.handle.thread.control(op="restart", router=victim)
+            after_restart = states(site)
+            rerun = site.run(SITE, "--skip-tags", "verify")
+            counters = {name: site.handle.counters(name) for name in ROUTERS}
+            return {"old": old, "changed": changed, "after_restart": after_restart, "final": states(site),
+                    "rc": run.rc, "output": all_output(run), "rerun_rc": rerun.rc, "rerun_output": all_output(rerun),
+                    "rerun_recap": recap(rerun),
+                    "figures": {"commits": sum(counters[n]["commits"] - before[n]["commits"] for n in ROUTERS),
+                                "logins": sum(counters[n]["logins"] - before[n]["logins"] for n in ROUTERS)}}
+        finally:
+            site.handle.thread.stop()
+
+    return shared_once(request, "faults-restart", compute)
+
+
+@pytest.mark.shares("faults-restart")
 @pytest.mark.parametrize("save", [True, False], ids=["saved", "not-saved"])
-def test_restart_after_a_change(converged, observe, save):
+def test_restart_after_a_change(restarted, observe, save):
     """A restart keeps what was saved (dmvpn_save, the roles' default) and loses what was not;
     a re-run converges either way."""
-    site = converged
-    site.set(dmvpn_save=save)
-    tag = "B%d" % site.case
-    change(site, tag)
-    run = site.run(SITE, "--skip-tags", "verify")
-    assert run.rc == 0, all_output(run)[-3000:]
-    changed = states(site)
-    with observe.counting(site):
-        site.handle.thread.control(op="restart", router=VICTIM)
-        after_restart = site.handle.running(VICTIM)
-        rerun = site.run(SITE, "--skip-tags", "verify")
-    hits = observe.scan(all_output(run), all_output(rerun), secrets=("Canary-PSK-rotated-", CANARY_NHRP))
-    assert rerun.rc == 0
-    assert states(site) == changed
-    if save:
-        assert after_restart == changed[VICTIM]
-        assert all(s["changed"] == 0 for s in recap(rerun).values()), recap(rerun)
-    else:
-        assert after_restart != changed[VICTIM]
-        assert recap(rerun)[VICTIM]["changed"] >= 1
+    data = restarted
+    observe.add(data["figures"])
+    victim = "SPOKE1" if save else "SPOKE2"
+    hits = observe.scan(data["output"], data["rerun_output"], secrets=("Canary-PSK-rotated-", CANARY_NHRP))
+    assert data["rc"] == 0, data["output"][-3000:]
+    assert data["changed"][victim] != data["old"][victim]
+    # saved: the restart changes nothing; not saved: the router boots its old configuration
+    assert data["after_restart"][victim] == data["changed" if save else "old"][victim]
+    assert data["rerun_rc"] == 0
+    assert data["final"] == data["changed"]
+    assert data["rerun_recap"][victim]["changed"] == (0 if save else 1), data["rerun_recap"]
+    assert data["rerun_recap"]["HUB"]["changed"] == 0
     assert hits == 0

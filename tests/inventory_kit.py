@@ -1,0 +1,72 @@
+"""An inventory folder read the way ansible-playbook reads it, without running a playbook.
+
+InventoryManager and VariableManager load the folder (hosts.yml, group_vars, host_vars, the
+lab vault through the ansible.cfg's vault password file), a Templar renders every ``dmvpn_*``
+variable of every host as a play would see it, and the collection's own check filter
+(``dmvpn.vyos.dmvpn_networks_check``, what site.yml's validation play calls) takes the result.
+The loader follows ``inventory_hostvars`` of tools/golden.py, with two differences: it keeps
+every ``dmvpn_*`` variable (the check reports misspelt ones and the roles' inputs too, not
+only the design's variables) and it returns the inventory's groups, which the filter needs.
+"""
+
+import os
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VAULT_PASSWORD = os.path.join(REPO, "inventories", "lab", "vault-password.LAB-ONLY.txt")
+
+
+def load(folder, vault_password_file=VAULT_PASSWORD):
+    """``(hostvars, groups, network_groups)`` of the inventory in ``folder``: hostvars are
+    {host: {dmvpn_* variable: templated, decrypted value}} for every host, groups
+    {group: [hosts]}, network_groups what site.yml passes as dmvpn_network_groups."""
+    _collections()
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import VaultSecret
+    from ansible.template import Templar
+    from ansible.vars.manager import VariableManager
+
+    loader = DataLoader()
+    with open(vault_password_file, "rb") as handle:
+        loader.set_vault_secrets([("default", VaultSecret(handle.read().strip()))])
+    inventory = InventoryManager(loader=loader, sources=[folder])
+    manager = VariableManager(loader=loader, inventory=inventory)
+
+    def rendered(host):
+        variables = manager.get_vars(host=host)
+        templar = Templar(loader=loader, variables=variables)
+        # Templated but not converted: the filter turns Ansible's tagged values into plain data
+        # itself, as it does with the hostvars of a play.
+        return {str(key): templar.template(variables[key]) for key in variables if str(key).startswith("dmvpn_")}
+
+    hostvars = {host.name: rendered(host) for host in inventory.get_hosts("all")}
+    groups = {name: list(hosts) for name, hosts in inventory.get_groups_dict().items()}
+    localhost = rendered(inventory.localhost or inventory.get_host("localhost"))
+    return hostvars, groups, localhost.get("dmvpn_network_groups", ["dmvpn"])
+
+
+def _collections():
+    collections = os.path.join(REPO, ".venv", "collections")
+    if os.path.isdir(collections) and collections not in sys.path:
+        sys.path.insert(0, collections)
+
+
+def _filters():
+    _collections()
+    from ansible_collections.dmvpn.vyos.plugins.filter import dmvpn
+
+    return dmvpn
+
+
+def check(folder):
+    """What site.yml's validation play computes for the inventory in ``folder``:
+    ``dmvpn_networks_check`` -> {problems: [{host, field, message, fix}], endpoints: {...}}."""
+    filters = _filters()
+    hostvars, groups, network_groups = load(folder)
+    return filters.dmvpn_networks_check(hostvars, groups, network_groups)
+
+
+def problem_lines(problems):
+    """The lines site.yml prints for ``problems`` (``HOST: field: message (fix: ...)``)."""
+    return _filters().dmvpn_problem_lines(problems)
