@@ -35,7 +35,7 @@ import labkit  # noqa: E402
 from labkit import REPO, SITE, LabHandle, Site, lab, playbook, playbook_runner, recap, site  # noqa: E402,F401 pylint: disable=unused-import
 from vyos_lab.lab import LabThread, RouterSpec  # noqa: E402
 # the figures table: pytest hooks, registered by being names of this conftest
-from hardening_figures import pytest_runtest_logreport, pytest_sessionstart, pytest_terminal_summary  # noqa: E402,F401
+from hardening_figures import pytest_runtest_logreport, pytest_sessionstart, pytest_terminal_summary  # noqa: E402,F401 pylint: disable=unused-import
 
 # The secrets every hardening inventory uses instead of the lab vault's: distinctive, so a
 # grep for them finds nothing else. The NHRP secret is at most 8 characters (VyOS).
@@ -45,6 +45,7 @@ CANARIES = (CANARY_PSK, CANARY_NHRP)
 
 ROUTERS = ("HUB", "SPOKE1", "SPOKE2")
 SEED_DESCRIPTION = "DMVPN hub and spokes"
+
 
 def secret_hits(text, secrets=CANARIES):
     """How often any of ``secrets`` occurs in ``text``."""

@@ -159,9 +159,11 @@ def pair_of(fault):
 BY_PAIR = [fault for pair in PAIRS for fault in pair]
 
 
-@pytest.mark.parametrize("fault", [pytest.param(fault, marks=[pytest.mark.shares("faults-pair-%d" % pair_of(fault))]
-                                                 + ([MARKS[fault]] if fault in MARKS else []))
-                                   for fault in BY_PAIR], ids=BY_PAIR)
+def _fault_marks(fault):
+    return [pytest.mark.shares("faults-pair-%d" % pair_of(fault))] + ([MARKS[fault]] if fault in MARKS else [])
+
+
+@pytest.mark.parametrize("fault", [pytest.param(fault, marks=_fault_marks(fault)) for fault in BY_PAIR], ids=BY_PAIR)
 def test_fault_during_a_change(request, seed, observe, fault):
     data = run_pair(request, seed, pair_of(fault))
     observe.add(data["figures"])
