@@ -2,10 +2,12 @@
 
 - roles/dmvpn_{hub,spoke,endpoint}/meta/argument_specs.yml (ansible-doc -t role reads them,
   and the roles check their inputs with them);
+- plugins/doc_fragments/{config,common}.py (the modules' option docs: ansible-doc and the
+  sanity tests read them as YAML text in the file, so they are written out, not computed);
 - the variable table in README.md, between the ``generated: inventory variables`` markers.
 
-The modules' argument specs and doc fragments are built from the same spec when they are
-imported, so they need no file. A unit test runs ``--check``.
+The modules' argument specs are built from the same spec when they are imported, so they need
+no file. A unit test runs ``--check``.
 
     python tools/generate.py --check    # exit 1 and show what is stale
     python tools/generate.py --write
@@ -59,6 +61,42 @@ def role_specs():
     return files
 
 
+FRAGMENT_HEAD = '''# -*- coding: utf-8 -*-
+# Copyright: dmvpn.vyos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# Generated from plugins/module_utils/dmvpn_core/spec_options.py by tools/generate.py: edit the
+# spec, not this file (the modules' argument specs come from the same data).
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """%s"""
+'''
+QUOTES = "'" * 3
+
+
+def _fragment_attribute(name, data):
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, width=110, default_flow_style=False)
+    if QUOTES in text:
+        raise SystemExit("generate: the documentation of %s holds %s" % (name, QUOTES))
+    return "\n    %s = r%s\n%s%s\n" % (name, QUOTES, text, QUOTES)
+
+
+def doc_fragments():
+    """{path: text} of the modules' doc fragments: each resource's config option, and the
+    options and notes every module shares."""
+    spec, dummy = _spec()
+    config = FRAGMENT_HEAD % "The config option of each resource module."
+    for module in ("dmvpn", "tunnel", "nhrp", "ipsec"):
+        config += _fragment_attribute(module.upper(), spec.doc_fragment(module))
+    common = FRAGMENT_HEAD % "Options every dmvpn.vyos module shares: state, version and how to commit."
+    common += _fragment_attribute("DOCUMENTATION", spec.common_doc_fragment())
+    return {"plugins/doc_fragments/config.py": config, "plugins/doc_fragments/common.py": common}
+
+
 def _cell(value):
     return str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -97,6 +135,7 @@ def readme_text():
 
 def generated():
     files = role_specs()
+    files.update(doc_fragments())
     files["README.md"] = readme_text()
     return files
 

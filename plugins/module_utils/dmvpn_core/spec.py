@@ -12,8 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_options as so
 
@@ -50,13 +48,13 @@ def module_argument_spec(module):
 
 
 def doc_fragment(module):
-    """The doc fragment text of ``module``'s config option (JSON, which YAML reads)."""
-    return json.dumps({"options": module_doc({"config": so.CONFIG[module]})}, indent=1, sort_keys=True)
+    """The doc fragment of ``module``'s config option: ``{"options": {"config": ...}}``."""
+    return {"options": module_doc({"config": so.CONFIG[module]})}
 
 
-def common_doc_fragment(notes):
-    """The doc fragment text of the options every module shares, with ``notes``."""
-    return json.dumps({"options": module_doc(so.COMMON), "notes": list(notes)}, indent=1, sort_keys=True)
+def common_doc_fragment():
+    """The doc fragment of the options (and notes) every module shares."""
+    return {"options": module_doc(so.COMMON), "notes": list(so.COMMON_NOTES)}
 
 
 def _role_option(option, overrides):

@@ -29,6 +29,30 @@ def _o(type_, description, **facts):
     return option
 
 
+# -- what every module's documentation says about how it works (doc_fragments/common.py) ---
+COMMON_NOTES = (
+    'Connects with C(ansible.netcommon.network_cli) and C(ansible_network_os=vyos.vyos.vyos).',
+    ('Reads the router once (C(show configuration commands)) and, when something differs, sends only the '
+     'needed C(delete)/C(set) lines and commits once. With no difference it enters no configuration mode '
+     'and does not commit.'),
+    ('Check mode sends the lines in a configuration session so the router validates them, then discards '
+     'them; nothing is committed.'),
+    ('If the router refuses a line or the commit, the session is discarded (C(exit discard)); the running '
+     'configuration is left as it was. When the session is lost during or after the commit, the module '
+     'reads the router again and says whether it now holds the new configuration in full or the old one '
+     '(never a part).'),
+    ('Two runs never interleave their changes on one router. Runs on the same controller take turns '
+     '(O(lock_timeout)). A change committed meanwhile by anyone else (another controller, a person at the '
+     'CLI) is found by reading the running configuration again inside the configuration session, just '
+     'before the commit; the module then discards its change and fails, touching nothing, and a re-run '
+     'converges from the new state.'),
+    ('Secrets (NHRP authentication, pre-shared keys) are C(no_log) and masked as C(********) in '
+     'C(commands), C(before), C(after), C(rendered), C(gathered), diffs and error messages.'),
+    ('Every value is validated before anything is sent and quoted the VyOS way, so no value can end a '
+     'command line or start another command.'),
+)
+
+
 # -- options every module shares -----------------------------------------------------------
 COMMON = {
     "state": _o("str", [
