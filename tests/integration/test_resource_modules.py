@@ -19,17 +19,19 @@ NHRP = [{"tunnel": "tun0", "role": "spoke", "authentication": "Nh.Res1",
          "nhs": [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"}]}]
 
 
-def play(tasks):
-    return [{"hosts": "R1", "gather_facts": False, "tasks": tasks}]
+def play(tasks, hosts="R1"):
+    return [{"hosts": hosts, "gather_facts": False, "tasks": tasks}]
 
 
 def step(name, module, **args):
     return {"name": name, "dmvpn.vyos." + module: args}
 
 
-@pytest.mark.parametrize("version", ["1.2", "1.3", "1.4", "1.5"])
-def test_tunnel_nhrp_ipsec_merged_idempotent_gathered(lab, playbook, version):
-    handle = lab({"R1": version})
+@pytest.mark.long
+def test_tunnel_nhrp_ipsec_merged_idempotent_gathered(lab, playbook):
+    """One router per VyOS version, one play over all of them."""
+    hosts = {"R" + version.replace(".", ""): version for version in ("1.2", "1.3", "1.4", "1.5")}
+    handle = lab(hosts)
     run = playbook(play([
         step("tunnel", "tunnel", config=TUNNELS, state="merged"),
         step("nhrp", "nhrp", config=NHRP, state="merged"),
@@ -40,20 +42,21 @@ def test_tunnel_nhrp_ipsec_merged_idempotent_gathered(lab, playbook, version):
         step("gather tunnels", "tunnel", state="gathered"),
         step("gather nhrp", "nhrp", state="gathered"),
         step("gather ipsec", "ipsec", state="gathered"),
-    ]), handle.inventory())
+    ], hosts="all"), handle.inventory())
     assert run.rc == 0, run.stdout[-3000:]
-    for name in ("tunnel", "nhrp", "ipsec"):
-        assert run.result("R1", name)["changed"] is True
-        assert run.result("R1", name + " again")["changed"] is False
-    assert handle.counters("R1")["commits"] == 3
-    tunnels = run.result("R1", "gather tunnels")["gathered"]
-    assert tunnels[0]["name"] == "tun0" and tunnels[0]["key"] == 1 and tunnels[0]["multicast"] is True
-    nhrp = run.result("R1", "gather nhrp")["gathered"]
-    assert nhrp[0]["role"] == "spoke" and nhrp[0]["authentication"] == "********"
-    assert nhrp[0]["nhs"] == [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"}]
-    ipsec = run.result("R1", "gather ipsec")["gathered"]
-    assert ipsec["profile"][0]["authentication"]["pre_shared_secret"] == "********"
-    assert ipsec["profile"][0]["bind_tunnel"] == ["tun0"]
+    for host in hosts:
+        for name in ("tunnel", "nhrp", "ipsec"):
+            assert run.result(host, name)["changed"] is True, (host, name)
+            assert run.result(host, name + " again")["changed"] is False, (host, name)
+        assert handle.counters(host)["commits"] == 3, host
+        tunnels = run.result(host, "gather tunnels")["gathered"]
+        assert tunnels[0]["name"] == "tun0" and tunnels[0]["key"] == 1 and tunnels[0]["multicast"] is True, host
+        nhrp = run.result(host, "gather nhrp")["gathered"]
+        assert nhrp[0]["role"] == "spoke" and nhrp[0]["authentication"] == "********", host
+        assert nhrp[0]["nhs"] == [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"}], host
+        ipsec = run.result(host, "gather ipsec")["gathered"]
+        assert ipsec["profile"][0]["authentication"]["pre_shared_secret"] == "********", host
+        assert ipsec["profile"][0]["bind_tunnel"] == ["tun0"], host
     assert "Psk.Resource-1" not in run.stdout and "Nh.Res1" not in run.stdout
 
 
