@@ -14,11 +14,10 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     BGP_NETWORKS,
-    BGP_NEXT_HOP_UNCHANGED,
     BGP_ROUTER_ID,
-    BGP_RR_CLIENT,
     syntax_for,
 )
 
@@ -47,16 +46,15 @@ def gather_tunnel(tree, version, name):
         multicast = tree.exists(base + syntax.multicast_words)
     else:
         multicast = first_value(tree, base + syntax.multicast_words) == syntax.multicast_value
-    return {
+    tunnel = {
         "name": name,
         "address": addresses[0] if addresses else None,
         "source_address": first_value(tree, base + (syntax.tunnel_local_leaf,)) or any_source,
         "source_interface": source_interface,
-        "key": _int(first_value(tree, base + ("parameters", "ip", "key"))),
-        "description": first_value(tree, base + ("description",)),
-        "mtu": _int(first_value(tree, base + ("mtu",))),
-        "multicast": multicast,
     }
+    tunnel.update(lt.gather_leaves(tree, base, lt.TUNNEL, syntax))
+    tunnel["multicast"] = multicast
+    return tunnel
 
 
 def is_multipoint_gre(tree, version, name):
@@ -82,38 +80,25 @@ def gather_nhrp(tree, version, name):
             if tree.exists(base + ("map", prefix, "register")):
                 nhs.append({"tunnel_ip": prefix.split("/")[0],
                             "nbma": first_value(tree, base + ("map", prefix, "nbma-address"))})
-    network_id = None
-    if syntax.has_network_id:
-        network_id = _int(first_value(tree, base + (syntax.nhrp_network_id_leaf,)))
-    return {
-        "tunnel": name,
-        "role": "spoke" if nhs else "hub",
-        "authentication": first_value(tree, base + (syntax.nhrp_auth_leaf,)),
-        "holding_time": _int(first_value(tree, base + (syntax.nhrp_holdtime_leaf,))),
-        "network_id": network_id,
-        "redirect": tree.exists(base + ("redirect",)),
-        "shortcut": tree.exists(base + ("shortcut",)),
-        "nhs": nhs,
-    }
+    nhrp = {"tunnel": name, "role": "spoke" if nhs else "hub"}
+    nhrp.update(lt.gather_leaves(tree, base, lt.NHRP_SETTINGS, syntax))
+    nhrp.update(lt.gather_leaves(tree, base, lt.NHRP_FLAGS, syntax))
+    nhrp["nhs"] = nhs
+    return nhrp
 
 
-def _gather_group(tree, path, ike):
+def _gather_group(tree, path, ike, syntax):
     if not tree.exists(path):
         return None
+    proposal_table, group_table = (lt.IKE_PROPOSAL, lt.IKE_GROUP) if ike else (lt.ESP_PROPOSAL, lt.ESP_GROUP)
     proposals = []
     for pid in sorted(tree.children(path + ("proposal",)), key=lambda p: int(p) if p.isdigit() else 0):
-        entry = {"proposal_id": _int(pid),
-                 "encryption": first_value(tree, path + ("proposal", pid, "encryption")),
-                 "hash": first_value(tree, path + ("proposal", pid, "hash"))}
-        if ike:
-            entry["dh_group"] = first_value(tree, path + ("proposal", pid, "dh-group"))
+        entry = {"proposal_id": _int(pid)}
+        entry.update(lt.gather_leaves(tree, path + ("proposal", pid), proposal_table, syntax))
         proposals.append(entry)
-    group = {"name": path[-1], "lifetime": _int(first_value(tree, path + ("lifetime",))), "proposal": proposals}
-    if ike:
-        group["key_exchange"] = first_value(tree, path + ("key-exchange",))
-    else:
-        group["mode"] = first_value(tree, path + ("mode",))
-        group["pfs"] = first_value(tree, path + ("pfs",))
+    group = {"name": path[-1]}
+    group.update(lt.gather_leaves(tree, path, group_table, syntax))
+    group["proposal"] = proposals
     return group
 
 
@@ -125,9 +110,9 @@ def bound_tunnels(tree, profile):
 def gather_ipsec(tree, version):
     """The IPsec resource: interfaces, groups and profiles (vyos_vpn_ipsec naming)."""
     syntax = syntax_for(version)
-    ike_groups = [_gather_group(tree, syntax.ike_group_path(n), True)
+    ike_groups = [_gather_group(tree, syntax.ike_group_path(n), True, syntax)
                   for n in tree.children(("vpn", "ipsec", "ike-group"))]
-    esp_groups = [_gather_group(tree, syntax.esp_group_path(n), False)
+    esp_groups = [_gather_group(tree, syntax.esp_group_path(n), False, syntax)
                   for n in tree.children(("vpn", "ipsec", "esp-group"))]
     profiles = []
     for name in tree.children(("vpn", "ipsec", "profile")):
@@ -162,38 +147,84 @@ def gather_endpoint(tree, version, name):
             ifaces = tree.values(syntax.ipsec_interface_path)
             ipsec = {
                 "interface": ifaces[0] if ifaces else None,
-                "ike_group": _gather_group(tree, syntax.ike_group_path(ike), True) if ike else None,
-                "esp_group": _gather_group(tree, syntax.esp_group_path(esp), False) if esp else None,
+                "ike_group": _gather_group(tree, syntax.ike_group_path(ike), True, syntax) if ike else None,
+                "esp_group": _gather_group(tree, syntax.esp_group_path(esp), False, syntax) if esp else None,
                 "profile": {"name": profile,
                             "pre_shared_secret": first_value(tree, base + ("authentication", "pre-shared-secret"))},
             }
             break
+    networks = tunnel_networks(tree, syntax, name)
     routes = []
-    networks = []
-    for address in tree.values(syntax.tunnel_path(name) + ("address",)):
-        try:
-            network = ipaddress.IPv4Interface(address).network
-        except ValueError:
-            continue
-        networks.append(network)
-    for prefix in tree.children(("protocols", "static", "route")):
-        for hop in tree.children(("protocols", "static", "route", prefix, "next-hop")):
-            try:
-                inside = any(ipaddress.IPv4Address(hop) in net for net in networks if net.prefixlen < 32)
-            except ValueError:
-                inside = False
-            if inside:
-                routes.append({"prefix": prefix, "next_hop": hop, "distance": _int(first_value(
-                    tree, ("protocols", "static", "route", prefix, "next-hop", hop, "distance")))})
+    for prefix, hop in routes_of_tunnel(tree, syntax, name, networks):
+        route = {"prefix": prefix, "next_hop": hop}
+        route.update(lt.gather_leaves(tree, syntax.route_path(prefix, hop), lt.ROUTE, syntax))
+        routes.append(route)
     return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes,
             "bgp": gather_bgp(tree, version, networks)}
+
+
+def _network(value):
+    try:
+        return ipaddress.IPv4Network(value, strict=False)
+    except ValueError:
+        return None
+
+
+def tunnel_networks(tree, syntax, name):
+    """The DMVPN subnet(s) of tunnel ``name`` as the router shows them: the tunnel's own
+    addresses when they are subnets (1.2-1.4). Where the tunnel address is a /32 (1.5, FRR's
+    nhrpd) the subnet is the prefix of a route via the tunnel (``interface <name>``: a spoke's
+    route to the subnet via its NHS) or of a BGP listen range (a hub) that holds that address."""
+    base = syntax.tunnel_path(name)
+    own, networks = [], []
+    for address in tree.values(base + ("address",)):
+        try:
+            interface = ipaddress.IPv4Interface(address)
+        except ValueError:
+            continue
+        own.append(interface.ip)
+        if interface.network.prefixlen <= 30 and interface.network not in networks:
+            networks.append(interface.network)
+    candidates = [prefix for prefix, hop in _routes_naming(tree, name)]
+    for asn, bgp_base in syntax.bgp_instances(tree):
+        candidates += tree.children(bgp_base + ("listen", "range"))
+    for prefix in candidates:
+        network = _network(prefix)
+        if network is not None and 0 < network.prefixlen <= 30 and network not in networks \
+                and any(address in network for address in own):
+            networks.append(network)
+    return networks
+
+
+def _routes_naming(tree, name):
+    """(prefix, next hop) of the static routes whose next hop names interface ``name``."""
+    base = ("protocols", "static", "route")
+    return [(prefix, hop) for prefix in tree.children(base) for hop in tree.children(base + (prefix, "next-hop"))
+            if name in tree.values(base + (prefix, "next-hop", hop, "interface"))]
+
+
+def routes_of_tunnel(tree, syntax, name, networks):
+    """(prefix, next hop) of the static routes via tunnel ``name``: a next hop inside one of
+    ``networks`` or naming the tunnel as its interface (1.5)."""
+    base = ("protocols", "static", "route")
+    naming = set(_routes_naming(tree, name))
+    found = []
+    for prefix in tree.children(base):
+        for hop in tree.children(base + (prefix, "next-hop")):
+            try:
+                inside = any(ipaddress.IPv4Address(hop) in net for net in networks)
+            except ValueError:
+                inside = False
+            if inside or (prefix, hop) in naming:
+                found.append((prefix, hop))
+    return found
 
 
 def gather_bgp(tree, version, networks):
     """The DMVPN's BGP found in ``tree``: the instance, and its peers inside the tunnel
     subnet(s) ``networks`` (neighbors, listen ranges and their peer group); None without them."""
     syntax = syntax_for(version)
-    inside = [net for net in networks if net.prefixlen < 32]
+    inside = list(networks)
     for asn, base in syntax.bgp_instances(tree):
         ranges = [p for p in tree.children(base + ("listen", "range"))
                   if any(ipaddress.IPv4Network(p).subnet_of(net) for net in inside)]
@@ -207,9 +238,9 @@ def gather_bgp(tree, version, networks):
         peer_group = None
         if group is not None:
             gbase = base + ("peer-group", group)
-            peer_group = {"name": group, "remote_as": first_value(tree, gbase + ("remote-as",)),
-                          "route_reflector_client": tree.exists(gbase + BGP_RR_CLIENT),
-                          "next_hop_unchanged": tree.exists(gbase + BGP_NEXT_HOP_UNCHANGED)}
+            peer_group = {"name": group}
+            peer_group.update(lt.gather_leaves(tree, gbase, lt.PEER_GROUP_REMOTE, syntax))
+            peer_group.update(lt.gather_leaves(tree, gbase, lt.PEER_GROUP_FLAGS, syntax))
         timers = [base + ("neighbor", a, "timers") for a in neighbors]
         return {"asn": _int(asn), "router_id": first_value(tree, base + BGP_ROUTER_ID), "peer_group": peer_group,
                 "listen_ranges": ranges,

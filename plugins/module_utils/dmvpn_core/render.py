@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import (
     any_source_interface,
@@ -23,9 +24,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_bgp im
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     BGP_AF,
     BGP_NETWORKS,
-    BGP_NEXT_HOP_UNCHANGED,
     BGP_ROUTER_ID,
-    BGP_RR_CLIENT,
     syntax_for,
 )
 
@@ -73,24 +72,14 @@ def _render_tunnel(tree, endpoint, syntax):
         tree.set(base + (syntax.tunnel_local_leaf,), tunnel["source_address"])
     if tunnel["multicast"]:
         tree.set(base + syntax.multicast_words, syntax.multicast_value)
-    if tunnel["key"] is not None:
-        tree.set(base + ("parameters", "ip", "key"), str(tunnel["key"]))
-    if tunnel["description"] is not None:
-        tree.set(base + ("description",), tunnel["description"])
-    if tunnel["mtu"] is not None:
-        tree.set(base + ("mtu",), str(tunnel["mtu"]))
+    lt.render_leaves(tree, base, lt.TUNNEL, tunnel, syntax)
 
 
 def _render_nhrp(tree, endpoint, syntax):
     nhrp = endpoint["nhrp"]
     base = syntax.nhrp_path(endpoint["tunnel"]["name"])
     hub = nhrp["role"] == "hub"
-    if nhrp["authentication"] is not None:
-        tree.set(base + (syntax.nhrp_auth_leaf,), nhrp["authentication"])
-    if nhrp["holding_time"] is not None:
-        tree.set(base + (syntax.nhrp_holdtime_leaf,), str(nhrp["holding_time"]))
-    if nhrp["network_id"] is not None and syntax.has_network_id:
-        tree.set(base + (syntax.nhrp_network_id_leaf,), str(nhrp["network_id"]))
+    lt.render_leaves(tree, base, lt.NHRP_SETTINGS, nhrp, syntax)
     if syntax.is_frr_nhrp:
         for entry in nhrp["nhs"]:
             tree.set(base + ("nhs", "tunnel-ip", entry["tunnel_ip"], "nbma"), entry["nbma"])
@@ -106,34 +95,22 @@ def _render_nhrp(tree, endpoint, syntax):
             tree.set(tag + ("nbma-address",), entry["nbma"])
             tree.set(tag + ("register",))
         tree.set(base + ("multicast",), "dynamic" if hub else "nhs")
-    if nhrp["redirect"]:
-        tree.set(base + ("redirect",))
-    if nhrp["shortcut"]:
-        tree.set(base + ("shortcut",))
+    lt.render_leaves(tree, base, lt.NHRP_FLAGS, nhrp, syntax)
 
 
-def _render_group(tree, base, group, extra):
+def _render_group(tree, base, group, proposal_table, group_table, syntax):
     for proposal in group["proposal"]:
         tag = base + ("proposal", str(proposal["proposal_id"]))
-        tree.set(tag + ("encryption",), proposal["encryption"])
-        tree.set(tag + ("hash",), proposal["hash"])
-        if proposal.get("dh_group") is not None:
-            tree.set(tag + ("dh-group",), proposal["dh_group"])
-    if group["lifetime"] is not None:
-        tree.set(base + ("lifetime",), str(group["lifetime"]))
-    for leaf, value in extra:
-        if value is not None:
-            tree.set(base + (leaf,), value)
+        lt.render_leaves(tree, tag, proposal_table, proposal, syntax)
+    lt.render_leaves(tree, base, group_table, group, syntax)
 
 
 def _render_ipsec(tree, endpoint, syntax):
     ipsec = endpoint["ipsec"]
     tree.set(syntax.ipsec_interface_path, ipsec["interface"])
     ike, esp, profile = ipsec["ike_group"], ipsec["esp_group"], ipsec["profile"]
-    _render_group(tree, syntax.ike_group_path(ike["name"]), ike,
-                  [("key-exchange", ike["key_exchange"])])
-    _render_group(tree, syntax.esp_group_path(esp["name"]), esp,
-                  [("mode", esp["mode"]), ("pfs", esp["pfs"])])
+    _render_group(tree, syntax.ike_group_path(ike["name"]), ike, lt.IKE_PROPOSAL, lt.IKE_GROUP, syntax)
+    _render_group(tree, syntax.esp_group_path(esp["name"]), esp, lt.ESP_PROPOSAL, lt.ESP_GROUP, syntax)
     base = syntax.profile_path(profile["name"])
     tree.set(base + ("authentication", "mode"), "pre-shared-secret")
     tree.set(base + ("authentication", "pre-shared-secret"), profile["pre_shared_secret"])
@@ -148,8 +125,7 @@ def _render_routes(tree, endpoint, syntax):
     for route in endpoint["static_routes"]:
         path = syntax.route_path(route["prefix"], route["next_hop"])
         tree.set(path)
-        if route["distance"] is not None:
-            tree.set(path + ("distance",), str(route["distance"]))
+        lt.render_leaves(tree, path, lt.ROUTE, route, syntax)
         if (syntax.tunnel_routes_name_interface and network is not None
                 and ipaddress.IPv4Address(route["next_hop"]) in network):
             tree.set(path + ("interface",), tunnel["name"])
@@ -171,13 +147,9 @@ def _render_bgp(tree, endpoint, syntax):
     group = bgp["peer_group"]
     if group is not None:
         group_base = base + ("peer-group", group["name"])
-        if group["remote_as"] is not None:
-            tree.set(group_base + ("remote-as",), group["remote_as"])
+        lt.render_leaves(tree, group_base, lt.PEER_GROUP_REMOTE, group, syntax)
         tree.set(group_base + BGP_AF)
-        if group["route_reflector_client"]:
-            tree.set(group_base + BGP_RR_CLIENT)
-        if group["next_hop_unchanged"]:
-            tree.set(group_base + BGP_NEXT_HOP_UNCHANGED)
+        lt.render_leaves(tree, group_base, lt.PEER_GROUP_FLAGS, group, syntax)
         if syntax.tunnel_address_host and is_ebgp(group["remote_as"], asn):
             tree.set(group_base + ("disable-connected-check",))
         for prefix in bgp["listen_ranges"]:

@@ -21,7 +21,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
@@ -35,6 +34,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather impor
     gather_nhrp,
     gather_tunnel,
     is_multipoint_gre,
+    tunnel_networks,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
@@ -100,9 +100,7 @@ def _live_endpoint_objects(have, version, name):
     endpoint = gather_endpoint(have, version, name) or {"static_routes": []}
     for route in endpoint["static_routes"]:
         objects.append(rd.OwnedObject(rd.KIND_ROUTE, syntax.route_path(route["prefix"], route["next_hop"])))
-    networks = [ipaddress.IPv4Interface(address).network for address in have.values(syntax.tunnel_path(name) + ("address",))
-                if ":" not in address and ipaddress.IPv4Interface(address).network.prefixlen <= 30]
-    return objects + rd.bgp_objects({"bgp": None}, syntax, have, networks)
+    return objects + rd.bgp_objects({"bgp": None}, syntax, have, tunnel_networks(have, syntax, name))
 
 
 class TunnelResource(_Resource):
