@@ -25,15 +25,10 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_name
     SUPPORTED_VERSIONS,
     candidate_versions,
 )
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
-    PSK_ALLOWED_RE,
-    PSK_ALLOWED_TEXT,
-)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 ROLES = ("hub", "spoke")
 ROUTING_MODES = si.ROUTING_MODES
-MIN_PSK_LENGTH = 6
-MIN_NHRP_SECRET_LENGTH = 4
 ASN_RANGE = (1, 4294967294)
 COMMIT_COMMENT_MAX = 255
 
@@ -167,21 +162,29 @@ def _read_nbma(problems, router):
                      "give the public address, e.g. 198.51.100.41 (or dhcp for a spoke)")
 
 
-def _check_secret(problems, name, hv, field, minimum, maximum=None):
-    value = hv.get(field)
+def _check_secret(problems, router, field, maximum_of=None):
+    """A secret of the inventory: set, at least the spec's ``min_length`` (the collection's
+    rule against weak keys: VyOS itself takes one character), and within what VyOS takes on
+    every version the router may run (``maximum_of(syntax)``, the characters of
+    ``syntax.psk_allowed_re``): the facts of versions.Syntax, which the modules check too."""
+    name, value = router.name, router.vars.get(field)
     if value in (None, ""):
         problems.add(name, field, "is not set", "set it (keep it in Ansible Vault)")
         return
     value = str(value)
+    minimum = si.VARIABLES[field]["min_length"]
+    syntaxes = [syntax_for(version) for version in router.versions or SUPPORTED_VERSIONS]
+    maximum = min(maximum_of(syntax) for syntax in syntaxes) if maximum_of is not None else None
     if len(value) < minimum:
         problems.add(name, field, "is too short (%d characters)" % len(value),
                      "use at least %d characters" % minimum)
     elif maximum is not None and len(value) > maximum:
         problems.add(name, field, "is too long (%d characters); VyOS allows %d" % (len(value), maximum),
                      "use %d to %d characters" % (minimum, maximum))
-    if not PSK_ALLOWED_RE.match(value):
+    refusing = [syntax for syntax in syntaxes if not syntax.psk_allowed_re.match(value)]
+    if refusing:
         problems.add(name, field, "has characters VyOS does not accept (spaces, quotes or others)",
-                     "use only %s" % PSK_ALLOWED_TEXT)
+                     "use only %s" % refusing[0].psk_allowed_text)
 
 
 def _check_underlay(problems, name, hv):
@@ -247,9 +250,9 @@ def check_router(problems, router):
     if not isinstance(tunnel, str) or not TUNNEL_NAME_RE.match(tunnel):
         problems.add(name, "dmvpn_tunnel_name", "%r is not a tunnel interface name" % (tunnel,),
                      "use tunN, e.g. tun0")
-    _check_secret(problems, name, hv, "dmvpn_nhrp_secret", MIN_NHRP_SECRET_LENGTH, 8)
+    _check_secret(problems, router, "dmvpn_nhrp_secret", lambda syntax: syntax.nhrp_auth_max_length)
     if si.value(hv, "dmvpn_ipsec_enabled"):
-        _check_secret(problems, name, hv, "dmvpn_ipsec_psk", MIN_PSK_LENGTH)
+        _check_secret(problems, router, "dmvpn_ipsec_psk")
         wan = si.value(hv, "dmvpn_wan_interface")
         if not isinstance(wan, str) or not INTERFACE_NAME_RE.match(wan):
             problems.add(name, "dmvpn_wan_interface", "%r is not an interface name" % (wan,),

@@ -26,6 +26,12 @@ DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14",
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}
 
 
+# The collection's rule against weak keys, for the inventory (the modules take what VyOS takes,
+# from one character): the checks (inventory_checks.py) and the descriptions read these.
+MIN_NHRP_SECRET_LENGTH = 4
+MIN_PSK_LENGTH = 6
+
+
 def _v(type_, description, **facts):
     option = {"type": type_, "description": [description] if isinstance(description, str) else list(description)}
     option.update(facts)
@@ -122,7 +128,8 @@ VARIABLES = {
                            where="group_vars (spokes)"),
     "dmvpn_gre_key": _v("int", "GRE key (same on every router).", no_log=False, model=["tunnel.key"],
                         where="group_vars/dmvpn"),
-    "dmvpn_nhrp_secret": _v("str", "NHRP authentication key, 4-8 characters (keep it in Ansible Vault).",
+    "dmvpn_nhrp_secret": _v("str", "NHRP authentication key, %d-8 characters (keep it in Ansible Vault)."
+                            % MIN_NHRP_SECRET_LENGTH, min_length=MIN_NHRP_SECRET_LENGTH,
                             required=True, no_log=True, model=["nhrp.authentication"], where="group_vars/dmvpn, vault"),
     "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds.", model=["nhrp.holding_time"],
                                   where="group_vars"),
@@ -132,7 +139,8 @@ VARIABLES = {
     "dmvpn_nhrp_network_id": _v("int", so.NHRP["network_id"]["description"], model=["nhrp.network_id"],
                                 where="group_vars/dmvpn"),
     "dmvpn_ipsec_enabled": _v("bool", "Protect the tunnel with IPsec.", default=True, where="group_vars/dmvpn"),
-    "dmvpn_ipsec_psk": _v("str", "IPsec pre-shared key, at least 6 characters (keep it in Ansible Vault).", no_log=True,
+    "dmvpn_ipsec_psk": _v("str", "IPsec pre-shared key, at least %d characters (keep it in Ansible Vault)."
+                          % MIN_PSK_LENGTH, min_length=MIN_PSK_LENGTH, no_log=True,
                           model=["ipsec.profile.pre_shared_secret"], where="group_vars/dmvpn, vault"),
     "dmvpn_ipsec_profile": _v("str", "IPsec profile name.", default="NHRPVPN", model=["ipsec.profile.name"],
                               where="group_vars"),

@@ -317,3 +317,22 @@ def test_a_problem_of_every_version_is_reported_once_without_a_version_list():
     found = ds.inventory_problems(inventory)
     assert [(p["host"], p["field"]) for p in found] == [("HUB", "dmvpn_nhrp_holding_time")]
     assert "on VyOS" not in found[0]["message"]
+
+
+def test_the_inventory_takes_the_nhrp_key_length_vyos_takes_on_the_routers_versions(monkeypatch):
+    """The maximum of dmvpn_nhrp_secret is versions.Syntax's, the one the modules check, taken
+    over every version the router may run (with auto: all): a version that took fewer
+    characters would refuse a key the others take, before any router is touched."""
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import versions
+
+    inventory = hosts()
+    for hv in inventory.values():
+        hv["dmvpn_nhrp_secret"] = "Key7x2q"  # 7 characters: every version takes up to 8
+    assert ds.inventory_problems(inventory) == []
+    monkeypatch.setattr(versions.syntax_for("1.5"), "nhrp_auth_max_length", 6)
+    problems = ds.inventory_problems(inventory)
+    assert {(p["host"], p["field"], p["message"]) for p in problems} == {
+        (name, "dmvpn_nhrp_secret", "is too long (7 characters); VyOS allows 6") for name in inventory}
+    for hv in inventory.values():
+        hv["dmvpn_vyos_version"] = "1.4"  # a 1.4 router is not held to 1.5's limit
+    assert ds.inventory_problems(inventory) == []
