@@ -91,7 +91,7 @@ ALLOWLIST = (
           "benchmark-only NHRP keys and PSKs applied to the emulated lab's routers (benchmarks/topology.py)"),
     Allow(("wrong-key-on-purpose",), ("dataplane/**", "tests/unit/dataplane/**"),
           "the deliberately wrong PSK the dataplane lab gives one spoke's VM to see that spoke cut off"),
-    Allow(("WRONGPSK",), ("molecule/faults/**", "tests/**"),
+    Allow(("WRONGPSK",), ("tests/**",),
           "the deliberately wrong PSK the fault tests configure on SPOKE2 to see the tunnel go down"),
     Allow((re.compile(r"(?i)canary[-_].*"),), ("tests/**",),
           "test canaries: values the tests plant to prove that no output shows them, named Canary-... to say so"),

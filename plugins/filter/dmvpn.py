@@ -155,7 +155,12 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None):
     for name, hosts in _networks(groups, network_groups):
         found, plan = ds.checked_design(_hosts(hostvars, hosts))
         reported = {(p["host"], p["field"]) for p in found}
-        found += _role_input_problems(hostvars, hosts, reported)
+        role_problems = _role_input_problems(hostvars, hosts, reported)
+        # One problem per variable: a key the role does not know is said best by the role's
+        # argument spec (the keys it knows, the closest one), not by the model's "not a known
+        # option" for the same key.
+        unknown_keys = {(p["host"], p["field"]) for p in role_problems if p["message"].startswith("is not a key of ")}
+        found = [p for p in found if (p["host"], p["field"]) not in unknown_keys] + role_problems
         for problem in found:
             if len(network_groups or []) > 1:
                 problem = dict(problem, message="%s (DMVPN %s)" % (problem["message"], name))

@@ -327,7 +327,7 @@ def test_the_inventory_takes_the_nhrp_key_length_vyos_takes_on_the_routers_versi
 
     inventory = hosts()
     for hv in inventory.values():
-        hv["dmvpn_nhrp_secret"] = "Key7x2q"  # 7 characters: every version takes up to 8
+        hv["dmvpn_nhrp_secret"] = "SECRET2"  # 7 characters: every version takes up to 8
     assert ds.inventory_problems(inventory) == []
     monkeypatch.setattr(versions.syntax_for("1.5"), "nhrp_auth_max_length", 6)
     problems = ds.inventory_problems(inventory)
