@@ -98,7 +98,7 @@ def _render_nhrp(tree, endpoint, syntax):
     lt.render_leaves(tree, base, lt.NHRP_FLAGS, nhrp, syntax)
 
 
-def _render_group(tree, base, group, proposal_table, group_table, syntax):
+def render_group(tree, base, group, proposal_table, group_table, syntax):
     for proposal in group["proposal"]:
         tag = base + ("proposal", str(proposal["proposal_id"]))
         lt.render_leaves(tree, tag, proposal_table, proposal, syntax)
@@ -109,8 +109,8 @@ def _render_ipsec(tree, endpoint, syntax):
     ipsec = endpoint["ipsec"]
     tree.set(syntax.ipsec_interface_path, ipsec["interface"])
     ike, esp, profile = ipsec["ike_group"], ipsec["esp_group"], ipsec["profile"]
-    _render_group(tree, syntax.ike_group_path(ike["name"]), ike, lt.IKE_PROPOSAL, lt.IKE_GROUP, syntax)
-    _render_group(tree, syntax.esp_group_path(esp["name"]), esp, lt.ESP_PROPOSAL, lt.ESP_GROUP, syntax)
+    render_group(tree, syntax.ike_group_path(ike["name"]), ike, lt.IKE_PROPOSAL, lt.IKE_GROUP, syntax)
+    render_group(tree, syntax.esp_group_path(esp["name"]), esp, lt.ESP_PROPOSAL, lt.ESP_GROUP, syntax)
     base = syntax.profile_path(profile["name"])
     tree.set(base + ("authentication", "mode"), "pre-shared-secret")
     tree.set(base + ("authentication", "pre-shared-secret"), profile["pre_shared_secret"])

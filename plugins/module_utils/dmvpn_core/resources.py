@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resource_checks as rc
@@ -198,10 +199,9 @@ class IpsecResource(_Resource):
         for name in config["interface"]:
             tree.set(syntax.ipsec_interface_path, name)
         for ike in config["ike_group"]:
-            rd._render_group(tree, syntax.ike_group_path(ike["name"]), ike, [("key-exchange", ike["key_exchange"])])
+            rd.render_group(tree, syntax.ike_group_path(ike["name"]), ike, lt.IKE_PROPOSAL, lt.IKE_GROUP, syntax)
         for esp in config["esp_group"]:
-            rd._render_group(tree, syntax.esp_group_path(esp["name"]), esp,
-                             [("mode", esp["mode"]), ("pfs", esp["pfs"])])
+            rd.render_group(tree, syntax.esp_group_path(esp["name"]), esp, lt.ESP_PROPOSAL, lt.ESP_GROUP, syntax)
         for profile in config["profile"]:
             base = syntax.profile_path(profile["name"])
             tree.set(base + ("authentication", "mode"), "pre-shared-secret")

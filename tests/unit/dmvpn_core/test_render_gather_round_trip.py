@@ -177,3 +177,40 @@ def test_state_deleted_by_tunnel_name_removes_every_route_and_bgp_peer_of_the_en
     assert sorted((r["prefix"], r["next_hop"]) for r in gathered["static_routes"]) == \
         sorted((r["prefix"], r["next_hop"]) for r in endpoint["static_routes"] if r["next_hop"] not in outside)
     assert gathered["bgp"]["asn"] == 65000
+
+
+# The resource modules (tunnel, nhrp, ipsec) render and gather their own way around the same
+# tables: the same check for each, every optional field set.
+RESOURCE_CONFIGS = {
+    "tunnel": [{"name": "tun0", "address": "10.0.0.2/24", "source_address": "198.51.100.42", "key": 1,
+                "description": "DMVPN cloud", "mtu": 1400}],
+    "nhrp": [{"tunnel": "tun0", "tunnel_address": "10.0.0.2/24", "role": "spoke", "authentication": "SECRET", "holding_time": 600, "network_id": 7,
+              "redirect": True, "shortcut": True, "nhs": [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"}]}],
+    "ipsec": {
+        "interface": ["eth0"],
+        "ike_group": [{"name": "IKE-DMVPN", "lifetime": 3600, "key_exchange": "ikev2",
+                       "proposal": [{"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}],
+        "esp_group": [{"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "mode": "transport",
+                       "proposal": [{"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}],
+        "profile": [{"name": "NHRPVPN", "authentication": {"pre_shared_secret": "SECRET"},
+                     "bind_tunnel": ["tun0"], "esp_group": "ESP-DMVPN", "ike_group": "IKE-DMVPN"}]},
+}
+# Rendered nodes the resource's gather has nothing to read for (see DERIVED above).
+RESOURCE_DERIVED = {
+    ("interfaces", "tunnel", "*", "encapsulation", "gre"): "a DMVPN tunnel is always GRE",
+    ("protocols", "nhrp", "tunnel", "*", "multicast", "*"): "from the role",
+}
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("resource", sorted(RESOURCE_CONFIGS))
+def test_every_node_a_resource_module_renders_is_read_back(version, resource):
+    module = rs.RESOURCES[resource]
+    config = module.validate(copy.deepcopy(RESOURCE_CONFIGS[resource]), version)
+    tree = module.render(config, version)
+    traced = TracingTree(tree)
+    module.gather(traced, version)
+    missed = [path for path, dummy in tree.leaves()
+              if path not in traced.looked_up and path[:-1] not in traced.listed
+              and not any(_matches(pattern, path) for pattern in RESOURCE_DERIVED)]
+    assert missed == []
