@@ -17,7 +17,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import CONTROL_RE
 
 
 def shown(text, limit=40):
@@ -113,10 +113,10 @@ class Checker:
             self.add(field, "must be a string, got %s" % type(value).__name__,
                      fix or "give %s as a string" % field)
             return None
-        match = _CONTROL_RE.search(value)
+        match = CONTROL_RE.search(value)
         if match:
             self.add(field, "contains the control character %r" % match.group(0),
-                     "remove newlines, tabs and other control characters")
+                     "remove newlines, tabs and other control or invisible formatting characters")
             return None
         return value
 

@@ -33,8 +33,11 @@ class ConfigSyntaxError(ValueError):
         super(ConfigSyntaxError, self).__init__(message + where)
 
 
-# Characters that can never be sent inside one CLI line: they end the line or the command.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Characters that can never be sent inside one CLI line: the ASCII controls end the line or
+# the command; NEL, the Unicode line and paragraph separators are line breaks to Python's
+# str.splitlines (and to other readers of the output); the zero-width and bidirectional
+# controls make a value look like another one.
+CONTROL_RE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Words that need no quoting at all on the VyOS command line.
 _BARE_WORD_RE = re.compile(r"^[A-Za-z0-9_./:@+,=%-]+$")
 
@@ -43,13 +46,18 @@ def check_cli_text(text, what="value"):
     """Raise ValueError if ``text`` cannot be carried safely on one CLI line."""
     if not isinstance(text, str):
         raise ValueError("%s must be a string, got %s" % (what, type(text).__name__))
-    match = _CONTROL_RE.search(text)
+    match = CONTROL_RE.search(text)
     if match:
         raise ValueError(
-            "%s contains the control character %r; newlines, carriage returns and other "
-            "control characters cannot be part of a VyOS value" % (what, match.group(0))
+            "%s contains the control character %r (U+%04X); line breaks, other control characters "
+            "and invisible formatting characters cannot be part of a VyOS value" % (what, match.group(0), ord(match.group(0)))
         )
     return text
+
+
+def sendable(text):
+    """True when ``text`` can be carried on one CLI line (:func:`check_cli_text` accepts it)."""
+    return isinstance(text, str) and not CONTROL_RE.search(text)
 
 
 def quote(value):
@@ -154,14 +162,17 @@ class ConfigTree:
         self.root = Node()
 
     # -- building -------------------------------------------------------------------------
-    def set(self, path, value=None):
-        """Add ``path`` (a sequence of words), and ``value`` below it when given."""
+    def set(self, path, value=None, checked=True):
+        """Add ``path`` (a sequence of words), and ``value`` below it when given. ``checked``
+        (the default) refuses words no CLI line can carry; a tree read from the router holds
+        whatever the router holds (``checked=False``): such words are never sent."""
         words = list(path) + ([value] if value is not None else [])
         if not words:
             raise ValueError("empty configuration path")
         node = self.root
         for index, word in enumerate(words):
-            check_cli_text(word, "configuration word")
+            if checked:
+                check_cli_text(word, "configuration word")
             child = node.children.get(word)
             if child is None:
                 child = Node(is_value=(value is not None and index == len(words) - 1))
@@ -185,10 +196,10 @@ class ConfigTree:
     def merge(self, other):
         """Add every path of ``other`` to this tree."""
         for path, is_value in other.leaves():
-            if is_value:
-                self.set(path[:-1], path[-1])
+            if is_value:  # (copies what a tree holds: render_line checks what is sent)
+                self.set(path[:-1], path[-1], checked=False)
             else:
-                self.set(path)
+                self.set(path, checked=False)
         return self
 
     # -- reading --------------------------------------------------------------------------
@@ -227,9 +238,9 @@ class ConfigTree:
             return result
         for sub, is_value in self._walk(node, tuple(path)):
             if is_value:
-                result.set(sub[:-1], sub[-1])
+                result.set(sub[:-1], sub[-1], checked=False)
             else:
-                result.set(sub)
+                result.set(sub, checked=False)
         return result
 
     def leaves(self):
@@ -299,8 +310,10 @@ def parse_show_commands(text):
     ``set`` line raises ConfigSyntaxError naming the line number.
     """
     tree = ConfigTree()
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip()
+    # Lines end with \n (and \r\n) only: str.splitlines would also break a value at NEL or
+    # U+2028, which VyOS stores and prints as they are.
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = raw.rstrip("\r").rstrip(" \t")
         if not line.strip() or line.lstrip().startswith("comment "):
             continue
         if not line.startswith("set "):
@@ -312,11 +325,11 @@ def parse_show_commands(text):
                 raise ConfigSyntaxError("value does not end with a single quote", line, lineno)
             if not words:
                 raise ConfigSyntaxError("value without a path", line, lineno)
-            tree.set(words, tail[:-1])
+            tree.set(words, tail[:-1], checked=False)
         else:
             if not words:
                 raise ConfigSyntaxError("empty 'set' line", line, lineno)
-            tree.set(words)
+            tree.set(words, checked=False)
     return tree
 
 

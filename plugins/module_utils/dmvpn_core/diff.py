@@ -27,6 +27,7 @@ __metaclass__ = type
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import (
     ConfigTree,
     render_line,
+    sendable,
     tokenize,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import (
@@ -224,7 +225,15 @@ def plan_commands(have, want, objects, version, state):
         if in_want:
             if in_have and state in ("replaced", "overridden"):
                 for path, is_value in _stale(have, want, obj.path, syntax):
-                    plan.delete(obj.kind, path, is_value)
+                    if is_value and not sendable(path[-1]):
+                        # A value no CLI line can carry (a line break or an invisible
+                        # character someone set by hand): delete the whole leaf by its
+                        # name, and set again what of it is wanted.
+                        plan.delete(obj.kind, path[:-1])
+                        for value in want.values(path[:-1]):
+                            plan.set(obj.kind, path[:-1] + (value,), True)
+                    else:
+                        plan.delete(obj.kind, path, is_value)
             for path, is_value in _missing(have, want, obj.path):
                 plan.set(obj.kind, path, is_value)
         elif in_have and state == "overridden":

@@ -69,18 +69,18 @@ def mask_secrets(lines_or_tree, version):
         masked = ConfigTree()
         for path, is_value in lines_or_tree.leaves():
             if len(path) > 1 and syntax.is_secret_path(path[:-1]):
-                masked.set(path[:-1], MASK)
-            elif is_value:
-                masked.set(path[:-1], path[-1])
+                masked.set(path[:-1], MASK, checked=False)
+            elif is_value:  # (a copy of what the tree holds, maybe read from the router)
+                masked.set(path[:-1], path[-1], checked=False)
             else:
-                masked.set(path)
+                masked.set(path, checked=False)
         return masked
     if isinstance(lines_or_tree, str):
         masked = []
-        for line in lines_or_tree.splitlines(True):
-            body = line.rstrip("\r\n")
+        for line in lines_or_tree.split("\n"):  # (\n only: values may hold NEL or U+2028)
+            body = line.rstrip("\r")
             masked.append(_mask_line(body, syntax) + line[len(body):])
-        return "".join(masked)
+        return "\n".join(masked)
     return [_mask_line(line, syntax) for line in lines_or_tree]
 
 

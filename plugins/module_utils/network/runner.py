@@ -87,7 +87,7 @@ class RouterError(Exception):
 
 def _edit_prompts(answer):
     """How many configuration-mode prompts (``[edit]`` lines) an answer holds."""
-    return sum(1 for line in answer.splitlines() if line.strip() == "[edit]")
+    return sum(1 for line in answer.split("\n") if line.strip() == "[edit]")
 
 
 class Runner:
@@ -147,7 +147,8 @@ class Runner:
         ConfigSyntaxError."""
         if in_session:
             text = self.connection.get(command="run show configuration commands")
-            text = "\n".join(line for line in text.splitlines() if line.strip() != "[edit]")
+            # (split at \n only: a value may hold NEL or U+2028, which splitlines breaks at)
+            text = "\n".join(line for line in text.split("\n") if line.strip() != "[edit]")
         else:
             text = self.connection.get("show configuration commands")
         return parse_show_commands(text)

@@ -714,3 +714,44 @@ def test_apply_commands_replaces_single_values_and_adds_multi_values():
     assert replaced.values(("protocols", "nhrp", "tunnel", "tun0", "holding-time")) == ["600"]
     with pytest.raises(ValueError):
         df.apply_commands(have, ["show version"], "1.4")
+
+
+# -- values with line-breaking characters on the router (issue 19 item 6) --------------------------
+# VyOS stores and prints a description as given; Python's str.splitlines would break the line
+# of `show configuration commands` at NEL (U+0085) or U+2028. At b303f4c the parser did, so a
+# foreign interface's description made the tunnel look changed on every run, or the router
+# unreadable.
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029", "\x1c"])
+def test_a_foreign_value_with_a_line_breaking_character_is_read_as_one_value_and_left_alone(char):
+    description = "LAN" + char + "set interfaces tunnel tun0 remote 192.0.2.1"
+    have = router("hub", "1.4", [])
+    text = "\n".join(have.to_show_commands() + ["set interfaces ethernet eth1 description '%s'" % description])
+    parsed = ct.parse_show_commands(text)
+    assert parsed.values(("interfaces", "ethernet", "eth1", "description")) == [description]
+    assert not parsed.exists(("interfaces", "tunnel", "tun0", "remote"))
+    data = model("hub")
+    assert df.compute_commands(parsed, render_endpoint(data, "1.4"), data, "1.4", "overridden") == []
+
+
+def test_an_owned_value_no_cli_line_can_carry_is_replaced_without_typing_it():
+    """Someone put U+2028 into the tunnel's description by hand: the router's configuration
+    still reads, and the wanted description replaces it with one set line (a single-value
+    leaf: set replaces the value), the old value never typed."""
+    data = model("hub")
+    data["tunnel"]["description"] = "DMVPN"
+    lines = router("hub", "1.4", []).to_show_commands()
+    lines = [line for line in lines if " description " not in line]
+    have = ct.parse_show_commands("\n".join(lines + ["set interfaces tunnel tun0 description 'hub\u2028uplink'"]))
+    commands = df.compute_commands(have, render_endpoint(data, "1.4"), data, "1.4", "overridden")
+    assert commands == ["set interfaces tunnel tun0 description 'DMVPN'"]
+
+
+def test_a_multi_value_leaf_holding_a_value_no_cli_line_can_carry_is_deleted_by_name_and_set_again():
+    """An owned multi-value leaf (the tunnel's addresses) with such a value: the leaf is
+    deleted by its name and every wanted value set again, in the same commit."""
+    data = model("hub")
+    have = ct.parse_show_commands("\n".join(router("hub", "1.4", []).to_show_commands()
+                                            + ["set interfaces tunnel tun0 address '10.0.0.9/24\u2028'"]))
+    commands = df.compute_commands(have, render_endpoint(data, "1.4"), data, "1.4", "overridden")
+    assert commands == ["delete interfaces tunnel tun0 address",
+                        "set interfaces tunnel tun0 address '10.0.0.1/24'"]

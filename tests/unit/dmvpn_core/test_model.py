@@ -472,7 +472,11 @@ def test_valid_hub_values(path, value, version):
         "static_routes[1].next_hop",
     ],
 )
-@pytest.mark.parametrize("hostile", ["\n", "\r", "\x00", "\x1b[2J"])
+# (and what Python's str.splitlines breaks lines at besides \n and \r: \x0b, \x0c, \x1c-\x1e,
+# NEL, U+2028, U+2029; and the zero-width and bidirectional controls, which make one value
+# look like another: issue 19 item 6; at b303f4c the non-ASCII ones were accepted)
+@pytest.mark.parametrize("hostile", ["\n", "\r", "\x00", "\x1b[2J", "\x0b", "\x1c", "\x85", "\u2028", "\u2029",
+                                     "\u200b", "\u202e", "\u2066", "\ufeff"])
 def test_control_characters_are_rejected_everywhere(path, hostile):
     err = problems(changed(hub(), path, "x" + hostile + "delete system"))
     assert err.fields() == [path]
