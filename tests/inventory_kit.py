@@ -18,7 +18,8 @@ VAULT_PASSWORD = os.path.join(REPO, "inventories", "lab", "vault-password.LAB-ON
 
 def load(folder, vault_password_file=VAULT_PASSWORD):
     """``(hostvars, groups, network_groups)`` of the inventory in ``folder``: hostvars are
-    {host: {dmvpn_* variable: templated, decrypted value}} for every host, groups
+    {host: {dmvpn_* variable (and the Ansible variables the design reads): templated,
+    decrypted value}} for every host, groups
     {group: [hosts]}, network_groups what site.yml passes as dmvpn_network_groups."""
     _collections()
     from ansible.inventory.manager import InventoryManager
@@ -26,6 +27,7 @@ def load(folder, vault_password_file=VAULT_PASSWORD):
     from ansible.parsing.vault import VaultSecret
     from ansible.template import Templar
     from ansible.vars.manager import VariableManager
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.spec_inventory import ANSIBLE_VARIABLES_READ
 
     loader = DataLoader()
     with open(vault_password_file, "rb") as handle:
@@ -38,7 +40,8 @@ def load(folder, vault_password_file=VAULT_PASSWORD):
         templar = Templar(loader=loader, variables=variables)
         # Templated but not converted: the filter turns Ansible's tagged values into plain data
         # itself, as it does with the hostvars of a play.
-        return {str(key): templar.template(variables[key]) for key in variables if str(key).startswith("dmvpn_")}
+        return {str(key): templar.template(variables[key]) for key in variables
+                if str(key).startswith("dmvpn_") or str(key) in ANSIBLE_VARIABLES_READ}
 
     hostvars = {host.name: rendered(host) for host in inventory.get_hosts("all")}
     groups = {name: list(hosts) for name, hosts in inventory.get_groups_dict().items()}

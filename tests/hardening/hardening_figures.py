@@ -18,6 +18,7 @@ CATEGORIES = (
     ("test_faults", "faults"),
     ("test_concurrency", "concurrency"),
     ("test_drift", "drift"),
+    ("test_day2", "day-2"),
 )
 FIGURES_DIR = os.path.join(REPO, "build", "hardening")
 

@@ -12,7 +12,8 @@ problem at once, each naming the host, the variable and the fix; :func:`design` 
 build anything while a problem remains.
 
 Here: the entry points the filters wrap. The checks are ``inventory_checks.py`` (each
-router's own variables) and ``inventory_cross_checks.py`` (across the routers), then the
+router's own variables), ``inventory_cross_checks.py`` (across the routers) and
+``inventory_structure_checks.py`` (how the inventory is put together), then the
 model's checks on each router's endpoint; the endpoints are built by ``endpoints.py``.
 """
 
@@ -26,10 +27,15 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_cross_checks import cross_checks
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import (
+    common_proposal_checks,
+    structure_checks,
+)
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_types import text_type_problems
 
 # The inventory variables the design reads (everything else in hostvars is ignored); their
 # types, defaults and descriptions are in spec_inventory.py.
-VARIABLES = si.DESIGN_VARIABLES
+VARIABLES = si.DESIGN_VARIABLES + si.ANSIBLE_VARIABLES_READ
 
 
 class DesignError(ValueError):
@@ -76,12 +82,17 @@ def check(hosts):
         hv = hosts[name]
         if si.value(hv, "dmvpn_present") is False:
             continue
+        refused = text_type_problems(problems, name, hv)
+        if refused:
+            # one problem per variable: the others would only describe the wrong value
+            problems.ignore(name, refused)
         router = ic.read_router(problems, name, hv)
         if router is None:
             continue
         ic.check_router(problems, router)
         routers.append(router)
     cross_checks(problems, routers)
+    structure_checks(problems, routers)
     # The model's checks (ranges, names, choices of the IPsec groups...) for every router whose
     # own variables passed the checks above, so one run reports all problems at once.
     troubled = set(problem["host"] for problem in problems.items)
@@ -95,6 +106,8 @@ def check(hosts):
         # Routes are built from prefixes and addresses checked above; validating them per
         # router again would make the check grow with the square of the routers.
         _model_problems(problems, router, ep.build_endpoint(router, roles, with_routes=False))
+    troubled = set(problem["host"] for problem in problems.items)
+    common_proposal_checks(problems, [router for router in routers if router.name not in troubled])
     return problems.items, routers
 
 

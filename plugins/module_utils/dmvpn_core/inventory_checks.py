@@ -38,8 +38,16 @@ class Problems:
 
     def __init__(self):
         self.items = []
+        self._ignored = set()  # (host, variable) already refused as a whole
+
+    def ignore(self, host, variables):
+        """Leave out further problems of ``variables`` (and their keys) of ``host``."""
+        self._ignored.update((host, variable) for variable in variables)
 
     def add(self, host, field, message, fix):
+        variable = field.split(".")[0].split("[")[0]
+        if (host, variable) in self._ignored:
+            return
         self.items.append({"host": host, "field": field, "message": message, "fix": fix})
 
 

@@ -161,6 +161,9 @@ VARIABLES = {
 DESIGN_VARIABLES = tuple(name for name in VARIABLES if name not in (
     "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_commit_confirm", "dmvpn_save",
     "dmvpn_manage_underlay"))
+# Ansible's own variables the design reads too: how the inventory is put together
+# (inventory_structure_checks.py: the host's groups, the router it reaches).
+ANSIBLE_VARIABLES_READ = ("group_names", "ansible_host", "ansible_port", "ansible_ssh_port")
 
 # Endpoint fields that come from other routers' variables (or from the design's choices).
 MODEL_FROM_ELSEWHERE = (

@@ -1,0 +1,120 @@
+"""Day-2 operations (issue 19): what operators do to a running DMVPN that ended green with a
+wrong router at commit b303f4c. Each case pins its one outcome.
+
+Inventory cases read the inventory as ansible-playbook does (tests/inventory_kit.py: the lab
+inventory's copy, vault, templating) and call the filter site.yml's first play calls; each
+is written as an operator writes YAML (raw text, not yaml.safe_dump, which would quote). At
+b303f4c every one of them passed the check: the unquoted values reached the routers as
+other values (PSK 342391 for 01234567, description True for yes), the structure mistakes
+built a broken DMVPN.
+"""
+
+import os
+
+import pytest
+import yaml
+
+from conftest import CANARIES, InventoryCopy
+
+NUMBER = "is a number (YAML reads unquoted digits so, a leading 0 as octal, 0x as hex, a:b:c in base 60), not text"
+FLOAT = "is a number (YAML reads unquoted 1.5, 1e+5 and .inf so), not text"
+BOOLEAN = "is a boolean (YAML reads unquoted yes, no, on, off, true and false so), not text"
+DATE = "is a date (YAML reads unquoted 2026-12-01 so), not text"
+
+
+def append(inventory, host, text):
+    """Append raw YAML ``text`` to ``host``'s host_vars file of the inventory copy."""
+    with open(os.path.join(inventory.inventory, "host_vars", host + ".yml"), "a") as out:
+        out.write(text.rstrip("\n") + "\n")
+
+
+def edit_hosts(inventory, change):
+    path = os.path.join(inventory.inventory, "hosts.yml")
+    with open(path) as handle:
+        data = yaml.safe_load(handle)
+    change(data["all"]["children"]["dmvpn"]["children"])
+    with open(path, "w") as out:
+        yaml.safe_dump(data, out)
+
+
+def spoke1_also_a_hub(groups):
+    groups["dmvpn_hubs"]["hosts"]["SPOKE1"] = {}
+
+
+# (case id, {host: raw YAML appended to its host_vars} or a hosts.yml edit, pinned problems:
+# [(host, field, exact message, words of the fix)])
+TYPE_CASES = [
+    ("psk-unquoted-octal", {"SPOKE1": "dmvpn_ipsec_psk: 01234567"},
+     [("SPOKE1", "dmvpn_ipsec_psk", NUMBER, "quote it")]),
+    ("nhrp-secret-unquoted-yes", {"SPOKE2": "dmvpn_nhrp_secret: yes"},
+     [("SPOKE2", "dmvpn_nhrp_secret", BOOLEAN, "quote it")]),
+    ("description-unquoted-hex", {"HUB": "dmvpn_tunnel_description: 0x1F"},
+     [("HUB", "dmvpn_tunnel_description", NUMBER, "dmvpn_tunnel_description: '...'")]),
+    ("description-unquoted-base-60", {"HUB": "dmvpn_tunnel_description: 10:20:30"},
+     [("HUB", "dmvpn_tunnel_description", NUMBER, "quote it")]),
+    ("description-unquoted-float", {"HUB": "dmvpn_tunnel_description: 1.5e+10"},
+     [("HUB", "dmvpn_tunnel_description", FLOAT, "quote it")]),
+    ("description-unquoted-date", {"HUB": "dmvpn_tunnel_description: 2026-12-01"},
+     [("HUB", "dmvpn_tunnel_description", DATE, "quote it")]),
+    ("ike-group-name-unquoted-number", {"SPOKE1": "dmvpn_ike_group: {name: 1234, proposal: [{proposal_id: 1, "
+                                                  "encryption: aes256, hash: sha256, dh_group: '14'}]}"},
+     [("SPOKE1", "dmvpn_ike_group.name", NUMBER, "(name: '...')")]),
+    ("underlay-hostname-unquoted-no", {"SPOKE2": "dmvpn_underlay: {hostname: no, interfaces: "
+                                                 "[{name: eth1, address: 192.168.3.1/24}]}"},
+     [("SPOKE2", "dmvpn_underlay.hostname", BOOLEAN, "quote it")]),
+]
+STRUCTURE_CASES = [
+    ("host-in-both-role-groups", spoke1_also_a_hub,
+     [("SPOKE1", "dmvpn_role", "the host is in both dmvpn_hubs and dmvpn_spokes, so its role depends on which "
+       "group's variables win", "one of the two groups")]),
+    ("two-hosts-one-router", {"SPOKE2": "ansible_port: 2202"},
+     [("SPOKE2", "ansible_host", "reaches the same router as SPOKE1 (127.0.0.1 port 2202)", "its own router")]),
+    ("localhost-and-127.0.0.1-one-router", {"SPOKE1": "ansible_host: localhost", "SPOKE2": "ansible_port: 2202"},
+     [("SPOKE2", "ansible_host", "reaches the same router as SPOKE1 (127.0.0.1 port 2202)", "its own router")]),
+    ("lan-covers-the-hubs-public-address", {"SPOKE2": "dmvpn_lan_prefixes: [198.51.100.0/24]"},
+     [("SPOKE2", "dmvpn_lan_prefixes", "198.51.100.0/24 covers the public address 198.51.100.41 of hub HUB: the "
+       "tunnel to it would be routed through the tunnel itself", "leave out every router's public")]),
+    ("summary-covers-the-hubs-public-address", {"SPOKE1": "dmvpn_routing: via_hub\ndmvpn_summary_prefixes: [0.0.0.0/0]",
+                                                "SPOKE2": "dmvpn_routing: via_hub", "HUB": "dmvpn_routing: via_hub"},
+     [("SPOKE1", "dmvpn_summary_prefixes", "0.0.0.0/0 covers the public address 198.51.100.41 of hub HUB: the tunnel "
+       "to it would be routed through the tunnel itself", "leave out every router's public")]),
+    ("no-ike-proposal-in-common", {"SPOKE1": "dmvpn_ike_group: {name: IKE-DMVPN, proposal: [{proposal_id: 1, "
+                                             "encryption: aes128, hash: sha1, dh_group: '2'}]}"},
+     [("SPOKE1", "dmvpn_ike_group", "has no proposal in common with hub HUB (aes128/sha1/2 here, aes128/sha1, "
+       "aes256/sha1 there)", "at least one identical proposal")]),
+    ("no-esp-proposal-in-common", {"SPOKE2": "dmvpn_esp_group: {name: ESP-DMVPN, pfs: dh-group14, proposal: "
+                                             "[{proposal_id: 1, encryption: aes128, hash: sha1}]}"},
+     [("SPOKE2", "dmvpn_esp_group", "has no proposal in common with hub HUB (aes128/sha1 here, 3des/md5, aes256/sha1 there)",
+       "at least one identical proposal")]),
+]
+
+
+def run_case(tmp_path, observe, changes):
+    inventory = InventoryCopy(tmp_path / "inventory")
+    if callable(changes):
+        edit_hosts(inventory, changes)
+    else:
+        for host, text in changes.items():
+            append(inventory, host, text)
+    result = inventory.check()
+    observe.scan("\n".join(str(p) for p in result["problems"]))
+    return result
+
+
+@pytest.mark.parametrize("changes, expected", [pytest.param(c, e, id=i) for i, c, e in TYPE_CASES + STRUCTURE_CASES])
+def test_day2_inventory_case(tmp_path, observe, changes, expected):
+    result = run_case(tmp_path, observe, changes)
+    got = [(p["host"], p["field"], p["message"]) for p in result["problems"]]
+    assert got == [item[:3] for item in expected], "\n".join(map(str, got))
+    for problem, item in zip(result["problems"], expected):
+        assert item[3] in problem["fix"], problem
+    assert not any(secret in str(result["problems"]) for secret in CANARIES + ("01234567", "342391"))
+    assert result["endpoints"] == {}
+
+
+def test_day2_an_exponent_without_a_sign_is_text_and_reaches_the_router_as_written(tmp_path, observe):
+    """YAML 1.1 (PyYAML, as Ansible reads it) needs a sign in a float's exponent: unquoted
+    1.5e10 is the text '1.5e10', and the tunnel gets exactly that description."""
+    result = run_case(tmp_path, observe, {"HUB": "dmvpn_tunnel_description: 1.5e10"})
+    assert result["problems"] == []
+    assert result["endpoints"]["HUB"]["tunnel"]["description"] == "1.5e10"
