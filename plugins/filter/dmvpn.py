@@ -18,6 +18,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import limits as lm
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
@@ -79,6 +80,7 @@ def _role_options(role):
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
 PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
+    "dmvpn_allow_partial",
     "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
 )
 
@@ -144,13 +146,16 @@ def _role_input_problems(hostvars, hosts, reported):
     return problems
 
 
-def dmvpn_networks_check(hostvars, groups, network_groups=None):
+def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allow_partial=False):
     """Everything site.yml needs before it touches a router, from one pass over the inventory:
     ``{problems: [...], endpoints: {host: endpoint}}``. ``problems``: every DMVPN's (inventory
     group's) inventory problems, then every router's role inputs checked against its role's
     argument spec. ``endpoints``: every router's endpoint, each DMVPN's design computed once
     (empty while there is a problem). A host in more than one DMVPN is left out of the
-    endpoints (its role computes its endpoint from its own dmvpn_hosts)."""
+    endpoints (its role computes its endpoint from its own dmvpn_hosts). ``limit``: the hosts
+    a ``--limit`` keeps (site.yml passes ``ansible_play_hosts_all``); a router left out whose
+    configuration is built from one of them is a problem, or with ``allow_partial`` one of
+    the ``warnings``."""
     problems, endpoints, seen = [], {}, {}
     for name, hosts in _networks(groups, network_groups):
         found, plan = ds.checked_design(_hosts(hostvars, hosts))
@@ -169,8 +174,12 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None):
             seen[router.name] = seen.get(router.name, 0) + 1
             endpoints[router.name] = plan.endpoint(router.name)
     if problems:
-        return {"problems": problems, "endpoints": {}}
-    return {"problems": [], "endpoints": {host: endpoint for host, endpoint in endpoints.items() if seen[host] == 1}}
+        return {"problems": problems, "endpoints": {}, "warnings": []}
+    endpoints = {host: endpoint for host, endpoint in endpoints.items() if seen[host] == 1}
+    partial = lm.partial_run_problems(endpoints, [str(host) for host in limit]) if limit is not None else []
+    if partial and not allow_partial:
+        return {"problems": partial, "endpoints": {}, "warnings": []}
+    return {"problems": [], "endpoints": endpoints, "warnings": partial}
 
 
 def dmvpn_networks_problems(hostvars, groups, network_groups=None):

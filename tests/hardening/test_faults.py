@@ -45,19 +45,17 @@ class WrongMessage(AssertionError):
 
 
 LOST = "Failed to write to ssh channel"   # what network_cli (libssh) says of a dropped session
-# A session lost during or after the commit: the module means to read the router again and
-# say which configuration it holds (runner.py _state_after_error), but it reads over the lost
-# session before closing it, so it says "could not be read afterwards" instead; and a session
-# lost on the commit command itself is only noticed at the next command, so the message says
-# "during save" for a commit that never ran or was never confirmed.
+# network_cli returns what it has when a session ends mid-answer; the module names the commit
+# as the stage (its answer lacks VyOS's [edit] prompt: runner.py _answered). At b303f4c it named
+# the next command, "during save", for a commit that was never applied or never answered.
+LOST_ANSWER = "the session was lost (the router's answer ended before its prompt)"
+# What remains a defect: after a lost session the module cannot read the router again (closing
+# the session ends network_cli's persistent connection; a module cannot open a new one), so it
+# says "could not be read afterwards" instead of which configuration the router holds.
 UNREAD = pytest.mark.xfail(strict=True, raises=WrongMessage, reason=(
-    "defect: after a session lost at or during the commit the module re-reads the router over the lost "
-    "session (runner.py send: _state_after_error before _close), so the message says 'could not be read "
+    "defect: after a session lost at or during the commit the module cannot read the router again (a module "
+    "cannot open a new network_cli session; the action plugin could), so the message says 'could not be read "
     "afterwards: it holds either the old or the new configuration' instead of which one it holds"))
-WRONG_STAGE = pytest.mark.xfail(strict=True, raises=WrongMessage, reason=(
-    "defect: a session lost on the commit command is only noticed at the next command, so the message "
-    "says 'during save' for a commit that was never applied or never answered, and (as for a lost session "
-    "at save) does not say which configuration the router holds: it re-reads over the lost session"))
 
 # What each fault leaves: the configuration the faulty router holds afterwards ("old" or "new",
 # in full), how the play reports it, and the message of its failed task, which must say that
@@ -72,10 +70,11 @@ PINNED = {
     # nothing reached configuration mode
     "ssh-drop-before-configure": ("old", "failed",
                                   "the router refused the change and is left as it was (nothing was committed): " + LOST),
-    "ssh-drop-before-commit": ("old", "failed", LOST + " during commit; the router is left as it was; re-run to converge"),
+    "ssh-drop-before-commit": ("old", "failed",
+                               LOST_ANSWER + " during commit; the router is left as it was; re-run to converge"),
     "ssh-drop-during-commit-not-applied": ("old", "failed",
-                                           LOST + " during commit; the router is left as it was; re-run to converge"),
-    "ssh-drop-during-commit-applied": ("new", "failed", LOST + " during commit; the router now holds the new "
+                                           LOST_ANSWER + " during commit; the router is left as it was; re-run to converge"),
+    "ssh-drop-during-commit-applied": ("new", "failed", LOST_ANSWER + " during commit; the router now holds the new "
                                        "configuration in full (NOT saved); re-run to confirm"),
     "ssh-drop-after-commit-at-save": ("new", "failed", LOST + " during save; the router now holds the new "
                                       "configuration in full (NOT saved); re-run to confirm"),
@@ -91,8 +90,6 @@ PINNED = {
                       "with keyboard-interactive: Access denied for 'keyboard interactive'. Authentication that can "
                       "continue: keyboard-interactive,password"),
 }
-MARKS = {"ssh-drop-before-commit": WRONG_STAGE, "ssh-drop-during-commit-not-applied": WRONG_STAGE,
-         "ssh-drop-during-commit-applied": WRONG_STAGE, "ssh-drop-after-commit-at-save": UNREAD}
 
 
 def change(site, tag):
@@ -152,6 +149,10 @@ def run_pair(request, seed, pair):
     return shared_once(request, "faults-pair-%d" % pair, compute)
 
 
+MARKS = {fault: UNREAD for fault in ("ssh-drop-before-commit", "ssh-drop-during-commit-not-applied",
+                                     "ssh-drop-during-commit-applied", "ssh-drop-after-commit-at-save")}
+
+
 def pair_of(fault):
     return next(index for index, pair in enumerate(PAIRS) if fault in pair)
 
@@ -186,7 +187,9 @@ def test_fault_during_a_change(request, seed, observe, fault):
     assert data["rerun_recap"]["HUB"]["changed"] == 0, data["rerun_recap"]
     assert data["rerun_recap"][victim]["changed"] == (1 if ended == "old" else 0), data["rerun_recap"]
     assert hits == 0
-    # and the message said so
+    # the message names the error and the stage where it happened (pinned, passing) ...
+    assert got_message.split("; ")[0] == message.split("; ")[0], got_message
+    # ... and what the router holds now
     if got_message != message:
         raise WrongMessage("the router holds the %s configuration; the message says:\n%s" % (ended, got_message))
 

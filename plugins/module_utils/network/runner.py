@@ -85,6 +85,18 @@ class RouterError(Exception):
     """The router refused something; the message is already masked."""
 
 
+LOST_ANSWER = "the session was lost (the router's answer ended before its prompt)"
+
+
+def _answered(answer):
+    """``answer`` of a configuration-mode command, which VyOS ends with its ``[edit]`` prompt.
+    network_cli returns what it has when the session ends mid-answer; without this check a
+    session lost on the commit would only be noticed at the next command (and named so)."""
+    if _edit_prompts(answer) == 0:
+        raise ConnectionError(LOST_ANSWER)
+    return answer
+
+
 def _edit_prompts(answer):
     """How many configuration-mode prompts (``[edit]`` lines) an answer holds."""
     return sum(1 for line in answer.split("\n") if line.strip() == "[edit]")
@@ -201,14 +213,14 @@ class Runner:
                 self._check_unchanged(have, version)
             stage = "commit"
             if minutes:
-                conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
-                         prompt=r"Proceed\?", answer="y")
+                _answered(conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
+                                   prompt=r"Proceed\?", answer="y"))
                 # The router must still answer us before we make the change permanent; if
                 # it does not, it rolls back by itself when the timer runs out.
-                conn.get(command="run show host name")
-                conn.get(command="confirm")
+                _answered(conn.get(command="run show host name"))
+                _answered(conn.get(command="confirm"))
             else:
-                conn.get(command="commit comment %s" % comment)
+                _answered(conn.get(command="commit comment %s" % comment))
             stage = "save" if self.params["save"] else "leaving configuration mode"
             if self.params["save"]:
                 conn.get(command="save")
@@ -225,6 +237,9 @@ class Runner:
                 state = ("the commit may still be running: when it ends the router holds the new configuration in "
                          "full, otherwise the old one; re-run to converge")
             else:
+                # (A module cannot open a new network_cli session: closing this one ends the
+                # persistent connection. So the router is read again over this session, which
+                # answers when only the commit failed, not when the session was lost.)
                 self._discard()
                 state = self._state_after_error(version, have, after)
                 self._close()
