@@ -80,7 +80,7 @@ def _role_options(role):
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
 PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
-    "dmvpn_allow_partial",
+    "dmvpn_allow_partial", "dmvpn_found",
     "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
 )
 

@@ -32,7 +32,7 @@ def _references(endpoint):
 def _identity(endpoint):
     """What other routers' configurations name of this endpoint: its tunnel address."""
     address = str((endpoint.get("tunnel") or {}).get("address") or "")
-    return set([address.split("/")[0]]) if address else set()
+    return set([address.split("/", 1)[0]]) if address else set()
 
 
 def left_out_dependents(endpoints, limited):
