@@ -151,6 +151,10 @@ class CliSession:
             session.refresh()
         if verb == "set":
             router.counters.config_lines += 1
+            refuse = router.faults.refuse_set
+            if refuse and re.search(refuse, " ".join(args)):
+                router.faults.refuse_set = None
+                return "  Set failed (lab fault injection)\n"
             try:
                 session.set(args)
             except CliError as exc:

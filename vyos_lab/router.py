@@ -35,6 +35,7 @@ class Faults:
         self.drop_on_command = None      # close it when a command matches this regex
         self.drop_during_commit = None   # "before" (nothing applied) or "after" (applied) the commit
         self.commit_delay_ms = 0
+        self.refuse_set = None           # refuse a set line whose path matches this regex (once)
         self.refuse_login = False
         # {"on": regex, "lines": [set lines]}: when a command matching "on" arrives, another
         # session (an operator at the CLI) commits those lines first; once

@@ -221,3 +221,28 @@ def test_day2_removing_a_1_5_spoke_leaves_no_route_of_it_anywhere(site, observe)
     assert not any("tunnel" in line for line in left), left
     for name in ("HUB", "SPOKE1"):
         assert not any("10.0.0.3" in line or "192.168.3.0/24" in line for line in s.handle.running(name)), name
+
+
+# -- secrets never typed ahead of a refusal (item 9) ------------------------------------------
+@pytest.mark.lab
+def test_day2_a_refused_line_after_a_new_psk_leaves_no_trace_of_it_in_log_path(seeded, observe):
+    """A PSK rotation and a holding-time change; SPOKE1 refuses the holding-time line (lab
+    fault). At b303f4c the PSK line was typed in the same batch, ahead of it, and network_cli's
+    error (the batch's echo) reached Ansible's log_path at -vvv with the new PSK in clear. Now
+    the secret lines are typed last, alone, after every other line was accepted: the refusal
+    comes first and the PSK is never sent to SPOKE1. SPOKE1 is left as it was."""
+    site = seeded()
+    new_psk = "Canary-PSK-rotated-day2"
+    site.set(dmvpn_ipsec_psk=new_psk, dmvpn_nhrp_holding_time=600)
+    before = site.handle.running("SPOKE1")
+    site.handle.fault("SPOKE1", refuse_set="holding-time|holdtime")
+    log = os.path.join(site.handle.workdir, "ansible.log")
+    run = site.run(SITE, "-vvv", "--skip-tags", "verify", env={"ANSIBLE_LOG_PATH": log})
+    with open(log) as handle:
+        logged = handle.read()
+    output = all_output(run)
+    hits = observe.scan(output, logged, secrets=CANARIES + (new_psk,))
+    assert run.rc != 0
+    assert "fatal: [SPOKE1]" in output and "Set failed (lab fault injection)" in output
+    assert site.handle.running("SPOKE1") == before
+    assert hits == 0

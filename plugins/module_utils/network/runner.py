@@ -174,7 +174,7 @@ class Runner:
             self.fail("could not parse 'show configuration commands': %s" % exc)
 
     # -- applying ----------------------------------------------------------------------------
-    def enter_lines(self, commands):
+    def enter_lines(self, commands, version=None):
         """``configure``, then the lines in batches: one round trip per batch, not per line
         (network_cli waits for a quiet prompt after every write, 0.1 s by default).
 
@@ -183,10 +183,25 @@ class Runner:
         a slow router can leave answers still to come: then a blank line is sent (answered
         with one more ``[edit]``) until every line is answered, so no later command reads a
         stale answer. A line the router refuses makes network_cli raise ConnectionError; the
-        caller then discards the candidate."""
+        caller then discards the candidate.
+
+        A line that holds a secret is never typed ahead of another line's answer: when the
+        router refuses a line of a batch, network_cli's error carries the echo of every line
+        of that batch, and ansible-connection writes it to Ansible's log_path before this
+        module can mask it. So the lines with a secret go last (the order of set lines in one
+        configuration session does not matter to VyOS: the commit checks the whole
+        candidate), each in a write of its own, once every other line was accepted."""
         conn = self.connection
         conn.get(command="configure")
-        for batch in batch_lines(commands):
+        secrets = [secret for secret in getattr(self, "secrets", None) or [] if secret]
+
+        def holds_secret(line):  # a secret of this run, or any value at a secret path (an old key)
+            return any(secret in line for secret in secrets) or (
+                version is not None and mask_secrets([line], version) != [line])
+
+        plain = [line for line in commands if not holds_secret(line)]
+        secret_lines = [line for line in commands if holds_secret(line)]
+        for batch in batch_lines(plain) + [[line] for line in secret_lines]:
             expected, answered = len(batch), _edit_prompts(conn.get(command="\n".join(batch)))
             polls = 0
             while answered < expected:
@@ -208,7 +223,7 @@ class Runner:
         minutes = self.params["confirm"]
         stage = "typing the changes"
         try:
-            self.enter_lines(commands)
+            self.enter_lines(commands, version)
             if have is not None:
                 self._check_unchanged(have, version)
             stage = "commit"
@@ -279,7 +294,7 @@ class Runner:
     def validate_on_router(self, commands, version):
         """Check mode: the router checks every line; nothing is committed."""
         try:
-            self.enter_lines(commands)
+            self.enter_lines(commands, version)
         except ConnectionError as exc:
             self._discard(after_error=True)
             raise RouterError("the router refused the change and is left as it was (check mode): %s"

@@ -116,3 +116,37 @@ def test_a_clean_commit_keeps_the_session():
     run.module, run.params, run.secrets = Module(), Module().params, []
     run.send(lines(10), "1.4")
     assert shell.sent[-3:] == ["commit comment 'test'", "save", "exit"] and not shell.closed
+
+
+def test_lines_with_a_secret_go_last_each_in_a_write_of_its_own():
+    """Issue 19 item 9: a refused line makes network_cli's error carry the echo of its whole
+    batch, which ansible-connection logs before the module masks it; no secret may ride in a
+    batch with another line, nor ahead of a line not yet accepted."""
+    shell = FakeShell()
+    run = make_runner(shell)
+    run.secrets = ["Top-S3cret!", "nhrpK3y"]
+    commands = ["set vpn ipsec profile NHRPVPN authentication pre-shared-secret 'Top-S3cret!'"] + lines(3) + [
+        "set protocols nhrp tunnel tun0 cisco-authentication 'nhrpK3y'"] + lines(2)
+    run.enter_lines(commands)
+    assert shell.sent == ["configure", "\n".join(lines(3) + lines(2)),
+                          "set vpn ipsec profile NHRPVPN authentication pre-shared-secret 'Top-S3cret!'",
+                          "set protocols nhrp tunnel tun0 cisco-authentication 'nhrpK3y'"]
+
+
+def test_a_refused_plain_line_stops_before_any_secret_is_typed():
+    shell = FakeShell(refuse="10.1.0.0/16")
+    run = make_runner(shell)
+    run.secrets = ["Top-S3cret!"]
+    with pytest.raises(ConnectionError):
+        run.enter_lines(["set vpn ipsec profile P authentication pre-shared-secret 'Top-S3cret!'"] + lines(3))
+    assert not any("Top-S3cret!" in sent for sent in shell.sent)
+
+
+def test_a_line_at_a_secret_path_goes_alone_even_when_its_value_is_not_this_runs_secret():
+    """An old key's delete line carries a value the run does not know as a secret."""
+    shell = FakeShell()
+    run = make_runner(shell)
+    run.secrets = []
+    old_key = "delete protocols nhrp tunnel tun0 cisco-authentication 'OldKey1'"
+    run.enter_lines([old_key] + lines(2), "1.4")
+    assert shell.sent == ["configure", "\n".join(lines(2)), old_key]
