@@ -80,7 +80,7 @@ def _role_options(role):
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
 PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
-    "dmvpn_allow_partial", "dmvpn_found",
+    "dmvpn_allow_partial", "dmvpn_found", "dmvpn_applied",
     "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
 )
 
@@ -187,9 +187,10 @@ def dmvpn_networks_problems(hostvars, groups, network_groups=None):
     return dmvpn_networks_check(hostvars, groups, network_groups)["problems"]
 
 
-def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn_observed"):
+def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn_observed", check_mode=False):
     """dmvpn_verify_report for each DMVPN (inventory group), combined into one report."""
-    reports = [(name, dmvpn_verify_report(hostvars, hosts, observed)) for name, hosts in _networks(groups, network_groups)]
+    reports = [(name, dmvpn_verify_report(hostvars, hosts, observed, check_mode))
+               for name, hosts in _networks(groups, network_groups)]
     if len(reports) == 1:
         return reports[0][1]
     problems, rows, tables = {}, [], []
@@ -258,11 +259,14 @@ def dmvpn_design_summary(hostvars, hosts):
     return _design(hostvars, hosts).summary()
 
 
-def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed"):
+def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=False):
     """Compare each router's observed state (registered from dmvpn.vyos.dmvpn_status) with the
-    design: {ok, problems: {host: [..]}, rows: [...], table: text}."""
+    design: {ok, problems: {host: [..]}, rows: [...], table: text}. In ``check_mode`` a router
+    whose dmvpn task would commit (its registered ``dmvpn_applied`` changed) is PENDING, and
+    the problems that wait for a pending change are listed as such, not failures."""
     design = _design(hostvars, hosts)
-    rows, problems = [], {}
+    rows, problems, waiting = [], {}, {}
+    pending = set(str(h) for h in hosts if check_mode and (_plain(hostvars[h].get("dmvpn_applied")) or {}).get("changed"))
     with_bgp = any(router.routing == "bgp" for router in design.routers)
     for router in design.routers:
         name = router.name
@@ -288,7 +292,9 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed"):
         sas_up = len([s for s in sas if s["state"] in ("up", "installed")])
         row = {"host": name, "role": router.role, "nhrp": "%d/%d" % (registered, len(expected["nhrp_peers"])),
                "ipsec": "%d/%d" % (sas_up, expected["ipsec_peers"]) if expected["ipsec"] else "off",
-               "shortcuts": shortcuts, "status": "OK" if not found else "FAIL"}
+               "shortcuts": shortcuts}
+        found, waiting[name] = st.split_pending(design, name, found, pending)
+        row["status"] = "FAIL" if found else ("PENDING" if name in pending else "OK")
         if bgp_expected is not None:
             up = [s["neighbor"] for s in sessions if s["established"]]
             row["bgp"] = "%d/%d" % (len([p for p in bgp_expected["peers"] if p in up]), len(bgp_expected["peers"]))
@@ -307,6 +313,8 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed"):
         lines.append(" ".join("%-*s" % (width, row.get(key, "-")) for key, dummy, width in columns).rstrip())
         for problem in problems.get(row["host"], []):
             lines.append("    - " + problem)
+        for problem in waiting.get(row["host"], []):
+            lines.append("    - pending: " + problem)
     return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n".join(lines)}
 
 

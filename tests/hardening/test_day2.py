@@ -246,3 +246,34 @@ def test_day2_a_refused_line_after_a_new_psk_leaves_no_trace_of_it_in_log_path(s
     assert "fatal: [SPOKE1]" in output and "Set failed (lab fault injection)" in output
     assert site.handle.running("SPOKE1") == before
     assert hits == 0
+
+
+# -- check mode (item 2) ------------------------------------------------------------------------
+@pytest.mark.lab
+def test_day2_check_mode_reports_a_pending_change_as_pending_and_a_rotated_psk_as_changed(seeded, observe):
+    """SPOKE1 gets a new tunnel address and the PSK is rotated; site.yml --check --diff: exit 0,
+    verify marks the routers whose change is pending PENDING (not FAIL: the hub does not yet
+    see 10.0.0.7 because SPOKE1 is not yet changed), the diff shows the PSK line as changed
+    with the value masked, nothing is committed. (At b303f4c verify failed the check run, and
+    the masked PSK was the same on both sides of the diff, so the diff did not show it.)"""
+    site = seeded()
+    new_psk = "Canary-PSK-rotated-check"
+    site.set(dmvpn_ipsec_psk=new_psk)
+    site.host_vars("SPOKE1", dmvpn_spoke_id=7)
+    before = {name: site.handle.running(name) for name in ROUTERS}
+    site.handle.thread.control(op="reset_counters")
+    run = site.run(SITE, "--check", "--diff")
+    output = all_output(run)
+    hits = observe.scan(output, secrets=CANARIES + (new_psk,))
+    assert run.rc == 0, output[-4000:]
+    rows = {}
+    for line in output.split("\n"):   # verify's table, one quoted row per line of the debug output
+        words = line.strip(' ",').split()
+        if words and words[0] in ROUTERS and words[-1] in ("PENDING", "OK", "FAIL"):
+            rows[words[0]] = words[-1]
+    assert rows == {"HUB": "PENDING", "SPOKE1": "PENDING", "SPOKE2": "PENDING"}, output[-3000:]
+    assert "pending: NHRP: spoke 10.0.0.7 is not registered" in output, output[-3000:]
+    assert "+set vpn ipsec profile NHRPVPN authentication pre-shared-secret '********' (changed)" in output
+    assert {name: site.handle.counters(name)["commits"] for name in ROUTERS} == {name: 0 for name in ROUTERS}
+    assert {name: site.handle.running(name) for name in ROUTERS} == before
+    assert hits == 0

@@ -104,3 +104,22 @@ def mask_text(text, secrets):
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, MASK)
     return text
+
+
+CHANGED_MARK = " (changed)"
+
+
+def masked_diff(before_lines, after_lines, version):
+    """``(before, after)``: both lists of ``show configuration commands`` lines masked, and a
+    secret that differs between them marked on the after side (``'********' (changed)``):
+    masked alike, a rotated or drifted key would otherwise leave the diff empty."""
+    before = mask_secrets(list(before_lines), version)
+    after = mask_secrets(list(after_lines), version)
+    raw_before = set(before_lines)
+    masked_before = set(before)
+    marked = []
+    for raw, masked in zip(after_lines, after):
+        if masked != raw and masked in masked_before and raw not in raw_before:
+            masked += CHANGED_MARK
+        marked.append(masked)
+    return before, marked

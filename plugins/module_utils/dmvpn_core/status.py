@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import re
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
@@ -181,3 +182,33 @@ def check(expected, nhrp, sas):
         if len(up) < expected["ipsec_peers"]:
             problems.append("IPsec: %d of %d SAs up" % (len(up), expected["ipsec_peers"]))
     return problems
+
+
+def _addresses_of(router):
+    """Words a verify problem uses to name ``router``: its tunnel and public addresses."""
+    return [str(address) for address in (router.tunnel_ip, router.nbma) if address is not None]
+
+
+def split_pending(design, name, problems, pending):
+    """``(failures, pending problems)`` of router ``name`` in check mode, where ``pending``
+    names the routers whose own change is pending (their dmvpn task would commit): all of a
+    pending router's problems wait for its change; another router's problem that names a
+    pending router (its tunnel or public address, an address in its LANs) waits for that
+    router's change. The rest are failures."""
+    if name in pending:
+        return [], list(problems)
+    others = [design.by_name[host] for host in pending if host in design.by_name]
+    words = [word for router in others for word in _addresses_of(router)]
+    lans = [net for router in others for net in router.lans]
+    failures, waiting = [], []
+    for problem in problems:
+        named = [token.rstrip(":,") for token in problem.split()]
+        in_lan = False
+        for token in named:
+            try:
+                address = ipaddress.IPv4Address(token)
+            except ValueError:
+                continue
+            in_lan = in_lan or any(address in net for net in lans)
+        (waiting if in_lan or any(word in named for word in words) else failures).append(problem)
+    return failures, waiting

@@ -28,6 +28,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     MASK,
     mask_secrets,
+    masked_diff,
     mask_text,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import (
@@ -73,12 +74,13 @@ def control_characters(value, field="config"):
     return None
 
 
-def owned_lines(tree, objects, version):
-    """The ``show configuration commands`` lines of ``tree`` below the owned objects, masked."""
+def owned_lines(tree, objects):
+    """The ``show configuration commands`` lines of ``tree`` below the owned objects (not
+    masked: for :func:`masking.masked_diff`)."""
     sub = ConfigTree()
     for obj in objects:
         sub.merge(tree.subtree(obj.path))
-    return mask_secrets(sub.to_show_commands(), version)
+    return sub.to_show_commands()
 
 
 class RouterError(Exception):
@@ -402,10 +404,8 @@ class Runner:
             after=mask_structure(self.resource.gather(after, version, wanted)),
         )
         if self.module._diff:
-            result["diff"] = {
-                "before": "\n".join(owned_lines(have, objects, version)) + "\n",
-                "after": "\n".join(owned_lines(after, objects, version)) + "\n",
-            }
+            before_lines, after_lines = masked_diff(owned_lines(have, objects), owned_lines(after, objects), version)
+            result["diff"] = {"before": "\n".join(before_lines) + "\n", "after": "\n".join(after_lines) + "\n"}
         return result
 
 

@@ -336,3 +336,19 @@ def test_the_inventory_takes_the_nhrp_key_length_vyos_takes_on_the_routers_versi
     for hv in inventory.values():
         hv["dmvpn_vyos_version"] = "1.4"  # a 1.4 router is not held to 1.5's limit
     assert ds.inventory_problems(inventory) == []
+
+
+def test_check_mode_problems_that_name_a_pending_router_wait_for_it():
+    """verify in --check: the hub's problems about a spoke whose change is pending (its tunnel
+    or public address, an address in its LAN) wait for that change; the others fail."""
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
+
+    plan = ds.design(hosts())
+    problems = ["NHRP: spoke 10.0.0.2 is not registered", "ping 192.168.2.1: no reply",
+                "NHRP: spoke 10.0.0.3 is not registered", "IPsec: 1 of 2 SAs up"]
+    assert st.split_pending(plan, "HUB", problems, {"SPOKE1"}) == (
+        ["NHRP: spoke 10.0.0.3 is not registered", "IPsec: 1 of 2 SAs up"],
+        ["NHRP: spoke 10.0.0.2 is not registered", "ping 192.168.2.1: no reply"])
+    # a pending router's own problems all wait; nothing pending, nothing waits
+    assert st.split_pending(plan, "SPOKE1", problems, {"SPOKE1"}) == ([], problems)
+    assert st.split_pending(plan, "HUB", problems, set()) == (problems, [])

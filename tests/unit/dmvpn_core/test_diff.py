@@ -755,3 +755,19 @@ def test_a_multi_value_leaf_holding_a_value_no_cli_line_can_carry_is_deleted_by_
     commands = df.compute_commands(have, render_endpoint(data, "1.4"), data, "1.4", "overridden")
     assert commands == ["delete interfaces tunnel tun0 address",
                         "set interfaces tunnel tun0 address '10.0.0.1/24'"]
+
+
+def test_a_changed_secret_shows_as_a_changed_masked_line_in_the_diff():
+    """Issue 19 item 2: masked alike on both sides, a rotated (or drifted) PSK left the diff
+    empty; its after line now says (changed), the value still masked."""
+    before = ["set vpn ipsec profile NHRPVPN authentication pre-shared-secret 'Top-S3cret!'",
+              "set interfaces tunnel tun0 description 'hub'"]
+    after = ["set vpn ipsec profile NHRPVPN authentication pre-shared-secret 'N3W-s3cret'",
+             "set interfaces tunnel tun0 description 'hub'"]
+    shown_before, shown_after = mk.masked_diff(before, after, "1.4")
+    assert shown_before == ["set vpn ipsec profile NHRPVPN authentication pre-shared-secret '********'",
+                            "set interfaces tunnel tun0 description 'hub'"]
+    assert shown_after == ["set vpn ipsec profile NHRPVPN authentication pre-shared-secret '********' (changed)",
+                           "set interfaces tunnel tun0 description 'hub'"]
+    # the same key on both sides: no mark
+    assert mk.masked_diff(before, before, "1.4") == (shown_before, shown_before)

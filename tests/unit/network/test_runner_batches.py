@@ -147,6 +147,6 @@ def test_a_line_at_a_secret_path_goes_alone_even_when_its_value_is_not_this_runs
     shell = FakeShell()
     run = make_runner(shell)
     run.secrets = []
-    old_key = "delete protocols nhrp tunnel tun0 cisco-authentication 'OldKey1'"
+    old_key = "delete protocols nhrp tunnel tun0 cisco-authentication 'nhrpK3y'"
     run.enter_lines([old_key] + lines(2), "1.4")
     assert shell.sent == ["configure", "\n".join(lines(2)), old_key]
