@@ -14,7 +14,7 @@ import os
 import pytest
 import yaml
 
-from conftest import CANARIES, ROUTERS, SITE, InventoryCopy, all_output
+from conftest import CANARIES, ROUTERS, SITE, InventoryCopy, all_output, recap
 
 NUMBER = "is a number (YAML reads unquoted digits so, a leading 0 as octal, 0x as hex, a:b:c in base 60), not text"
 FLOAT = "is a number (YAML reads unquoted 1.5, 1e+5 and .inf so), not text"
@@ -277,3 +277,29 @@ def test_day2_check_mode_reports_a_pending_change_as_pending_and_a_rotated_psk_a
     assert {name: site.handle.counters(name)["commits"] for name in ROUTERS} == {name: 0 for name in ROUTERS}
     assert {name: site.handle.running(name) for name in ROUTERS} == before
     assert hits == 0
+
+
+# -- renames (item 5) -------------------------------------------------------------------------
+@pytest.mark.lab
+def test_day2_renamed_groups_and_tunnel_leave_nothing_behind_and_the_next_run_changes_nothing(seeded, observe):
+    """The hubs' IKE group renamed (IKE-HUB -> IKE-HUB2) and the tunnel renamed everywhere
+    (tun0 -> tun5), one site.yml run: the old group and the old tunnel with its NHRP go in
+    the same commit (at b303f4c they stayed for ever); the next run changes nothing."""
+    site = seeded()
+    site.host_vars("HUB", dmvpn_ike_group={"name": "IKE-HUB2", "lifetime": 3600, "proposal": [
+        {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
+        {"proposal_id": 2, "encryption": "aes128", "hash": "sha1"}]})
+    site.set(dmvpn_tunnel_name="tun5")
+    site.handle.thread.control(op="reset_counters")
+    renamed = site.run(SITE, "--skip-tags", "verify")
+    output = all_output(renamed)
+    observe.scan(output)
+    assert renamed.rc == 0, output[-3000:]
+    assert {name: site.handle.counters(name)["commits"] for name in ROUTERS} == {name: 1 for name in ROUTERS}
+    for name in ROUTERS:
+        lines = site.handle.running(name)
+        assert not any(" tun0" in line or "'tun0'" in line for line in lines), (name, [l for l in lines if "tun0" in l])
+        assert any(line.startswith("set protocols nhrp tunnel tun5 ") for line in lines), name
+    assert not any("ike-group IKE-HUB " in line for line in site.handle.running("HUB"))
+    again = site.run(SITE, "--skip-tags", "verify")
+    assert again.rc == 0 and all(stats["changed"] == 0 for stats in recap(again).values()), all_output(again)[-3000:]

@@ -157,6 +157,18 @@ def _group_in_use(tree, kind, name):
     return False
 
 
+def _used_elsewhere(have, want, objects, group):
+    """True when IKE/ESP ``group`` is used by what stays: the wanted configuration, or
+    anything on the router outside the profiles this run owns."""
+    if _group_in_use(want, group.kind, group.path[-1]):
+        return True
+    rest = have.copy()
+    for obj in objects:
+        if obj.kind == KIND_PROFILE:
+            rest.delete(obj.path)
+    return _group_in_use(rest, group.kind, group.path[-1])
+
+
 def _plan_deleted(plan, have, objects):
     after = have.copy()
     routes = []
@@ -239,6 +251,8 @@ def plan_commands(have, want, objects, version, state):
         elif in_have and state == "overridden":
             if obj.kind == KIND_ROUTE:
                 stale_routes.append(obj.path)
+            elif obj.kind in (KIND_IKE_GROUP, KIND_ESP_GROUP) and _used_elsewhere(have, want, objects, obj):
+                continue  # a previous group something else (another profile, a peer) still uses
             else:
                 plan.delete(obj.kind, obj.path)
     _delete_routes(plan, have, want, stale_routes)

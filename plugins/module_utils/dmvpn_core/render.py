@@ -223,6 +223,28 @@ def _routes_via(have_tree, networks):
     return found
 
 
+def _renamed_objects(have_tree, syntax, name, ipsec, profiles):
+    """What the endpoint's previous names left on the router, reachable from its profiles:
+    the IKE/ESP groups they name that the endpoint no longer uses (a renamed group), and the
+    other multipoint GRE tunnels with NHRP they bind (a renamed tunnel) with their NHRP. The
+    diff deletes them unless something else still uses them (diff.py)."""
+    found = []
+    for profile in profiles:
+        base = syntax.profile_path(profile)
+        for kind, words, path_of, wanted in ((KIND_IKE_GROUP, "ike-group", syntax.ike_group_path, ipsec["ike_group"]["name"]),
+                                             (KIND_ESP_GROUP, "esp-group", syntax.esp_group_path, ipsec["esp_group"]["name"])):
+            old = have_tree.value(base + (words,))
+            if old and old != wanted:
+                found.append(OwnedObject(kind, path_of(old)))
+        for tunnel in have_tree.children(base + ("bind", "tunnel")):
+            tunnel_base = syntax.tunnel_path(tunnel)
+            if (tunnel != name and have_tree.value(tunnel_base + ("encapsulation",)) == "gre"
+                    and not have_tree.exists(tunnel_base + (syntax.tunnel_remote_leaf,))
+                    and have_tree.exists(syntax.nhrp_path(tunnel))):
+                found += [OwnedObject(KIND_NHRP, syntax.nhrp_path(tunnel)), OwnedObject(KIND_TUNNEL, tunnel_base)]
+    return found
+
+
 def _stale_profiles(have_tree, tunnel_name, keep):
     """Profiles in ``have_tree`` (other than ``keep``) that bind only this tunnel."""
     found = []
@@ -346,8 +368,10 @@ def owned_objects(endpoint, version, have_tree=None):
         ]
     routes = [(route["prefix"], route["next_hop"]) for route in endpoint["static_routes"]]
     if have_tree is not None:
-        objects += [OwnedObject(KIND_PROFILE, syntax.profile_path(stale))
-                    for stale in _stale_profiles(have_tree, name, profile_name)]
+        stale_profiles = _stale_profiles(have_tree, name, profile_name)
+        objects += [OwnedObject(KIND_PROFILE, syntax.profile_path(stale)) for stale in stale_profiles]
+        if ipsec is not None:
+            objects += _renamed_objects(have_tree, syntax, name, ipsec, [profile_name] + stale_profiles)
         networks = _tunnel_networks(endpoint, have_tree, syntax)
         routes += [route for route in _routes_via(have_tree, networks) if route not in routes]
     objects += [OwnedObject(KIND_ROUTE, syntax.route_path(prefix, next_hop))

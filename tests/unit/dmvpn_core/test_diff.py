@@ -452,8 +452,34 @@ def test_group_rename_sets_new_groups_before_the_profile():
     assert_ordered(commands)
     assert commands[-2:] == ["set vpn ipsec profile NHRPVPN esp-group 'ESP2'",
                              "set vpn ipsec profile NHRPVPN ike-group 'IKE2'"]
-    # the old groups are no longer ours: left in place
-    assert after.exists(("vpn", "ipsec", "ike-group", "IKE-HUB"))
+    # the old groups, which only our profile used, go in the same commit (issue 19 item 5: at
+    # b303f4c they stayed for ever); run() checks that a second run changes nothing
+    assert "delete vpn ipsec ike-group IKE-HUB" in commands and "delete vpn ipsec esp-group ESP-HUB" in commands
+    assert not after.exists(("vpn", "ipsec", "ike-group", "IKE-HUB"))
+    assert not after.exists(("vpn", "ipsec", "esp-group", "ESP-HUB"))
+
+
+def test_a_renamed_group_something_else_uses_stays():
+    have = router("hub", "1.3", ["set vpn ipsec site-to-site peer 192.0.2.9 ike-group 'IKE-HUB'"])
+    data = model("hub")
+    data["ipsec"]["ike_group"]["name"] = "IKE2"
+    commands, after = run(have, data, "1.3", "overridden")
+    assert after.exists(("vpn", "ipsec", "ike-group", "IKE-HUB"))   # the peer still uses it
+    assert not any("ike-group IKE-HUB" in line for line in commands if line.startswith("delete"))
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_a_renamed_tunnel_takes_its_old_tunnel_and_nhrp_with_it(version):
+    """tun0 -> tun5: the old tunnel (bound by our profile, multipoint GRE with NHRP) and its
+    NHRP go in the same commit; at b303f4c they stayed, a second DMVPN endpoint on the router."""
+    have = router("hub", version, [])
+    data = model("hub")
+    data["tunnel"]["name"] = "tun5"
+    commands, after = run(have, data, version, "overridden")
+    syntax = syntax_for(version)
+    assert not after.exists(syntax.tunnel_path("tun0")) and not after.exists(syntax.nhrp_path("tun0"))
+    assert after.exists(syntax.tunnel_path("tun5")) and after.exists(syntax.nhrp_path("tun5"))
+    assert after.children(("vpn", "ipsec", "profile", "NHRPVPN", "bind", "tunnel")) == ["tun5"]
 
 
 # -- deleted ------------------------------------------------------------------------------------------
