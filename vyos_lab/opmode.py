@@ -1,6 +1,7 @@
 """Operational-mode commands of the emulated router."""
 
 import asyncio
+import time
 import ipaddress
 
 from .config import CliError
@@ -50,9 +51,44 @@ async def run(session, words):
         return session.lab.bgp_summary(router, await _view(session))
     if key in (("show", "ip", "bgp"), ("show", "bgp")) and session.lab is not None:
         return show_ip_bgp(router, session.lab.bgp_view(await _view(session)))
+    if key in CONFIRM_PROBES:
+        return pending_confirm(router, key)
     if key[:1] == ("reboot",) or key[:1] == ("restart",):
         raise _invalid(words)
     raise _invalid(words)
+
+
+# Where a pending commit-confirm shows, as VyOS keeps it (the router's shell runs these for an
+# admin user as for anyone):
+# - 1.2/1.3: vyatta-config-mgmt.pl --action=commit-confirm (vyos/vyatta-config-mgmt,
+#   scripts/vyatta-config-mgmt.pl, c28add8e387c) schedules the rollback with `at` and writes
+#   the job number to /var/run/confirm.job; `confirm` removes the job (atrm) and the file.
+# - 1.4/1.5: vyos.config_mgmt.ConfigMgmt.commit_confirm (vyos/vyos-1x, python/vyos/
+#   config_mgmt.py, sagitta c3f688653, circinus d5322412e) starts a transient systemd timer,
+#   `systemd-run --on-active=<minutes>m --unit=commit-confirm`; `confirm` stops it.
+CONFIRM_JOB = ("cat", "/var/run/confirm.job")
+AT_QUEUE = ("atq",)
+CONFIRM_TIMER = ("systemctl", "list-timers", "commit-confirm.timer", "--no-legend", "--no-pager")
+CONFIRM_PROBES = (CONFIRM_JOB, AT_QUEUE, CONFIRM_TIMER)
+
+
+def pending_confirm(router, key):
+    pending = router.confirm_timer is not None
+    at_based = router.version in ("1.2", "1.3")
+    deadline = router.confirm_deadline or 0
+    if key == CONFIRM_JOB:
+        if pending and at_based:
+            return "%d" % router.confirm_job
+        return "cat: /var/run/confirm.job: No such file or directory"
+    if key == AT_QUEUE:
+        if pending and at_based:
+            return "%d\t%s a root" % (router.confirm_job, time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(deadline)))
+        return ""
+    if pending and not at_based:   # systemctl list-timers: NEXT LEFT LAST PASSED UNIT ACTIVATES
+        left = max(0, int(deadline - time.time()))
+        return "%s %dmin %ds left n/a n/a commit-confirm.timer commit-confirm.service" % (
+            time.strftime("%a %Y-%m-%d %H:%M:%S UTC", time.gmtime(deadline)), left // 60, left % 60)
+    return ""
 
 
 def show_version(router):

@@ -102,6 +102,8 @@ class Router:
         self.sessions = set()
         self.confirm_timer = None
         self.confirm_previous = None
+        self.confirm_deadline = None  # when the pending commit-confirm rolls back (time.time())
+        self.confirm_job = 0          # the `at` job number of the last commit-confirm (1.2/1.3)
         self.boot_id = 0
         saved = self._load_saved()
         if saved is None:
@@ -189,6 +191,8 @@ class Router:
             self._cancel_confirm_timer()
             self.confirm_previous = previous
             delay = max(0.05, minutes * self.minute_seconds)
+            self.confirm_deadline = time.time() + delay
+            self.confirm_job += 1
             self.confirm_timer = threading.Timer(delay, self._confirm_expired)
             self.confirm_timer.daemon = True
             self.confirm_timer.start()

@@ -46,6 +46,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+pending_commit_confirm:
+  description:
+    - When the run found a commit-confirm pending on the router (an earlier run's C(confirm) never arrived), the
+      time it would have rolled back, as the router shows it. The router held what this run wants, so the run
+      confirmed it (C(commands) is C(confirm), and C(save) when O(save)); with anything else on the router the
+      run fails naming the deadline instead.
+  returned: when a pending commit-confirm was confirmed
+  type: str
+  sample: Wed 2026-12-02 01:40:00 UTC
 commands:
   description: The C(delete)/C(set) lines sent.
   returned: when the state talks to a router

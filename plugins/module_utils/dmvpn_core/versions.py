@@ -142,6 +142,12 @@ class Syntax:
         self.tunnel_routes_name_interface = facts["tunnel_routes_name_interface"]
         # Spokes route the tunnel subnet via each NHS at this distance (None: not needed).
         self.nhs_subnet_route_distance = facts["nhs_subnet_route_distance"]
+        # How a pending commit-confirm's rollback is scheduled, so a run can find it:
+        # "at" (1.2/1.3: an `at` job whose number is in /var/run/confirm.job; vyos/
+        # vyatta-config-mgmt scripts/vyatta-config-mgmt.pl, c28add8e387c) or "systemd" (1.4/1.5:
+        # the transient timer commit-confirm.timer; vyos/vyos-1x python/vyos/config_mgmt.py
+        # commit_confirm, sagitta c3f688653 / circinus d5322412e).
+        self.commit_confirm_scheduler = facts["commit_confirm_scheduler"]
         self.network_id_range = (1, 4294967295)
         # protocols static
         self.distance_range = (1, 255)
@@ -332,6 +338,7 @@ _FRR = dict(
 _SYNTAX = {
     "1.2": _build(
         "1.2",
+        commit_confirm_scheduler="at",
         tunnel_local_leaf="local-ip",
         tunnel_remote_leaf="remote-ip",
         multicast_words=("multicast",),
@@ -347,6 +354,7 @@ _SYNTAX = {
     ),
     "1.3": _build(
         "1.3",
+        commit_confirm_scheduler="at",
         tunnel_local_leaf="source-address",
         tunnel_remote_leaf="remote",
         multicast_words=("multicast",),
@@ -362,6 +370,7 @@ _SYNTAX = {
     ),
     "1.4": _build(
         "1.4",
+        commit_confirm_scheduler="systemd",
         tunnel_local_leaf="source-address",
         tunnel_remote_leaf="remote",
         multicast_words=("enable-multicast",),
@@ -375,6 +384,7 @@ _SYNTAX = {
     ),
     "1.5": _build(
         "1.5",
+        commit_confirm_scheduler="systemd",
         tunnel_local_leaf="source-address",
         tunnel_remote_leaf="remote",
         multicast_words=("enable-multicast",),

@@ -35,6 +35,10 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_name
     SUPPORTED_VERSIONS,
     normalize_version,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.pending_commit_confirm import (
+    pending_commit_confirm,
+    settle_pending,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.router_lock import LockError, RouterLock
 
 _SECRET_KEYS = ("authentication", "pre_shared_secret")
@@ -303,6 +307,10 @@ class Runner:
                               % mask_text(mask_secrets(str(exc), version), self.secrets))
         self._discard()
 
+    def discard(self, after_error=False):
+        """Leave configuration mode without committing (see :meth:`_discard`)."""
+        self._discard(after_error)
+
     def _discard(self, after_error=False):
         """Leave configuration mode without committing. After an error, answers to lines
         typed ahead may still be on their way, so the session is also closed: VyOS drops an
@@ -388,10 +396,13 @@ class Runner:
         have = self.read_config(version)
         if wanted is None:
             wanted = self.resource.validate(config, version, have, state)
+        pending = pending_commit_confirm(self, version)
         want = ConfigTree() if state == "deleted" else self.resource.render(wanted, version)
         objects = self.resource.objects(wanted, version, have, state)
         commands = plan_commands(have, want, objects, version, state)
         after = apply_commands(have, commands, version)
+        if pending is not None:
+            return settle_pending(self, pending, commands, version, result)
         if commands:
             if self.module.check_mode:
                 self.validate_on_router(commands, version)
