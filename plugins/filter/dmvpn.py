@@ -187,9 +187,10 @@ def dmvpn_networks_problems(hostvars, groups, network_groups=None):
     return dmvpn_networks_check(hostvars, groups, network_groups)["problems"]
 
 
-def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn_observed", check_mode=False):
+def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn_observed", check_mode=False,
+                          checked=None):
     """dmvpn_verify_report for each DMVPN (inventory group), combined into one report."""
-    reports = [(name, dmvpn_verify_report(hostvars, hosts, observed, check_mode))
+    reports = [(name, dmvpn_verify_report(hostvars, hosts, observed, check_mode, checked))
                for name, hosts in _networks(groups, network_groups)]
     if len(reports) == 1:
         return reports[0][1]
@@ -259,17 +260,21 @@ def dmvpn_design_summary(hostvars, hosts):
     return _design(hostvars, hosts).summary()
 
 
-def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=False):
+def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=False, checked=None):
     """Compare each router's observed state (registered from dmvpn.vyos.dmvpn_status) with the
     design: {ok, problems: {host: [..]}, rows: [...], table: text}. In ``check_mode`` a router
     whose dmvpn task would commit (its registered ``dmvpn_applied`` changed) is PENDING, and
-    the problems that wait for a pending change are listed as such, not failures."""
+    the problems that wait for a pending change are listed as such, not failures. ``checked``:
+    the hosts verify read (a --limit's); the others are shown as not checked."""
     design = _design(hostvars, hosts)
     rows, problems, waiting = [], {}, {}
     pending = set(str(h) for h in hosts if check_mode and (_plain(hostvars[h].get("dmvpn_applied")) or {}).get("changed"))
     with_bgp = any(router.routing == "bgp" for router in design.routers)
     for router in design.routers:
         name = router.name
+        if checked is not None and name not in [str(host) for host in checked]:
+            rows.append({"host": name, "role": router.role, "status": "not checked (outside --limit)"})
+            continue
         seen = _plain(hostvars[name].get(observed)) if observed in hostvars[name] else None
         expected = st.expectations(design, name)
         bgp_expected = st.bgp_expectations(design, name)

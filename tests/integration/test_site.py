@@ -138,7 +138,10 @@ def test_every_version_in_one_inventory_a_wrong_psk_a_lost_commit_confirm_and_th
 
     # 3. the repair commits with commit-confirm, then the session dies before it can confirm
     handle.fault(victim, drop_on_command="^run show host name")
+    # (dmvpn_allow_partial: the limit leaves out the victim's hub and the other spoke, whose
+    # routes are built from it; this repair changes only the victim's key)
     lost = playbook(SITE, hosts_file, "--limit", "localhost," + victim, "-e", "dmvpn_verify=false",
+                    "-e", "dmvpn_allow_partial=true",
                     "-e", "dmvpn_commit_confirm=1", json_output=False)
     assert lost.rc != 0
     assert "fatal: [%s]" % victim in lost.stdout + lost.stderr, lost.stdout[-3000:]
@@ -154,7 +157,8 @@ def test_every_version_in_one_inventory_a_wrong_psk_a_lost_commit_confirm_and_th
     repaired = playbook(SITE, hosts_file, json_output=False)
     assert repaired.rc == 0, repaired.stdout[-4000:]
     stats = recap(repaired)
-    assert set(stats) == set(routers) | {"localhost"}
+    # (the validation and verify plays run once, delegated to localhost: no recap line of their own)
+    assert set(stats) == set(routers)
     assert {host: host_stats["changed"] for host, host_stats in stats.items() if host_stats["changed"]} == {victim: 1}
     counters = {name: handle.counters(name) for name in routers}
     assert {name: c["commits"] for name, c in counters.items() if c["commits"]} == {victim: 1}
