@@ -80,7 +80,7 @@ def _role_options(role):
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
 PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
-    "dmvpn_allow_partial", "dmvpn_found", "dmvpn_applied",
+    "dmvpn_allow_partial", "dmvpn_found", "dmvpn_endpoint_applied",
     "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
 )
 
@@ -263,12 +263,12 @@ def dmvpn_design_summary(hostvars, hosts):
 def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=False, checked=None):
     """Compare each router's observed state (registered from dmvpn.vyos.dmvpn_status) with the
     design: {ok, problems: {host: [..]}, rows: [...], table: text}. In ``check_mode`` a router
-    whose dmvpn task would commit (its registered ``dmvpn_applied`` changed) is PENDING, and
+    whose dmvpn task would commit (its registered ``dmvpn_endpoint_applied`` changed) is PENDING, and
     the problems that wait for a pending change are listed as such, not failures. ``checked``:
     the hosts verify read (a --limit's); the others are shown as not checked."""
     design = _design(hostvars, hosts)
     rows, problems, waiting = [], {}, {}
-    pending = set(str(h) for h in hosts if check_mode and (_plain(hostvars[h].get("dmvpn_applied")) or {}).get("changed"))
+    pending = set(str(h) for h in hosts if check_mode and (_plain(hostvars[h].get("dmvpn_endpoint_applied")) or {}).get("changed"))
     with_bgp = any(router.routing == "bgp" for router in design.routers)
     for router in design.routers:
         name = router.name
