@@ -15,8 +15,11 @@ import errno
 import fcntl
 import os
 import re
+import stat
 import tempfile
 import time
+
+SHARED_FOLDER = "dmvpn.vyos-locks"
 
 
 class LockError(Exception):
@@ -33,10 +36,11 @@ class RouterLock:
         self.timeout = timeout
         self.handle = None
         self.path = None
+        self.warning = None  # set when the shared folder could not be trusted
 
     @staticmethod
     def _folder(name, mode):
-        """A lock folder in the controller's temporary folder (shared: mode 1777, like /tmp)."""
+        """A lock folder in the controller's temporary folder (made with ``mode``)."""
         folder = os.path.join(tempfile.gettempdir(), name)
         try:
             os.mkdir(folder)
@@ -46,15 +50,48 @@ class RouterLock:
                 raise
         return folder
 
+    @staticmethod
+    def trusted(folder):
+        """None when ``folder`` may hold lock files, else why not. Trusted: a real folder (not
+        a link) owned by root with the sticky bit (as /tmp: nobody removes or replaces another
+        user's file), or owned by this user and writable by nobody else."""
+        try:
+            info = os.lstat(folder)
+        except OSError as exc:
+            return "cannot be read (%s)" % exc
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            return "is not a folder (a link?)"
+        if info.st_uid == 0 and info.st_mode & stat.S_ISVTX:
+            return None
+        if info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return None
+        return "is owned by uid %d and writable by others without the sticky bit of a root folder" % info.st_uid
+
     def _open(self):
-        """The lock file, readable and writable by every user; in a folder of this user's own
-        when the shared one cannot be used (runs of other users then do not wait for ours,
-        the check before the commit still keeps changes apart)."""
-        for folder, mode in (("dmvpn.vyos-locks", 0o1777), ("dmvpn.vyos-locks-%d" % os.getuid(), 0o700)):
-            path = os.path.join(self._folder(folder, mode), self.name)
+        """The lock file: in the shared folder when it can be trusted (runs of every user take
+        turns), else in a folder of this user's own, with a warning (runs of other users then
+        do not wait for ours; the check before the commit still keeps changes apart). Lock
+        files are readable by all and writable by their owner only: a lock needs no write
+        access (flock works on a file opened for reading)."""
+        shared = os.path.join(tempfile.gettempdir(), SHARED_FOLDER)
+        if os.geteuid() == 0:
+            self._folder(SHARED_FOLDER, 0o1777)  # (only root makes it: a user's would not be trusted)
+        folders = []
+        if os.path.lexists(shared):
+            why = self.trusted(shared)
+            if why is None:
+                folders.append(shared)
+            else:
+                self.warning = ("the shared lock folder %s %s: using a folder of this user's own, so runs of other "
+                                "users on this controller do not wait for this one" % (shared, why))
+        private = self._folder("%s-%d" % (SHARED_FOLDER, os.getuid()), 0o700)
+        if self.trusted(private) is None:
+            folders.append(private)
+        for folder in folders:
+            path = os.path.join(folder, self.name)
             try:
                 # O_NOFOLLOW: a symlink planted in the shared folder is not followed
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+                fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
                     raise LockError("the lock file %s is a symbolic link, which is refused; nothing was sent. "
@@ -62,13 +99,10 @@ class RouterLock:
                 if exc.errno not in (errno.EACCES, errno.EPERM):
                     raise
                 continue
-            try:
-                os.fchmod(fd, 0o666)
-            except OSError:
-                pass  # another user's file: it is already shared
             self.path = path
-            return os.fdopen(fd, "r+")
-        raise LockError("cannot create a lock file for this router in %s" % tempfile.gettempdir())
+            return os.fdopen(fd, "r")
+        raise LockError("cannot create a lock file for this router in %s (nor in a folder of this user's own "
+                        "there); nothing was sent" % tempfile.gettempdir())
 
     def __enter__(self):
         self.handle = self._open()

@@ -25,6 +25,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree i
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.batching import batch_lines
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands, plan_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     MASK,
     mask_secrets,
@@ -369,7 +370,9 @@ class Runner:
             wanted = None
             if not self.resource.validates_with_router(config, state):
                 wanted = self.resource.validate(config, version, None, state)
-            with RouterLock(self.router_key(), self.params["lock_timeout"]):
+            with RouterLock(self.router_key(), self.params["lock_timeout"]) as lock:
+                if lock.warning:
+                    self.module.warn(lock.warning)
                 self.change(state, config, version, result, wanted)
             return result
         except ModelError as exc:
@@ -381,13 +384,15 @@ class Runner:
         return result
 
     def router_key(self):
-        """The router's identity on this controller: address and port of the connection."""
+        """The router's identity on this controller: address and port of the connection, written
+        one way (localhost and 127.0.0.1 are one router: inventory_structure_checks.router_address,
+        which the inventory check uses too)."""
         try:
             host = self.connection.get_option("host")
             port = self.connection.get_option("port") or 22
         except ConnectionError:
             return "unknown"
-        return "%s_%s" % (host, port)
+        return "%s_%s" % router_address({"ansible_host": host, "ansible_port": port}, host)
 
     def change(self, state, config, version, result, wanted=None):
         """Read, diff and (when something differs) commit: the states that change a router.

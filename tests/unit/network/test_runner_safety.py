@@ -151,17 +151,59 @@ def test_the_lock_gives_up_after_its_timeout(tmp_path, monkeypatch):
     assert "another run on this controller" in str(error.value) and "nothing was sent" in str(error.value)
 
 
-def test_the_lock_folder_is_shared_by_every_user_and_links_are_not_followed(tmp_path, monkeypatch):
+def test_the_lock_folder_is_shared_when_root_made_it_and_lock_files_are_not_world_writable(tmp_path, monkeypatch):
+    """Issue 19 item 8: the shared folder is root's, sticky (as /tmp); a lock file is readable by
+    all, writable by its owner only (flock needs no write access); a planted link is refused.
+    (At b303f4c lock files were mode 0666: anyone could replace what they hold.)"""
     import os
     import stat
 
     monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(router_lock.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(router_lock.os, "getuid", lambda: 0)
     with router_lock.RouterLock("10.0.0.1_22", 5) as lock:
+        assert os.path.dirname(lock.path) == str(tmp_path / "dmvpn.vyos-locks")
         assert stat.S_IMODE(os.stat(os.path.dirname(lock.path)).st_mode) == 0o1777
-        assert stat.S_IMODE(os.stat(lock.path).st_mode) == 0o666
+        assert stat.S_IMODE(os.stat(lock.path).st_mode) == 0o644
+        assert lock.warning is None
     target = tmp_path / "elsewhere"
     os.symlink(str(target), str(tmp_path / "dmvpn.vyos-locks" / "10.0.0.2_22.lock"))
     with pytest.raises(router_lock.LockError, match="symbolic link"):
         with router_lock.RouterLock("10.0.0.2_22", 5):
             pass
     assert not target.exists()
+
+
+def test_an_untrusted_shared_folder_is_not_used_and_the_run_is_warned(tmp_path, monkeypatch):
+    """A shared folder owned by someone else and writable by all (not root's sticky one), or a
+    link in its place: the lock goes to this user's own folder, with a warning."""
+    import os
+
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(router_lock.os, "geteuid", lambda: 1000)
+    shared = tmp_path / "dmvpn.vyos-locks"
+    shared.mkdir()
+    os.chmod(str(shared), 0o777)   # writable by all, no sticky bit
+    with router_lock.RouterLock("10.0.0.1_22", 5) as lock:
+        assert os.path.dirname(lock.path) == str(tmp_path / ("dmvpn.vyos-locks-%d" % os.getuid()))
+        assert "the shared lock folder %s is owned by uid" % shared in lock.warning
+    os.rmdir(str(shared))
+    os.symlink(str(tmp_path / "elsewhere"), str(shared))
+    with router_lock.RouterLock("10.0.0.1_22", 5) as lock:
+        assert "is not a folder (a link?)" in lock.warning
+
+
+def test_localhost_and_127_0_0_1_are_one_router_to_the_lock():
+    class Connection:
+        def __init__(self, host):
+            self.host = host
+
+        def get_option(self, name):
+            return {"host": self.host, "port": 2201}[name]
+
+    keys = set()
+    for host in ("localhost", "127.0.0.1", "LOCALHOST"):
+        work = runner.Runner.__new__(runner.Runner)
+        work._connection = Connection(host)
+        keys.add(work.router_key())
+    assert keys == {"127.0.0.1_2201"}
