@@ -15,6 +15,7 @@ import ipaddress
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import is_multipoint_gre
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import (
     any_source_interface,
     tunnel_network,
@@ -237,11 +238,10 @@ def _renamed_objects(have_tree, syntax, name, ipsec, profiles):
             if old and old != wanted:
                 found.append(OwnedObject(kind, path_of(old)))
         for tunnel in have_tree.children(base + ("bind", "tunnel")):
-            tunnel_base = syntax.tunnel_path(tunnel)
-            if (tunnel != name and have_tree.value(tunnel_base + ("encapsulation",)) == "gre"
-                    and not have_tree.exists(tunnel_base + (syntax.tunnel_remote_leaf,))
+            if (tunnel != name and is_multipoint_gre(have_tree, syntax.version, tunnel)
                     and have_tree.exists(syntax.nhrp_path(tunnel))):
-                found += [OwnedObject(KIND_NHRP, syntax.nhrp_path(tunnel)), OwnedObject(KIND_TUNNEL, tunnel_base)]
+                found += [OwnedObject(KIND_NHRP, syntax.nhrp_path(tunnel)),
+                          OwnedObject(KIND_TUNNEL, syntax.tunnel_path(tunnel))]
     return found
 
 
