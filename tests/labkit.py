@@ -3,6 +3,7 @@ lab in this process, and real ansible-playbook runs against it over ansible.netc
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -219,6 +220,15 @@ class Site:
 
     def running(self):
         return {name: self.handle.running(name) for name in self.handle.lab.routers}
+
+
+def verify_rows(text):
+    """{router: its row of verify.yml's table, spaces squeezed} from ``text`` (the table's lines
+    are quoted strings: one per line in the debug output, in one list in the failure message)."""
+    rows = {}
+    for match in re.finditer(r"""["']([A-Z][A-Z0-9_]*) +(hub|spoke) +([^"'\n]*?)["']""", text):
+        rows[match.group(1)] = "%s %s" % (match.group(2), " ".join(match.group(3).split()))
+    return rows
 
 
 def recap(run):

@@ -32,7 +32,7 @@ sys.path.insert(0, TESTS)
 
 import inventory_kit  # noqa: E402  tests/inventory_kit.py
 import labkit  # noqa: E402
-from labkit import REPO, SITE, LabHandle, Site, lab, playbook, playbook_runner, recap, site  # noqa: E402,F401 pylint: disable=unused-import
+from labkit import REPO, SITE, LabHandle, Site, lab, playbook, playbook_runner, recap, site, verify_rows  # noqa: E402,F401 pylint: disable=unused-import
 from vyos_lab.lab import LabThread, RouterSpec  # noqa: E402
 # the figures table: pytest hooks, registered by being names of this conftest
 from hardening_figures import pytest_runtest_logreport, pytest_sessionstart, pytest_terminal_summary  # noqa: E402,F401 pylint: disable=unused-import

@@ -15,7 +15,7 @@ import re
 import pytest
 import yaml
 
-from conftest import CANARIES, ROUTERS, SITE, InventoryCopy, all_output, recap
+from conftest import CANARIES, ROUTERS, SITE, InventoryCopy, all_output, recap, verify_rows
 
 NUMBER = "is a number (YAML reads unquoted digits so, a leading 0 as octal, 0x as hex, a:b:c in base 60), not text"
 FLOAT = "is a number (YAML reads unquoted 1.5, 1e+5 and .inf so), not text"
@@ -267,12 +267,9 @@ def test_day2_check_mode_reports_a_pending_change_as_pending_and_a_rotated_psk_a
     output = all_output(run)
     hits = observe.scan(output, secrets=CANARIES + (new_psk,))
     assert run.rc == 0, output[-4000:]
-    rows = {}
-    for line in output.split("\n"):   # verify's table, one quoted row per line of the debug output
-        words = line.strip(' ",').split()
-        if words and words[0] in ROUTERS and words[-1] in ("PENDING", "OK", "FAIL"):
-            rows[words[0]] = words[-1]
-    assert rows == {"HUB": "PENDING", "SPOKE1": "PENDING", "SPOKE2": "PENDING"}, output[-3000:]
+    rows = verify_rows(output)   # (the quoted tunnel description 'DMVPN hub and spokes' looks like a row too)
+    assert {name: row.split()[-1] for name, row in rows.items() if name in ROUTERS} == \
+        {"HUB": "PENDING", "SPOKE1": "PENDING", "SPOKE2": "PENDING"}, output[-3000:]
     assert "pending: NHRP: spoke 10.0.0.7 is not registered" in output, output[-3000:]
     assert "+set vpn ipsec profile NHRPVPN authentication pre-shared-secret '********' (changed)" in output
     assert {name: site.handle.counters(name)["commits"] for name in ROUTERS} == {name: 0 for name in ROUTERS}
@@ -367,11 +364,7 @@ def test_day2_verify_with_a_limit_verifies_the_limited_router_and_marks_no_other
     output = all_output(run)
     observe.scan(output)
     assert run.rc == 0, output[-3000:]
-    rows = {}
-    for line in output.split("\n"):   # verify's table: "ROUTER role ..." (not the recap's "ROUTER : ok=")
-        words = line.strip(' ",').split()
-        if words and words[0] in ROUTERS and len(words) > 2 and words[1] in ("hub", "spoke"):
-            rows[words[0]] = " ".join(words[1:])
+    rows = verify_rows(output)
     assert rows["SPOKE1"].startswith("spoke 1/1 ") and rows["SPOKE1"].endswith(" OK"), rows
     assert rows["HUB"] == "hub - - - not checked (outside --limit)", rows
     assert rows["SPOKE2"] == "spoke - - - not checked (outside --limit)", rows

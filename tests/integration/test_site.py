@@ -3,7 +3,6 @@ topology on every VyOS version (three DMVPNs in one inventory) with a wrong PSK,
 whose session dies and the repair, adding and removing a spoke, bad inventories touching nothing."""
 
 import os
-import re
 import shutil
 import time
 
@@ -12,7 +11,7 @@ import yaml
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from conftest import REPO, underlay_lines
-from labkit import SITE, recap, seed_lines, site  # noqa: F401 pylint: disable=unused-import
+from labkit import SITE, recap, seed_lines, site, verify_rows  # noqa: F401 pylint: disable=unused-import
 
 pytestmark = pytest.mark.lab
 
@@ -75,15 +74,6 @@ def write_networks_inventory(handle, dest):
     hosts_file = os.path.join(dest, "hosts.yml")
     _dump(inventory, hosts_file)
     return plan, hosts_file
-
-
-def verify_rows(text):
-    """{router: its row of verify.yml's table, spaces squeezed} from ``text`` (the table's lines
-    are quoted strings: one per line in the debug output, in one list in the failure message)."""
-    rows = {}
-    for match in re.finditer(r"""["']([A-Z][A-Z0-9_]*) +(hub|spoke) +([^"'\n]*?)["']""", text):
-        rows[match.group(1)] = "%s %s" % (match.group(2), " ".join(match.group(3).split()))
-    return rows
 
 
 @pytest.mark.long
