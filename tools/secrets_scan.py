@@ -99,7 +99,7 @@ ALLOWLIST = (
           "canaries the integration tests configure to prove that no output ever shows them, and the wrong "
           "login password the lab must refuse"),
     Allow(("Top-S3cret!", "nhrpK3y", "N3W-s3cret", "Another-1", "NHRPKEY", "PSK-1", "Short", "Way-Too-Long-Secret",
-           "SECRET2", "Ex4mple", "Example-PSK-0001", "$6$abc", "WRONG", "OTHER"),
+           "SECRET2", "Ex4mple", "Example-PSK-0001", "$6$abc", "WRONG", "OTHER", "secret", "nhrp", "shared"),
           ("tests/unit/**",),
           "canaries, mismatched and invalid values of the unit tests (masking, validation of secrets, differ, "
           "the emulated lab's PSK/NHRP mismatch)"),

@@ -66,7 +66,8 @@ options:
         unsaved earlier changes are lost too. VyOS 1.4 and later do the same by default and can instead reload the
         previous configuration without a reboot when C(system config-management commit-confirm action reload) is
         set.
-      - C(0) commits without confirmation.
+      - 'C(0) commits without confirmation; otherwise 1 to 1440 minutes (a day: VyOS refuses negative times and
+        sets no upper bound; a longer rollback would not protect a lost session).'
     default: 0
   save:
     type: bool

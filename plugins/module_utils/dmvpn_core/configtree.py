@@ -55,6 +55,26 @@ def check_cli_text(text, what="value"):
     return text
 
 
+def control_characters(value, field="config"):
+    """``(field, character)`` of the first string in ``value`` (a module's input: nested dicts and
+    lists) holding a character of CONTROL_RE, or None."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = control_characters(item, "%s.%s" % (field, key))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = control_characters(item, "%s[%d]" % (field, index))
+            if found:
+                return found
+    elif isinstance(value, str):
+        match = CONTROL_RE.search(value)
+        if match:
+            return field, match.group(0)
+    return None
+
+
 def sendable(text):
     """True when ``text`` can be carried on one CLI line (:func:`check_cli_text` accepts it)."""
     return isinstance(text, str) and not CONTROL_RE.search(text)

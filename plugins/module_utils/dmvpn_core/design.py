@@ -24,6 +24,7 @@ __metaclass__ = type
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import endpoints as ep
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import inventory_checks as ic
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_cross_checks import cross_checks
@@ -32,6 +33,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_st
     structure_checks,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_types import text_type_problems
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import secret_inside_words
 
 # The inventory variables the design reads (everything else in hostvars is ignored); their
 # types, defaults and descriptions are in spec_inventory.py.
@@ -118,10 +120,13 @@ def _model_problems(problems, router, endpoint):
     found = {}  # (field, message, fix) -> the versions that refuse it
     for version in router.versions:
         try:
-            md.validate_endpoint(endpoint, version)
+            normalised = md.validate_endpoint(endpoint, version)
         except ModelError as exc:
             for problem in exc.problems:
                 found.setdefault((problem.field, problem.message, problem.fix), []).append(version)
+            continue
+        for problem in _secret_word_problems(router, normalised, version):
+            found.setdefault(problem, []).append(version)
     for (model_field, message, fix), versions in found.items():
         field = inventory_field(model_field)
         fix = fix.replace(model_field, field)
@@ -130,6 +135,20 @@ def _model_problems(problems, router, endpoint):
                 message, ", ".join(versions))
             fix = "%s, or set dmvpn_vyos_version to the router's version" % fix
         problems.add(router.name, field, message, fix)
+
+
+SECRET_VARIABLES = ("dmvpn_nhrp_secret", "dmvpn_ipsec_psk")
+
+
+def _secret_word_problems(router, endpoint, version):
+    """A secret that is part of a word of the router's own configuration lines (a keyword such
+    as pre-shared-secret, a proposal's sha256, a name): Ansible's no_log would garble every such
+    word in the output, and show which word holds the secret (masking.secret_inside_words)."""
+    secrets = dict((str(router.vars[field]), field) for field in SECRET_VARIABLES if router.vars.get(field))
+    for secret, before in secret_inside_words(rd.render_endpoint(endpoint, version), list(secrets), version):
+        yield (secrets[secret], "occurs inside a word of the configuration the collection writes (after '%s'), "
+               "so masking it would garble that output" % " ".join(before),
+               "choose a secret that is not part of a VyOS keyword or of another value of this router")
 
 
 def inventory_problems(hosts):
@@ -147,7 +166,12 @@ def _routers(hosts):
 def tunnel_address(subnet, host_id=None, address=None):
     """The tunnel address (``a.b.c.d/len``) of a router: ``address`` or host number ``host_id``."""
     net = ic.ipv4_network(subnet)
-    ip = ic.ipv4_address(address) if address is not None else net.network_address + int(host_id)
+    if address is not None:
+        ip, length = ic.ipv4_address_with_length(address)
+        if length is not None and length != net.prefixlen:
+            raise ValueError("%s has a prefix length other than the subnet's (%s)" % (address, net))
+    else:
+        ip = net.network_address + int(host_id)
     if ip not in net or ip in (net.network_address, net.broadcast_address):
         raise ValueError("%s is not a host address of %s" % (ip, net))
     return "%s/%d" % (ip, net.prefixlen)

@@ -66,6 +66,15 @@ _IPSEC_USERS = (
 )
 
 
+def owned_lines(tree, objects):
+    """The ``show configuration commands`` lines of ``tree`` below the owned objects (not
+    masked: for :func:`masking.masked_diff`)."""
+    sub = ConfigTree()
+    for obj in objects:
+        sub.merge(tree.subtree(obj.path))
+    return sub.to_show_commands()
+
+
 class _Plan:
     """Collects deletes and sets with their rank; renders them in order, once each."""
 

@@ -13,9 +13,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import re
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_options as so
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
     HOST_NAME_RE,
     INTERFACE_NAME_RE,
@@ -75,7 +77,20 @@ def ipv4_network(value):
 
 
 def ipv4_address(value):
-    return ipaddress.IPv4Address(str(value).split("/", 1)[0])
+    """A bare IPv4 address; anything after it (a prefix, junk such as ``/garbage``) is refused."""
+    return ipaddress.IPv4Address(str(value))
+
+
+def ipv4_address_with_length(value):
+    """(address, prefix length or None) of ``a.b.c.d`` or ``a.b.c.d/len``; junk after the
+    address, or a length outside 0-32, is refused (ValueError)."""
+    text = str(value)
+    if "/" not in text:
+        return ipaddress.IPv4Address(text), None
+    address, length = text.split("/", 1)
+    if not re.match(r"^(3[0-2]|[12]?[0-9])$", length):
+        raise ValueError(text)
+    return ipaddress.IPv4Address(address), int(length)
 
 
 def read_router(problems, name, hv):
@@ -131,10 +146,18 @@ def _read_tunnel_ip(problems, router):
         return
     if explicit is not None:
         try:
-            router.tunnel_ip = ipv4_address(explicit)
+            router.tunnel_ip, length = ipv4_address_with_length(explicit)
         except (ValueError, TypeError):
             problems.add(name, "dmvpn_tunnel_address", "%r is not an IPv4 address" % (explicit,),
                          "give the tunnel address, e.g. 10.0.0.2")
+            return
+        # The tunnel address always takes the subnet's length: a different one is refused,
+        # not silently rewritten (10.0.0.1/25 in a /24 would otherwise become 10.0.0.1/24).
+        if length is not None and router.subnet is not None and length != router.subnet.prefixlen:
+            problems.add(name, "dmvpn_tunnel_address", "%r has prefix length /%d but dmvpn_tunnel_subnet is %s"
+                         % (explicit, length, router.subnet),
+                         "give the address alone (%s) or with /%d" % (router.tunnel_ip, router.subnet.prefixlen))
+            router.tunnel_ip = None
             return
     elif router.subnet is not None:
         if isinstance(spoke_id, bool) or not isinstance(spoke_id, int) or spoke_id < 1:
@@ -246,6 +269,18 @@ def _check_commit_comment(problems, name, hv):
                      "use at most %d characters" % COMMIT_COMMENT_MAX)
 
 
+def confirm_minutes_problem(minutes):
+    """Why ``minutes`` cannot be commit-confirm's time (spec_options.CONFIRM_MAX_MINUTES), or None."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        return "%r is not a whole number of minutes" % (minutes,)
+    if minutes < 0:
+        return "%d is negative: VyOS refuses a negative commit-confirm time" % minutes
+    if minutes > so.CONFIRM_MAX_MINUTES:
+        return ("%d minutes is more than a day: the rollback would not protect a lost session (the router would "
+                "run unconfirmed that long)" % minutes)
+    return None
+
+
 def check_router(problems, router):
     """The checks of the router's own variables that reading it left (secrets, names, BGP...)."""
     hv, name = router.vars, router.name
@@ -254,6 +289,10 @@ def check_router(problems, router):
     key = hv.get("dmvpn_gre_key")
     if key is not None and (isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= 4294967295):
         problems.add(name, "dmvpn_gre_key", "%r is out of range" % (key,), "use a whole number from 0 to 4294967295")
+    minutes = si.value(hv, "dmvpn_commit_confirm")
+    if confirm_minutes_problem(minutes):
+        problems.add(name, "dmvpn_commit_confirm", confirm_minutes_problem(minutes),
+                     "use 0 (plain commit) or 1 to %d minutes" % so.CONFIRM_MAX_MINUTES)
     tunnel = si.value(hv, "dmvpn_tunnel_name")
     if not isinstance(tunnel, str) or not TUNNEL_NAME_RE.match(tunnel):
         problems.add(name, "dmvpn_tunnel_name", "%r is not a tunnel interface name" % (tunnel,),

@@ -106,6 +106,46 @@ def mask_text(text, secrets):
     return text
 
 
+def secret_inside_words(tree, secrets, version):
+    """The secrets of ``secrets`` that occur in a word of ``tree`` (a ConfigTree) other than
+    their own value at a secret path, each with the path words before that word (which do not
+    contain it; other secrets in them masked): ``[(secret, words_before)]``, in tree order.
+
+    Ansible's no_log masking replaces each secret wherever it occurs in a module's result, so
+    a PSK ``shared`` turns ``mode 'pre-shared-secret'`` into ``'pre-********-secret'``, and a
+    PSK ``sha256`` every hash of the proposals: such a secret garbles the output and tells
+    which word it is part of. It is refused instead (the design's and the module's checks)."""
+    syntax = syntax_for(version)
+    wanted = [secret for secret in secrets or () if isinstance(secret, str) and secret]
+    found = []
+    for path, dummy in tree.leaves():
+        for index, word in enumerate(path):
+            for secret in wanted:
+                # (the substring test first: the secret-path test is the costly one)
+                if secret in word and not (index and syntax.is_secret_path(path[:index])) \
+                        and secret not in [item[0] for item in found]:
+                    found.append((secret, [mask_text(before, wanted) for before in path[:index]]))
+    return found
+
+
+_SECRET_KEYS = ("authentication", "pre_shared_secret")
+
+
+def mask_structure(value):
+    """A copy of gathered/parsed data with every secret value replaced by the mask."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in _SECRET_KEYS and isinstance(item, str):
+                out[key] = MASK
+            else:
+                out[key] = mask_structure(item)
+        return out
+    if isinstance(value, list):
+        return [mask_structure(item) for item in value]
+    return value
+
+
 CHANGED_MARK = " (changed)"
 
 

@@ -85,7 +85,8 @@ VARIABLES = {
                              default="auto", where="any"),
     "dmvpn_commit_comment": _v("str", "Commit comment (one line, at most 255 characters); default dmvpn.vyos and the "
                                       "role.", where="any"),
-    "dmvpn_commit_confirm": _v("int", "Minutes of commit-confirm (0 - plain commit).", default=0, where="any"),
+    "dmvpn_commit_confirm": _v("int", "Minutes of commit-confirm (0 - plain commit; at most %d)."
+                               % so.CONFIRM_MAX_MINUTES, default=0, where="any"),
     "dmvpn_save": _v("bool", "Save the configuration after the commit.", default=True, where="any"),
     "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (vyos.vyos modules). Off by default - "
                                         "a wrong management address can lock you out.", default=False, where="any"),

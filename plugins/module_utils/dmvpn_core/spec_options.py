@@ -20,6 +20,13 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
 STATES = ("merged", "replaced", "overridden", "deleted", "gathered", "rendered", "parsed")
 NHRP_ROLES = ("hub", "spoke")
 DEFAULT_COMMENT = "configured by dmvpn.vyos"
+# commit-confirm minutes. VyOS refuses a negative time on every version: 1.2/1.3 check it is
+# digits only (vyos/vyatta-config-mgmt scripts/vyatta-config-mgmt.pl check_integer, c28add8e387c),
+# 1.4+ hand it to systemd-run --on-active=<N>m, which refuses a negative span (vyos/vyos-1x
+# python/vyos/config_mgmt.py commit_confirm, sagitta c3f688653). VyOS sets no upper bound; the
+# collection does: a rollback more than a day away no longer protects a lost session (the
+# router would run unconfirmed for days), and 99999999 minutes is a typo, not a plan.
+CONFIRM_MAX_MINUTES = 1440
 
 
 def _o(type_, description, **facts):
@@ -86,7 +93,8 @@ COMMON = {
         "unsaved earlier changes are lost too. VyOS 1.4 and later do the same by default and can instead reload the "
         "previous configuration without a reboot when C(system config-management commit-confirm action reload) is "
         "set.",
-        "C(0) commits without confirmation."], default=0),
+        "C(0) commits without confirmation; otherwise 1 to %d minutes (a day: VyOS refuses negative times and sets "
+        "no upper bound; a longer rollback would not protect a lost session)." % CONFIRM_MAX_MINUTES], default=0),
     "save": _o("bool", "Save the configuration (C(save)) after a successful commit, so it survives a reboot.",
                default=False),
     "lock_timeout": _o("int", [

@@ -19,18 +19,22 @@ from ansible.module_utils.connection import Connection, ConnectionError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import (
     ConfigSyntaxError,
     ConfigTree,
+    control_characters,
     parse_show_commands,
     quote,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.batching import batch_lines
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands, plan_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands, owned_lines, plan_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_checks import confirm_minutes_problem
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.spec_options import CONFIRM_MAX_MINUTES
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
-    MASK,
     mask_secrets,
+    mask_structure,
     masked_diff,
     mask_text,
+    secret_inside_words,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import (
     SUPPORTED_VERSIONS,
@@ -41,52 +45,6 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.network.pending_commit_
     settle_pending,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.router_lock import LockError, RouterLock
-
-_SECRET_KEYS = ("authentication", "pre_shared_secret")
-
-
-def mask_structure(value):
-    """A copy of gathered/parsed data with every secret value replaced by the mask."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in _SECRET_KEYS and isinstance(item, str):
-                out[key] = MASK
-            else:
-                out[key] = mask_structure(item)
-        return out
-    if isinstance(value, list):
-        return [mask_structure(item) for item in value]
-    return value
-
-
-def control_characters(value, field="config"):
-    """``(field, character)`` of the first string in ``value`` holding a control character."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = control_characters(item, "%s.%s" % (field, key))
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = control_characters(item, "%s[%d]" % (field, index))
-            if found:
-                return found
-    elif isinstance(value, str):
-        for char in value:
-            if ord(char) < 32 or ord(char) == 127:
-                return field, char
-    return None
-
-
-def owned_lines(tree, objects):
-    """The ``show configuration commands`` lines of ``tree`` below the owned objects (not
-    masked: for :func:`masking.masked_diff`)."""
-    sub = ConfigTree()
-    for obj in objects:
-        sub.merge(tree.subtree(obj.path))
-    return sub.to_show_commands()
-
 
 class RouterError(Exception):
     """The router refused something; the message is already masked."""
@@ -336,6 +294,10 @@ class Runner:
         config = self.params.get("config")
         self.secrets = [s for s in self.resource.secrets(config) if s]
         result = {"changed": False}
+        problem = confirm_minutes_problem(self.params["confirm"])
+        if problem:
+            self.fail("confirm: %s; use 0 (plain commit) or 1 to %d minutes (nothing was sent to the router)"
+                      % (problem, CONFIRM_MAX_MINUTES))
         for name in ("config", "comment", "version"):
             found = control_characters(self.params.get(name), name)
             if found:
@@ -403,6 +365,12 @@ class Runner:
             wanted = self.resource.validate(config, version, have, state)
         pending = pending_commit_confirm(self, version)
         want = ConfigTree() if state == "deleted" else self.resource.render(wanted, version)
+        inside = secret_inside_words(want, self.secrets, version)
+        if inside:
+            self.fail("a secret of config (a PSK or NHRP key) occurs inside a word of the configuration this module "
+                      "writes (after '%s'), so Ansible's masking of it would garble that output; choose a secret "
+                      "that is not part of a VyOS keyword or of another value (nothing was sent to the router)"
+                      % " ".join(inside[0][1]))
         objects = self.resource.objects(wanted, version, have, state)
         commands = plan_commands(have, want, objects, version, state)
         after = apply_commands(have, commands, version)

@@ -166,6 +166,30 @@ BAD = [
     ("tunnel MTU out of range", _set("HUB", "dmvpn_tunnel_mtu", 20), "HUB", "dmvpn_tunnel_mtu", "out of range"),
     ("group name too long", lambda inv: inv["SPOKE1"]["dmvpn_ike_group"].update(name="G" * 65),
      "SPOKE1", "dmvpn_ike_group.name", "(65 characters)"),
+    # issue 19 item 6: junk after an address is refused, not cut off (at b303f4c everything
+    # after the first "/" was dropped, and a hub's /25 silently became the subnet's /24)
+    ("public address with junk after it", _set("SPOKE1", "dmvpn_public_address", "198.51.100.7/garbage"), "SPOKE1",
+     "dmvpn_public_address", "'198.51.100.7/garbage' is not an IPv4 address"),
+    ("public address with a prefix", _set("SPOKE1", "dmvpn_public_address", "198.51.100.7/24"), "SPOKE1",
+     "dmvpn_public_address", "'198.51.100.7/24' is not an IPv4 address"),
+    ("tunnel address with junk after it", _set("SPOKE1", "dmvpn_tunnel_address", "10.0.0.2/garbage"), "SPOKE1",
+     "dmvpn_tunnel_address", "'10.0.0.2/garbage' is not an IPv4 address"),
+    ("hub tunnel prefix differs from the subnet", _set("HUB", "dmvpn_tunnel_address", "10.0.0.1/25"), "HUB",
+     "dmvpn_tunnel_address", "'10.0.0.1/25' has prefix length /25 but dmvpn_tunnel_subnet is 10.0.0.0/24"),
+    ("upstream gateway with a prefix", _set("HUB", "dmvpn_upstream_gateway", "1.1.1.2/30"), "HUB",
+     "dmvpn_upstream_gateway", "not an IPv4 address"),
+    ("commit-confirm negative", _set("HUB", "dmvpn_commit_confirm", -5), "HUB", "dmvpn_commit_confirm",
+     "-5 is negative: VyOS refuses a negative commit-confirm time"),
+    ("commit-confirm for years", _set("HUB", "dmvpn_commit_confirm", 99999999), "HUB", "dmvpn_commit_confirm",
+     "99999999 minutes is more than a day"),
+    # a secret inside a rendered word: Ansible's no_log would print 'pre-shared-********'
+    ("PSK inside the keyword pre-shared-secret",
+     lambda inv: [hv.update(dmvpn_ipsec_psk="secret") for hv in inv.values()], "HUB", "dmvpn_ipsec_psk",
+     "occurs inside a word of the configuration the collection writes (after 'vpn ipsec profile NHRPVPN "
+     "authentication mode')"),
+    ("NHRP key inside the keyword nhrp",
+     lambda inv: [hv.update(dmvpn_nhrp_secret="nhrp") for hv in inv.values()], "SPOKE1", "dmvpn_nhrp_secret",
+     "occurs inside a word of the configuration the collection writes (after 'protocols')"),
 ]
 
 

@@ -116,3 +116,43 @@ def test_a_validated_endpoint_is_taken_as_it_is_only_for_its_own_version():
     # validated again for 1.5, where FRR's nhrpd takes the default network id (versions.py)
     assert endpoint["nhrp"]["network_id"] is None
     assert md.validated(endpoint, "1.5")["nhrp"]["network_id"] == 1
+
+
+# issue 19 item 6: what the module refuses before it sends anything (the inventory check
+# refuses the same values earlier: tests/unit/dmvpn_core/test_design.py BAD)
+@pytest.mark.parametrize("minutes, words", [(-5, "confirm: -5 is negative: VyOS refuses a negative commit-confirm time"),
+                                            (99999999, "confirm: 99999999 minutes is more than a day")])
+def test_commit_confirm_minutes_outside_the_range_send_nothing(tmp_path, monkeypatch, minutes, words):
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    shell = Shell()
+    with pytest.raises(Failed) as failed:
+        run(resources.DMVPN, shell, config=model("hub"), version="1.4", confirm=minutes)
+    assert str(failed.value).startswith(words)
+    assert shell.sent == []
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u0085", "\u200b", "\u202e", "\x0b"])
+def test_a_line_break_or_invisible_character_in_any_input_sends_nothing(tmp_path, monkeypatch, char):
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    shell = Shell()
+    config = model("hub")
+    config["tunnel"]["description"] = "hub%stunnel" % char
+    with pytest.raises(Failed, match=r"config.tunnel.description contains the control character"):
+        run(resources.DMVPN, shell, config=config, version="1.4")
+    assert shell.sent == []
+
+
+def test_a_psk_inside_a_rendered_keyword_is_refused_before_any_change(tmp_path, monkeypatch):
+    # Ansible's no_log would print 'pre-********-secret' for mode pre-shared-secret. (A PSK
+    # 'secret' is refused alike, but the message is masked too, as every message of the module.)
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    shell = Shell()
+    config = model("hub")
+    config["ipsec"]["profile"]["pre_shared_secret"] = "shared"
+    with pytest.raises(Failed) as failed:
+        run(resources.DMVPN, shell, config=config, version="1.4")
+    assert str(failed.value) == (
+        "a secret of config (a PSK or NHRP key) occurs inside a word of the configuration this module writes (after "
+        "'vpn ipsec profile NHRPVPN authentication mode'), so Ansible's masking of it would garble that output; "
+        "choose a secret that is not part of a VyOS keyword or of another value (nothing was sent to the router)")
+    assert not [line for line in shell.sent if line.startswith(("configure", "set ", "commit"))]
