@@ -90,6 +90,28 @@ STRUCTURE_CASES = [
 ]
 
 
+# Item 6, values: at b303f4c everything after an address's "/" was dropped (a hub's /25 became
+# the subnet's /24), commit-confirm minutes went to the router as given, and a PSK inside a
+# rendered word made Ansible's no_log print 'pre-********-secret'.
+SHARED_PSK = dict((host, "dmvpn_ipsec_psk: shared") for host in ("HUB", "SPOKE1", "SPOKE2"))
+VALUE_CASES = [
+    ("public-address-with-junk-after-it", {"SPOKE2": "dmvpn_public_address: 198.51.100.7/garbage"},
+     [("SPOKE2", "dmvpn_public_address", "'198.51.100.7/garbage' is not an IPv4 address", "198.51.100.41")]),
+    ("hub-tunnel-prefix-other-than-the-subnets", {"HUB": "dmvpn_tunnel_address: 10.0.0.1/25"},
+     [("HUB", "dmvpn_tunnel_address", "'10.0.0.1/25' has prefix length /25 but dmvpn_tunnel_subnet is 10.0.0.0/24",
+       "give the address alone (10.0.0.1) or with /24")]),
+    ("commit-confirm-negative", {"HUB": "dmvpn_commit_confirm: -5"},
+     [("HUB", "dmvpn_commit_confirm", "-5 is negative: VyOS refuses a negative commit-confirm time", "1 to 1440")]),
+    ("commit-confirm-for-190-years", {"SPOKE1": "dmvpn_commit_confirm: 99999999"},
+     [("SPOKE1", "dmvpn_commit_confirm", "99999999 minutes is more than a day: the rollback would not protect a "
+       "lost session (the router would run unconfirmed that long)", "1 to 1440")]),
+    ("psk-inside-the-keyword-pre-shared-secret", SHARED_PSK,
+     [(host, "dmvpn_ipsec_psk", "occurs inside a word of the configuration the collection writes (after 'vpn ipsec "
+       "profile NHRPVPN authentication mode'), so masking it would garble that output", "not part of a VyOS keyword")
+      for host in ("HUB", "SPOKE1", "SPOKE2")]),
+]
+
+
 def run_case(tmp_path, observe, changes):
     inventory = InventoryCopy(tmp_path / "inventory")
     if callable(changes):
@@ -102,7 +124,8 @@ def run_case(tmp_path, observe, changes):
     return result
 
 
-@pytest.mark.parametrize("changes, expected", [pytest.param(c, e, id=i) for i, c, e in TYPE_CASES + STRUCTURE_CASES])
+@pytest.mark.parametrize("changes, expected", [pytest.param(c, e, id=i) for i, c, e in TYPE_CASES + STRUCTURE_CASES
+                                                                      + VALUE_CASES])
 def test_day2_inventory_case(tmp_path, observe, changes, expected):
     result = run_case(tmp_path, observe, changes)
     got = [(p["host"], p["field"], p["message"]) for p in result["problems"]]

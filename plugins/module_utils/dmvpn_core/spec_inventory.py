@@ -158,9 +158,10 @@ VARIABLES = {
                                  where="group_vars"),
 }
 
-# Variables the design reads (the rest are the roles' and playbooks' business).
+# Variables the design reads (the rest are the roles' and playbooks' business; the design
+# reads dmvpn_commit_confirm only to check its range before any router is touched).
 DESIGN_VARIABLES = tuple(name for name in VARIABLES if name not in (
-    "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_commit_confirm", "dmvpn_save",
+    "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_save",
     "dmvpn_manage_underlay"))
 # Ansible's own variables the design reads too: how the inventory is put together
 # (inventory_structure_checks.py: the host's groups, the router it reaches).

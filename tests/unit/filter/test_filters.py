@@ -49,7 +49,6 @@ def test_absent_endpoint_is_only_the_tunnel_name():
 
 
 @pytest.mark.parametrize("field, value, words", [
-    ("dmvpn_commit_confirm", "soon", "int"),
     ("dmvpn_save", "maybe", "bool"),
     ("dmvpn_state", "purged", "one of"),
     ("dmvpn_manage_underlay", "perhaps", "bool"),
@@ -64,6 +63,18 @@ def test_role_inputs_are_checked_for_every_router_at_once(field, value, words):
     assert all(words in p["message"] for p in problems)
     assert "ansible-doc -t role dmvpn.vyos.dmvpn_hub" in problems[0]["fix"]
     assert "ansible-doc -t role dmvpn.vyos.dmvpn_spoke" in problems[1]["fix"]
+
+
+def test_commit_confirm_is_checked_by_the_design_once_with_its_range():
+    hostvars = seed_inventory.hosts()
+    hostvars["HUB"]["dmvpn_commit_confirm"] = "soon"
+    hostvars["SPOKE2"]["dmvpn_commit_confirm"] = 1441
+    problems = flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"])
+    assert [(p["host"], p["field"], p["message"], p["fix"]) for p in problems] == [
+        ("HUB", "dmvpn_commit_confirm", "'soon' is not a whole number of minutes",
+         "use 0 (plain commit) or 1 to 1440 minutes"),
+        ("SPOKE2", "dmvpn_commit_confirm", "1441 minutes is more than a day: the rollback would not protect a lost "
+         "session (the router would run unconfirmed that long)", "use 0 (plain commit) or 1 to 1440 minutes")]
 
 
 def test_a_field_the_design_reports_is_not_reported_twice():
