@@ -45,6 +45,7 @@ BIN = os.path.dirname(sys.executable)
 sys.path[:0] = [HERE, REPO, os.path.join(REPO, ".venv", "collections")]
 
 import topology  # noqa: E402
+from vyos_lab.__main__ import vault_args  # noqa: E402  (the inventory copy holds the lab's vault)
 from vyos_lab.lab import control_request  # noqa: E402
 
 TOOLS = ("ours", "baseline", "lower_bound")
@@ -254,7 +255,8 @@ class Case:
         return [sys.executable, os.path.join(HERE, "wire.py"), plan, "--concurrency", str(self.forks)], lines
 
     def playbook(self, path, *extra):
-        return [os.path.join(BIN, "ansible-playbook"), "-i", self.dest, path, "--forks", str(self.forks)] + list(extra)
+        return ([os.path.join(BIN, "ansible-playbook"), "-i", self.dest, path, "--forks", str(self.forks)]
+                + vault_args(None) + list(extra))
 
     def measure(self, lab, tool, phase, args):
         """Run ``args`` on counters reset to zero: the result row (time, memory, counters)."""

@@ -55,7 +55,9 @@ class EmulatedLab:
         self._lab("down", check=False)
 
     def converge(self, extra_vars=None):
-        argv = ["ansible-playbook", "-i", INVENTORY, os.path.join(ROOT, "playbooks", "site.yml")]
+        # (the dataplane inventory's vault is the lab's, labelled lab: ansible.cfg names no password)
+        argv = ["ansible-playbook", "-i", INVENTORY, os.path.join(ROOT, "playbooks", "site.yml"),
+                "--vault-id", "lab@" + os.path.join(ROOT, "inventories", "lab", "vault-password.LAB-ONLY.txt")]
         for key, value in (extra_vars or {}).items():
             argv += ["-e", "%s=%s" % (key, value)]
         start = time.time()

@@ -18,6 +18,7 @@ SITE = os.path.join(REPO, "playbooks", "site.yml")
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
+from vyos_lab.__main__ import vault_args  # noqa: E402
 from vyos_lab.lab import LabThread, RouterSpec  # noqa: E402
 
 
@@ -122,7 +123,8 @@ def run_playbook(playbook, inventory, workdir, extra_args=(), env=None, json_out
     if json_output:
         full_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.posix.json"
     full_env.update(env or {})
-    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, playbook] + list(extra_args)
+    # (the harness's inventories are copies of the lab's: the lab's vault id, as vyos_lab passes it)
+    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, playbook] + vault_args(None) + list(extra_args)
     proc = subprocess.run(cmd, cwd=workdir, env=full_env, capture_output=True, text=True, timeout=600, check=False)
     data = None
     if json_output:

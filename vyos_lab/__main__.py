@@ -22,6 +22,11 @@ import time
 from .lab import Lab, RouterSpec, control_request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The lab inventories' vault id: their vault files are encrypted under the label "lab" with the
+# committed LAB-ONLY password. The checkout's ansible.cfg names no vault password (issue 19
+# item 10), so the lab's tools pass this id themselves, and only for the lab: --vault-id
+# replaces it for an inventory whose vault uses another password.
+LAB_VAULT_ID = "lab@" + os.path.join(REPO, "inventories", "lab", "vault-password.LAB-ONLY.txt")
 DEFAULT_STATE = os.environ.get("VYOS_LAB_STATE", os.path.join(REPO, "lab", "state"))
 
 
@@ -30,7 +35,15 @@ DEFAULT_STATE = os.environ.get("VYOS_LAB_STATE", os.path.join(REPO, "lab", "stat
 # ------------------------------------------------------------------------------------------
 
 
-def specs_from_inventory(path):
+def vault_args(vault_ids):
+    """``--vault-id`` arguments for ansible-inventory / ansible-playbook (the lab's id by default)."""
+    args = []
+    for vault_id in vault_ids or [LAB_VAULT_ID]:
+        args += ["--vault-id", vault_id]
+    return args
+
+
+def specs_from_inventory(path, vault_ids=None):
     """Routers of an Ansible inventory: every host with ``ansible_port`` on a loopback host.
 
     Host vars read: ``ansible_host`` (default 127.0.0.1), ``ansible_port``, ``lab_vyos_version``
@@ -38,7 +51,7 @@ def specs_from_inventory(path):
     ``lab_dhcp_address`` (the address a DHCP WAN gets).
     """
     exe = os.path.join(os.path.dirname(sys.executable), "ansible-inventory")
-    cmd = [exe if os.path.exists(exe) else "ansible-inventory", "-i", path, "--list"]
+    cmd = [exe if os.path.exists(exe) else "ansible-inventory", "-i", path, "--list"] + vault_args(vault_ids)
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit("vyos_lab: cannot read inventory %s:\n%s" % (path, proc.stderr.strip()))
@@ -64,7 +77,7 @@ def specs_from_inventory(path):
 
 def specs_from_args(args):
     if args.inventory:
-        return specs_from_inventory(args.inventory)
+        return specs_from_inventory(args.inventory, getattr(args, "vault_id", None))
     specs = []
     for item in args.router or []:
         parts = item.split(":")
@@ -168,6 +181,8 @@ def cmd_up(args):
             argv += ["--" + name.replace("_", "-"), str(value)]
     for item in args.router or []:
         argv += ["--router", item]
+    for vault_id in getattr(args, "vault_id", None) or []:
+        argv += ["--vault-id", vault_id]
     if args.count:
         argv += ["--count", str(args.count), "--base-port", str(args.base_port)]
     if args.fresh:
@@ -244,7 +259,7 @@ def cmd_demo(args):
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
                PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
     playbook = [os.path.join(bin_dir, "ansible-playbook"), "-i", args.inventory,
-                os.path.join(REPO, "playbooks", "site.yml")]
+                os.path.join(REPO, "playbooks", "site.yml")] + vault_args(args.vault_id)
     print("\n$ ansible-playbook -i %s playbooks/site.yml" % args.inventory, flush=True)
     rc = subprocess.call(playbook, cwd=REPO, env=env)
     print("\n== summary", flush=True)
@@ -282,6 +297,8 @@ def main(argv=None):
     for name in ("up", "serve"):
         p = sub.add_parser(name)
         p.add_argument("--inventory")
+        p.add_argument("--vault-id", action="append", help="vault id(s) for the inventory's vault (as ansible-playbook "
+                       "takes them; default: the lab's, %s)" % LAB_VAULT_ID.split("@")[0])
         p.add_argument("--router", action="append", help="NAME[:VERSION[:PORT]]")
         p.add_argument("--count", type=int)
         p.add_argument("--prefix", default="R")
@@ -295,6 +312,7 @@ def main(argv=None):
             p.add_argument("--control-port", type=int, default=0)
     p = sub.add_parser("demo", help="fresh lab from an inventory, then playbooks/site.yml and a summary")
     p.add_argument("--inventory", default=os.path.join(REPO, "inventories", "lab"))
+    p.add_argument("--vault-id", action="append", help="vault id(s) for the inventory's vault (default: the lab's)")
     p.add_argument("--version", default="1.4")
     p.add_argument("--prefix", default="R")
     p.add_argument("--base-port", type=int, default=0)

@@ -11,11 +11,14 @@ built a broken DMVPN.
 
 import os
 import re
+import shutil
+import subprocess
 
 import pytest
 import yaml
 
-from conftest import CANARIES, ROUTERS, SITE, InventoryCopy, all_output, recap, verify_rows
+from conftest import CANARIES, REPO, ROUTERS, SITE, InventoryCopy, all_output, recap, verify_rows
+from labkit import BIN
 
 NUMBER = "is a number (YAML reads unquoted digits so, a leading 0 as octal, 0x as hex, a:b:c in base 60), not text"
 FLOAT = "is a number (YAML reads unquoted 1.5, 1e+5 and .inf so), not text"
@@ -391,3 +394,67 @@ def test_day2_verify_with_a_limit_verifies_the_limited_router_and_marks_no_other
     assert rows["SPOKE1"].startswith("spoke 1/1 ") and rows["SPOKE1"].endswith(" OK"), rows
     assert rows["HUB"] == "hub - - - not checked (outside --limit)", rows
     assert rows["SPOKE2"] == "spoke - - - not checked (outside --limit)", rows
+
+
+# -- the vault and the checkout's ansible.cfg (item 10) -------------------------------------------
+LAB_PASSWORD_FILE = os.path.join(REPO, "inventories", "lab", "vault-password.LAB-ONLY.txt")
+
+
+def _vault(args, tmp_path, stdin=None):
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"))
+    return subprocess.run([os.path.join(BIN, "ansible-vault")] + args, cwd=REPO, env=env, capture_output=True,
+                          text=True, stdin=stdin if stdin is not None else subprocess.DEVNULL, check=False,
+                          timeout=120)
+
+
+def test_day2_ansible_vault_in_the_checkout_asks_for_a_password_instead_of_using_the_labs(tmp_path, observe):
+    """README "Secrets and Vault": ansible-vault run from the checkout asks for the user's password.
+    At b303f4c ansible.cfg's vault_password_file made it encrypt with the committed lab password,
+    silently (here: with no terminal, it asks, and the closed input ends it)."""
+    run = _vault(["encrypt_string", "--name", "dmvpn_ipsec_psk", "Canary-PSK-for-prod"], tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "New Vault password" in run.stdout + run.stderr
+    assert "$ANSIBLE_VAULT" not in run.stdout
+    observe.scan(run.stdout, run.stderr)
+
+
+def test_day2_a_vault_made_with_the_users_own_vault_id_opens_with_it_and_not_with_the_lab_password(tmp_path, observe):
+    """The README's Vault steps with the user's own vault id. At b303f4c the configured lab
+    password was a second vault id, so this failed with 'The vault-ids default,prod are
+    available to encrypt. Specify the vault-id to encrypt with --encrypt-vault-id'."""
+    own = tmp_path / "own-password.txt"
+    own.write_text("my-own-production-password\n")
+    vault_file = tmp_path / "vault.yml"
+    vault_file.write_text("---\ndmvpn_ipsec_psk: Canary-PSK-prod\n")
+    made = _vault(["encrypt", "--vault-id", "prod@%s" % own, str(vault_file)], tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert vault_file.read_text().splitlines()[0] == "$ANSIBLE_VAULT;1.2;AES256;prod"
+    with_lab = _vault(["view", "--vault-id", "lab@" + LAB_PASSWORD_FILE, str(vault_file)], tmp_path)
+    with_own = _vault(["view", "--vault-id", "prod@%s" % own, str(vault_file)], tmp_path)
+    assert with_lab.returncode == 1 and "Decryption failed" in with_lab.stderr, with_lab.stderr
+    assert with_own.returncode == 0 and with_own.stdout == "---\ndmvpn_ipsec_psk: Canary-PSK-prod\n"
+    observe.scan(with_lab.stdout, with_lab.stderr, made.stdout, made.stderr)
+
+
+def test_day2_vyos_lab_reads_an_inventory_whose_vault_uses_another_password(tmp_path, observe):
+    """`vyos_lab up --inventory X --vault-id ...`: the lab's routers come from an inventory whose
+    vault is not the lab's (at b303f4c only the checkout-wide lab password could open it)."""
+    from vyos_lab.__main__ import specs_from_inventory
+
+    copy = tmp_path / "inventory"
+    shutil.copytree(os.path.join(REPO, "inventories", "lab"), str(copy))
+    own = tmp_path / "own-password.txt"
+    own.write_text("my-own-production-password\n")
+    vault_file = copy / "group_vars" / "dmvpn" / "vault.yml"
+    plain = _vault(["decrypt", "--vault-id", "lab@" + LAB_PASSWORD_FILE, "--output", "-", str(vault_file)], tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    plain_file = tmp_path / "plain.yml"
+    plain_file.write_text(plain.stdout)
+    assert _vault(["encrypt", "--vault-id", "prod@%s" % own, "--output", str(vault_file), str(plain_file)],
+                  tmp_path).returncode == 0
+    plain_file.unlink()
+    specs = specs_from_inventory(str(copy), ["prod@%s" % own])
+    assert [(spec.name, spec.version) for spec in specs] == [("HUB", "1.4"), ("SPOKE1", "1.4"), ("SPOKE2", "1.4")]
+    with pytest.raises(SystemExit, match="cannot read inventory"):
+        specs_from_inventory(str(copy))  # (the lab's id by default: it cannot open this vault)

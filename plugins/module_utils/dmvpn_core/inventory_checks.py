@@ -290,6 +290,8 @@ def check_router(problems, router):
     if key is not None and (isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= 4294967295):
         problems.add(name, "dmvpn_gre_key", "%r is out of range" % (key,), "use a whole number from 0 to 4294967295")
     minutes = si.value(hv, "dmvpn_commit_confirm")
+    if isinstance(minutes, str) and re.match(r"^\s*[-+]?[0-9]+\s*$", minutes):
+        minutes = int(minutes)  # (-e dmvpn_commit_confirm=1 is text; the role's int option takes it)
     if confirm_minutes_problem(minutes):
         problems.add(name, "dmvpn_commit_confirm", confirm_minutes_problem(minutes),
                      "use 0 (plain commit) or 1 to %d minutes" % so.CONFIRM_MAX_MINUTES)

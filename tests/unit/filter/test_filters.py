@@ -69,6 +69,7 @@ def test_commit_confirm_is_checked_by_the_design_once_with_its_range():
     hostvars = seed_inventory.hosts()
     hostvars["HUB"]["dmvpn_commit_confirm"] = "soon"
     hostvars["SPOKE2"]["dmvpn_commit_confirm"] = 1441
+    hostvars["SPOKE1"]["dmvpn_commit_confirm"] = "2"  # (-e dmvpn_commit_confirm=2 is text: taken, as the role takes it)
     problems = flt.dmvpn_networks_problems(hostvars, GROUPS, ["dmvpn"])
     assert [(p["host"], p["field"], p["message"], p["fix"]) for p in problems] == [
         ("HUB", "dmvpn_commit_confirm", "'soon' is not a whole number of minutes",
