@@ -155,15 +155,21 @@ def _delete_routes(plan, have, want, paths):
                 plan.delete(KIND_ROUTE, path)
 
 
-def _group_in_use(tree, kind, name):
+def group_user(tree, kind, name):
+    """The path words of the first thing in ``tree`` that names IKE/ESP group ``name`` (up to
+    the ``ike-group``/``esp-group`` word), or None."""
     words = _GROUP_REFERENCE_WORDS[kind]
     for path in tree.paths():
         if path[:2] != ("vpn", "ipsec") or path[2:3] in (("ike-group",), ("esp-group",)):
             continue
         for index, word in enumerate(path[:-1]):
             if word in words and path[index + 1] == name:
-                return True
-    return False
+                return path[:index + 1]
+    return None
+
+
+def _group_in_use(tree, kind, name):
+    return group_user(tree, kind, name) is not None
 
 
 def _used_elsewhere(have, want, objects, group):

@@ -28,6 +28,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker impo
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands, owned_lines, plan_commands
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_checks import confirm_minutes_problem
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.leftovers import kept_warnings
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.spec_options import CONFIRM_MAX_MINUTES
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     mask_secrets,
@@ -374,6 +375,9 @@ class Runner:
         objects = self.resource.objects(wanted, version, have, state)
         commands = plan_commands(have, want, objects, version, state)
         after = apply_commands(have, commands, version)
+        bgp_wanted = isinstance(wanted, dict) and wanted.get("bgp") is not None
+        for warning in kept_warnings(have, want, objects, version, state, bgp_wanted):
+            self.module.warn(mask_text(warning, self.secrets))
         if pending is not None:
             return settle_pending(self, pending, commands, version, result)
         if commands:

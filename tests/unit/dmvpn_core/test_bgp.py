@@ -10,6 +10,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import check
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import diff as df
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import gather as gt
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leftovers as lo
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources as rs
@@ -283,6 +284,19 @@ def test_leaving_bgp_keeps_the_routers_other_bgp_peers(version):
     back = converge(on_bgp, static, version)
     assert back.values(upstream) == ["64512"]
     assert back.children(syntax.bgp_base(65000) + ("neighbor",)) == ["203.0.113.1"]
+    # issue 19 item 5: the instance's router id and network statements stay with the other
+    # peer (they may need them; a new router id would reset their sessions), and the run says so
+    base = syntax.bgp_base(65000)
+    assert back.values(base + ("parameters", "router-id")) == ["10.0.0.2"]
+    assert back.children(base + ("address-family", "ipv4-unicast", "network")) == ["192.168.2.0/24"]
+    objects = rd.owned_objects(static, version, on_bgp)
+    assert lo.kept_warnings(on_bgp, rd.render_endpoint(static, version), objects, version, "overridden", False) == [
+        "BGP AS 65000 keeps router-id 10.0.0.2, network 192.168.2.0/24: the DMVPN's peers are removed, but it still "
+        "has other peers (203.0.113.1), which may need them; remove them by hand if not"]
+    # the next run: nothing to change, nothing to say
+    assert lines(static, version, back) == []
+    assert lo.kept_warnings(back, rd.render_endpoint(static, version), rd.owned_objects(static, version, back),
+                            version, "overridden", False) == []
 
 
 def test_an_as_change_on_1_3_replaces_the_instance():

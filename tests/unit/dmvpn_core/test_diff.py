@@ -7,7 +7,8 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import confi
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import diff as df
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import masking as mk
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import render_endpoint
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leftovers as lo
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import owned_objects, render_endpoint
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import SUPPORTED_VERSIONS
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
@@ -466,6 +467,13 @@ def test_a_renamed_group_something_else_uses_stays():
     commands, after = run(have, data, "1.3", "overridden")
     assert after.exists(("vpn", "ipsec", "ike-group", "IKE-HUB"))   # the peer still uses it
     assert not any("ike-group IKE-HUB" in line for line in commands if line.startswith("delete"))
+    # ... and the run says so (issue 19 item 5: kept with a warning)
+    want = render_endpoint(data, "1.3")
+    objects = owned_objects(data, "1.3", have)
+    assert lo.kept_warnings(have, want, objects, "1.3", "overridden", False) == [
+        "IKE group IKE-HUB is no longer this DMVPN's but stays: 'vpn ipsec site-to-site peer 192.0.2.9 ike-group' "
+        "still uses it"]
+    assert lo.kept_warnings(have, want, objects, "1.3", "merged", False) == []  # (merged removes nothing)
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
