@@ -2,11 +2,15 @@
 
 import asyncio
 import re
+import threading
 
 from .config import CliError, compare_text, diff_commands
 from .router import CommitError
 from .shell import split_commands, split_pipes, split_words
 from . import opmode
+
+# What VyOS prints for a commit while another is in progress (router.py commits_in_progress).
+COMMIT_LOCKED = "Configuration system temporarily locked due to another commit in progress"
 
 
 class DropConnection(Exception):
@@ -89,6 +93,24 @@ class CliSession:
             session.set(split_words(text)[1:])
         self.router.commit(session, comment="operator at the CLI", user="operator")
 
+    def _start_foreign_commit(self, lines, hold_ms):
+        """Another session's commit that is in progress for ``hold_ms`` (its lines applied at
+        its end): meanwhile every other commit is refused, as VyOS's commit lock does."""
+        router = self.router
+        with router.lock:
+            router.commits_in_progress += 1
+
+        def finish():
+            try:
+                self.commit_as_operator(lines)
+            finally:
+                with router.lock:
+                    router.commits_in_progress -= 1
+
+        timer = threading.Timer(hold_ms / 1000.0, finish)  # (a thread: LocalConsole's loops end at once)
+        timer.daemon = True
+        timer.start()
+
     # -- dispatch ----------------------------------------------------------------------------
     async def execute(self, line):
         """Run one line; return the text to print before the next prompt."""
@@ -106,7 +128,10 @@ class CliSession:
         foreign = faults.foreign_commit
         if foreign and re.search(foreign["on"], line):
             faults.foreign_commit = None
-            self.commit_as_operator(foreign["lines"])
+            if foreign.get("hold_ms"):
+                self._start_foreign_commit(foreign["lines"], foreign["hold_ms"])
+            else:
+                self.commit_as_operator(foreign["lines"])
         if faults.drop_on_command and re.search(faults.drop_on_command, line):
             faults.drop_on_command = None
             raise DropConnection()
@@ -250,6 +275,20 @@ class CliSession:
         return await self._guarded_commit(lambda: self.router.commit(self.config, comment=comment))
 
     async def _guarded_commit(self, action):
+        router = self.router
+        with router.lock:
+            if router.commits_in_progress:
+                # (no "Commit failed": my_commit prints only this and exits 1; vyatta-cfg
+                # src/commit/commit-algorithm.cpp doCommit and src/cli_bin.cpp doCommit)
+                return COMMIT_LOCKED + "\n"
+            router.commits_in_progress += 1
+        try:
+            return await self._commit_holding_the_lock(action)
+        finally:
+            with router.lock:
+                router.commits_in_progress -= 1
+
+    async def _commit_holding_the_lock(self, action):
         router = self.router
         faults = router.faults
         if faults.commit_delay_ms:

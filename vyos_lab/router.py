@@ -37,8 +37,9 @@ class Faults:
         self.commit_delay_ms = 0
         self.refuse_set = None           # refuse a set line whose path matches this regex (once)
         self.refuse_login = False
-        # {"on": regex, "lines": [set lines]}: when a command matching "on" arrives, another
-        # session (an operator at the CLI) commits those lines first; once
+        # {"on": regex, "lines": [set lines], "hold_ms": N}: when a command matching "on"
+        # arrives, another session (an operator at the CLI) commits those lines first; once.
+        # With hold_ms its commit is still in progress for N ms (its lines land at the end).
         self.foreign_commit = None
         self.down = False                # unreachable: refuses SSH, absent from DMVPN state
 
@@ -93,6 +94,13 @@ class Router:
         self.lab = lab
         self.state_dir = state_dir
         self.lock = threading.RLock()
+        # Commits in progress (ours, or another session's held open by the foreign_commit
+        # fault): VyOS runs one at a time and refuses the others at once, it does not queue
+        # them (vyos/vyatta-cfg src/commit/commit-algorithm.cpp doCommit: getCommitLock, a
+        # lockf F_TLOCK on /opt/vyatta/config/.lock, else "Configuration system temporarily
+        # locked due to another commit in progress" and exit 1; crux 9063ccfa2314, equuleus
+        # fd96c62776ec, current 0a5b58a0f9a2, the commit of 1.4 and 1.5 too).
+        self.commits_in_progress = 0
         self.faults = Faults()
         self.counters = Counters()
         # Every line a shell received, in order: (mode, line), mode "op" or "configure". Tests

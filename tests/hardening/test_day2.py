@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 import yaml
@@ -127,8 +128,8 @@ def run_case(tmp_path, observe, changes):
     return result
 
 
-@pytest.mark.parametrize("changes, expected", [pytest.param(c, e, id=i) for i, c, e in TYPE_CASES + STRUCTURE_CASES
-                                                                      + VALUE_CASES])
+@pytest.mark.parametrize("changes, expected", [pytest.param(c, e, id=i) for i, c, e in
+                                               TYPE_CASES + STRUCTURE_CASES + VALUE_CASES])
 def test_day2_inventory_case(tmp_path, observe, changes, expected):
     result = run_case(tmp_path, observe, changes)
     got = [(p["host"], p["field"], p["message"]) for p in result["problems"]]
@@ -322,7 +323,7 @@ def test_day2_renamed_groups_and_tunnel_leave_nothing_behind_and_the_next_run_ch
     assert {name: site.handle.counters(name)["commits"] for name in ROUTERS} == {name: 1 for name in ROUTERS}
     for name in ROUTERS:
         lines = site.handle.running(name)
-        assert not any(" tun0" in line or "'tun0'" in line for line in lines), (name, [l for l in lines if "tun0" in l])
+        assert not any(" tun0" in line or "'tun0'" in line for line in lines), (name, [line for line in lines if "tun0" in line])
         assert any(line.startswith("set protocols nhrp tunnel tun5 ") for line in lines), name
     assert not any("ike-group IKE-HUB " in line for line in site.handle.running("HUB"))
     again = site.run(SITE, "--skip-tags", "verify")
@@ -458,3 +459,37 @@ def test_day2_vyos_lab_reads_an_inventory_whose_vault_uses_another_password(tmp_
     assert [(spec.name, spec.version) for spec in specs] == [("HUB", "1.4"), ("SPOKE1", "1.4"), ("SPOKE2", "1.4")]
     with pytest.raises(SystemExit, match="cannot read inventory"):
         specs_from_inventory(str(copy))  # (the lab's id by default: it cannot open this vault)
+
+
+# -- locks across controllers (item 8) ------------------------------------------------------------
+@pytest.mark.lab
+def test_day2_a_commit_while_another_controllers_commit_is_in_progress_fails_instead_of_ending_green(seeded, observe):
+    """Another controller's (or an operator's) commit is still running on HUB when ours is
+    sent: VyOS refuses ours with 'Configuration system temporarily locked due to another
+    commit in progress' and nothing else (vyos/vyatta-cfg src/commit/commit-algorithm.cpp
+    doCommit; the lab does the same, router.py commits_in_progress). network_cli takes that
+    answer for a success, so at b303f4c the run reported HUB changed with nothing committed."""
+    site = seeded()
+    operator_line = "set system domain-name 'other-controller.example'"
+    site.handle.fault("HUB", foreign_commit={"on": "^commit", "lines": [operator_line], "hold_ms": 1500})
+    before = site.running()
+    site.set(dmvpn_tunnel_description="while another commit runs")
+    ours = "set interfaces tunnel tun0 description 'while another commit runs'"
+    with observe.counting(site):
+        run = site.playbook(SITE, site.hosts_file, "--skip-tags", "verify", json_output=True)
+        deadline = time.time() + 15   # (the other commit lands when its 1.5 s are over)
+        while time.time() < deadline and operator_line not in site.handle.running("HUB"):
+            time.sleep(0.1)
+        now = site.running()
+        rerun = site.run(SITE, "--skip-tags", "verify")
+    assert run.rc != 0
+    assert [r["msg"] for r in run.results("HUB") if r.get("failed")] == [
+        "the router refused the commit: another session's commit was in progress (VyOS: 'Configuration system "
+        "temporarily locked due to another commit in progress'); nothing of this run was committed and the router "
+        "is left as that commit leaves it. Re-run to converge"]
+    assert sorted(set(now["HUB"]) ^ set(before["HUB"])) == [operator_line]   # the other commit alone
+    for name in ("SPOKE1", "SPOKE2"):
+        assert now[name] == before[name], name   # (site.yml: spokes wait for their hubs' success)
+    assert rerun.rc == 0 and all(recap(rerun)[name]["changed"] == 1 for name in ROUTERS)
+    assert ours in site.handle.running("HUB") and operator_line in site.handle.running("HUB")
+    assert observe.scan(all_output(run), all_output(rerun)) == 0

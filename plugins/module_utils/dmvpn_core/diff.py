@@ -302,3 +302,12 @@ def apply_commands(tree, lines, version):
         else:
             raise ValueError("not a set or delete line: %r" % line)
     return result
+
+
+def lines_not_applied(now, lines, after):
+    """The ``set``/``delete`` lines of a commit whose path does not hold, in ``now`` (the
+    router read after the commit), what ``after`` (:func:`apply_commands` of them) holds."""
+    def path(line):  # (the words after set/delete)
+        return tuple(token.text for token in tokenize(line)[1:])
+
+    return [line for line in lines if now.subtree(path(line)) != after.subtree(path(line))]

@@ -88,6 +88,10 @@ VARIABLES = {
     "dmvpn_commit_confirm": _v("int", "Minutes of commit-confirm (0 - plain commit; at most %d)."
                                % so.CONFIRM_MAX_MINUTES, default=0, where="any"),
     "dmvpn_save": _v("bool", "Save the configuration after the commit.", default=True, where="any"),
+    "dmvpn_lock_timeout": _v("int", "Seconds to wait for another run on this controller that is changing the same "
+                                    "router (the modules' lock_timeout); the run says who held it.",
+                             default=so.COMMON["lock_timeout"]["default"],
+                             where="any"),
     "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (vyos.vyos modules). Off by default - "
                                         "a wrong management address can lock you out.", default=False, where="any"),
     "dmvpn_underlay": _v("dict", "Underlay, used when dmvpn_manage_underlay is true.", options=_UNDERLAY,
@@ -161,7 +165,7 @@ VARIABLES = {
 # Variables the design reads (the rest are the roles' and playbooks' business; the design
 # reads dmvpn_commit_confirm only to check its range before any router is touched).
 DESIGN_VARIABLES = tuple(name for name in VARIABLES if name not in (
-    "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_save",
+    "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_save", "dmvpn_lock_timeout",
     "dmvpn_manage_underlay"))
 # Ansible's own variables the design reads too: how the inventory is put together
 # (inventory_structure_checks.py: the host's groups, the router it reaches).

@@ -250,6 +250,14 @@ class Syntax:
         return any(match_path(pattern, path) for pattern in self.multi_value_paths)
 
 
+# What every supported version prints, and all it prints, for a commit while another session's
+# commit is in progress: the commit is refused, not queued (vyos/vyatta-cfg
+# src/commit/commit-algorithm.cpp doCommit: getCommitLock, a lockf F_TLOCK on
+# /opt/vyatta/config/.lock; src/cli_bin.cpp exits 1; crux 9063ccfa2314, equuleus fd96c62776ec,
+# current 0a5b58a0f9a2). vyos.vyos's terminal plugin does not take it for an error (its
+# terminal_stderr_re knows "Commit failed"), so the modules look for it themselves.
+COMMIT_LOCKED = "Configuration system temporarily locked due to another commit in progress"
+
 # Below the BGP instance the words are the same in every supported version.
 BGP_ROUTER_ID = ("parameters", "router-id")
 BGP_NETWORKS = ("address-family", "ipv4-unicast", "network")

@@ -13,6 +13,8 @@ __metaclass__ = type
 
 import errno
 import fcntl
+import getpass
+import json
 import os
 import re
 import stat
@@ -37,6 +39,7 @@ class RouterLock:
         self.handle = None
         self.path = None
         self.warning = None  # set when the shared folder could not be trusted
+        self.waited = None   # set when another run held the lock first
 
     @staticmethod
     def _folder(name, mode):
@@ -104,24 +107,71 @@ class RouterLock:
         raise LockError("cannot create a lock file for this router in %s (nor in a folder of this user's own "
                         "there); nothing was sent" % tempfile.gettempdir())
 
+    @property
+    def warnings(self):
+        """What the run should say: an untrusted shared folder, a wait for another run."""
+        return [note for note in (self.warning, self.waited) if note]
+
+    def _holder_path(self):
+        # one file per user: in the shared (sticky) folder nobody may replace another's file
+        return "%s.holder-%d" % (self.path, os.getuid())
+
+    def holder(self):
+        """Who holds the lock (read from the holder files next to it): "pid N of user U, for
+        S s", or None when no live holder wrote one."""
+        folder, prefix = os.path.dirname(self.path), os.path.basename(self.path) + ".holder-"
+        try:
+            names = [name for name in os.listdir(folder) if name.startswith(prefix)]
+        except OSError:
+            return None
+        for name in names:
+            try:
+                with open(os.path.join(folder, name)) as handle:
+                    info = json.load(handle)
+                os.kill(int(info["pid"]), 0)
+            except PermissionError:
+                pass  # alive, another user's process
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            held = max(0, time.time() - float(info.get("since", time.time())))
+            return "pid %d of user %s, for %d s" % (int(info["pid"]), info.get("user", "?"), held)
+        return None
+
+    def _write_holder(self):
+        try:
+            fd = os.open(self._holder_path(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "w") as handle:
+                json.dump({"pid": os.getpid(), "user": getpass.getuser(), "since": time.time()}, handle)
+        except OSError:
+            pass  # (who holds the lock is information for waiting runs, not part of the lock)
+
     def __enter__(self):
         self.handle = self._open()
-        start = time.time()
+        start, holder = time.time(), None
         while True:
             try:
                 fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._write_holder()
+                if holder is not None:
+                    self.waited = ("waited %d s for the router lock, which another run held (%s)"
+                                   % (time.time() - start, holder))
                 return self
             except (IOError, OSError) as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
+            holder = self.holder() or holder or "a run that did not say who it is"
             if time.time() - start >= self.timeout:
                 self.handle.close()
                 raise LockError("another run on this controller has been changing this router for %d seconds "
-                                "(lock %s); nothing was sent. Re-run when it is done, or raise lock_timeout"
-                                % (self.timeout, self.path))
+                                "(lock %s, held by %s); nothing was sent. Re-run when it is done, or raise "
+                                "lock_timeout" % (self.timeout, self.path, holder))
             time.sleep(0.1)
 
     def __exit__(self, *exc_info):
+        try:
+            os.unlink(self._holder_path())
+        except OSError:
+            pass
         fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
         self.handle.close()
         return False

@@ -25,7 +25,12 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree i
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.batching import batch_lines
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands, owned_lines, plan_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import (
+    apply_commands,
+    lines_not_applied,
+    owned_lines,
+    plan_commands,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_checks import confirm_minutes_problem
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.leftovers import kept_warnings
@@ -37,6 +42,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking impo
     mask_text,
     secret_inside_words,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import COMMIT_LOCKED
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import (
     SUPPORTED_VERSIONS,
     normalize_version,
@@ -46,6 +52,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.network.pending_commit_
     settle_pending,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.router_lock import LockError, RouterLock
+
 
 class RouterError(Exception):
     """The router refused something; the message is already masked."""
@@ -194,14 +201,16 @@ class Runner:
                 self._check_unchanged(have, version)
             stage = "commit"
             if minutes:
-                _answered(conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
-                                   prompt=r"Proceed\?", answer="y"))
+                self._committed(_answered(conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
+                                                   prompt=r"Proceed\?", answer="y")))
                 # The router must still answer us before we make the change permanent; if
                 # it does not, it rolls back by itself when the timer runs out.
                 _answered(conn.get(command="run show host name"))
                 _answered(conn.get(command="confirm"))
             else:
-                _answered(conn.get(command="commit comment %s" % comment))
+                self._committed(_answered(conn.get(command="commit comment %s" % comment)))
+            stage = "checking the commit"
+            self._check_committed(commands, after, version)
             stage = "save" if self.params["save"] else "leaving configuration mode"
             if self.params["save"]:
                 conn.get(command="save")
@@ -225,6 +234,31 @@ class Runner:
                 state = self._state_after_error(version, have, after)
                 self._close()
             raise RouterError("%s during %s; %s" % (error, stage, state))
+
+    def _committed(self, answer):
+        """Fail on VyOS's refusal of a commit for another in progress (network_cli's success)."""
+        if COMMIT_LOCKED in answer:
+            self._discard(after_error=True)
+            raise RouterError("the router refused the commit: another session's commit was in progress (VyOS: '%s'); "
+                              "nothing of this run was committed and the router is left as that commit leaves it. "
+                              "Re-run to converge" % COMMIT_LOCKED)
+
+    def _check_committed(self, commands, after, version):
+        """After the commit, in the same session: every path this run set or deleted is on the
+        router as the commit should leave it. A run that cannot be sure the change is there
+        fails instead of reporting it done."""
+        if after is None:
+            return
+        try:
+            missing = lines_not_applied(self.running(in_session=True), commands, after)
+        except ConfigSyntaxError as exc:
+            raise RouterError("the router's configuration could not be read after the commit (%s); re-run to check"
+                              % exc)
+        if missing:
+            self._discard()
+            raise RouterError("the commit ended, but %d of this run's %d lines are not on the router as committed "
+                              "(first: %s); another session may have changed it at the same time. Re-run to converge"
+                              % (len(missing), len(commands), mask_secrets([missing[0]], version)[0]))
 
     def _check_unchanged(self, have, version):
         """Inside the configuration session, just before the commit: the running configuration
@@ -334,8 +368,8 @@ class Runner:
             if not self.resource.validates_with_router(config, state):
                 wanted = self.resource.validate(config, version, None, state)
             with RouterLock(self.router_key(), self.params["lock_timeout"]) as lock:
-                if lock.warning:
-                    self.module.warn(lock.warning)
+                for warning in lock.warnings:
+                    self.module.warn(warning)
                 self.change(state, config, version, result, wanted)
             return result
         except ModelError as exc:

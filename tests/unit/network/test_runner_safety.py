@@ -22,8 +22,9 @@ class Router:
     """A shell answering like VyOS behind network_cli; ``script`` maps a command prefix to an
     answer or an exception, ``running`` is what 'show configuration commands' shows."""
 
-    def __init__(self, running=OLD, script=None):
+    def __init__(self, running=OLD, script=None, after_commit=NEW):
         self.running = running
+        self.after_commit = after_commit  # what 'show configuration commands' shows once committed
         self.script = dict(script or {})
         self.sent = []
         self.closed = False
@@ -39,6 +40,8 @@ class Router:
         if command.endswith("show configuration commands"):
             extra = "\n[edit]" if command.startswith("run ") else ""
             return self.running + extra
+        if command.startswith("commit"):
+            self.running = self.after_commit
         return "\n".join(["[edit]"] * len(command.split("\n")))
 
     def close(self):
@@ -151,6 +154,39 @@ def test_the_lock_gives_up_after_its_timeout(tmp_path, monkeypatch):
     assert "another run on this controller" in str(error.value) and "nothing was sent" in str(error.value)
 
 
+def test_a_waiting_run_is_told_who_holds_the_lock_and_for_how_long(tmp_path, monkeypatch):
+    """Issue 19 item 8: the timeout names the holder (pid, user, how long) and a run that had
+    to wait says for whom; at b303f4c a waiting run said nothing and a timeout named no one."""
+    import getpass
+    import os
+    import re
+
+    monkeypatch.setattr(router_lock.tempfile, "gettempdir", lambda: str(tmp_path))
+    with router_lock.RouterLock("r", 5) as first:
+        assert first.holder() == "pid %d of user %s, for 0 s" % (os.getpid(), getpass.getuser())
+        with pytest.raises(router_lock.LockError) as error:
+            with router_lock.RouterLock("r", 0.2):
+                pass
+    assert re.search(r"\(lock \S+r\.lock, held by pid %d of user %s, for 0 s\)" % (os.getpid(), getpass.getuser()),
+                     str(error.value)), str(error.value)
+    assert first.holder() is None   # released: its holder file is gone
+
+    done = threading.Event()
+
+    def hold():
+        with router_lock.RouterLock("r", 5):
+            done.wait(1.5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    with router_lock.RouterLock("r", 5) as second:
+        assert second.waited is not None and second.warnings == [second.waited]
+        assert re.match(r"waited 1 s for the router lock, which another run held \(pid %d of user %s, for 1 s\)$"
+                        % (os.getpid(), getpass.getuser()), second.waited), second.waited
+    holder.join()
+
+
 def test_the_lock_folder_is_shared_when_root_made_it_and_lock_files_are_not_world_writable(tmp_path, monkeypatch):
     """Issue 19 item 8: the shared folder is root's, sticky (as /tmp); a lock file is readable by
     all, writable by its owner only (flock needs no write access); a planted link is refused.
@@ -207,3 +243,34 @@ def test_localhost_and_127_0_0_1_are_one_router_to_the_lock():
         work._connection = Connection(host)
         keys.add(work.router_key())
     assert keys == {"127.0.0.1_2201"}
+
+
+# issue 19 item 8: VyOS refuses a commit while another session's is in progress, and says so
+# with a line network_cli takes for a success (vyatta-cfg commit-algorithm.cpp doCommit; the
+# terminal plugin knows only "Commit failed"): at b303f4c the run reported the change done.
+def test_a_commit_refused_for_another_commit_in_progress_fails_and_sends_nothing_more():
+    locked = "Configuration system temporarily locked due to another commit in progress"
+    shell = Router(script={"commit": lambda shell: locked + "\n[edit]"})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell, save=True)
+    assert str(error.value) == (
+        "the router refused the commit: another session's commit was in progress (VyOS: '%s'); nothing of this run "
+        "was committed and the router is left as that commit leaves it. Re-run to converge" % locked)
+    assert shell.sent[-1] == "exit discard" and shell.closed and "save" not in shell.sent
+
+
+def test_a_commit_that_did_not_land_in_full_fails_naming_a_missing_line():
+    shell = Router(after_commit=OLD)   # the commit answered, the change is not there
+    with pytest.raises(runner.RouterError) as error:
+        send(shell, save=True)
+    assert str(error.value) == (
+        "the commit ended, but 1 of this run's 1 lines are not on the router as committed (first: set interfaces "
+        "tunnel tun0 description 'new'); another session may have changed it at the same time. Re-run to converge")
+    assert "save" not in shell.sent
+
+
+def test_a_commit_is_checked_in_the_same_session_before_the_save():
+    shell = Router()
+    send(shell, save=True)
+    commit = shell.sent.index("commit comment 'test'")
+    assert shell.sent[commit + 1:] == ["run show configuration commands", "save", "exit"]

@@ -8,6 +8,8 @@ from seed_models import model
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import parse_show_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import router_lock
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import runner
 
@@ -22,6 +24,8 @@ class Shell:
 
     def __init__(self):
         self.sent = []
+        self.running = "set system host-name 'R1'"
+        self.typed = []
 
     def get_device_info(self):
         self.sent.append("show version")
@@ -33,7 +37,11 @@ class Shell:
     def get(self, command, prompt=None, answer=None):
         self.sent.append(command)
         if command.endswith("show configuration commands"):
-            return "set system host-name 'R1'" + ("\n[edit]" if command.startswith("run ") else "")
+            return self.running + ("\n[edit]" if command.startswith("run ") else "")
+        self.typed += [line for line in command.split("\n") if line.startswith(("set ", "delete "))]
+        if command.startswith("commit"):  # (the typed lines land, as on VyOS)
+            tree = apply_commands(parse_show_commands(self.running), self.typed, "1.4")
+            self.running, self.typed = "\n".join(tree.to_show_commands()), []
         return "\n".join(["[edit]"] * len(command.split("\n")))
 
     def close(self):

@@ -1,5 +1,7 @@
 """The emulated VyOS CLI: per-version schemas, validation, sessions and commit semantics."""
 
+import time
+
 import pytest
 
 VERSIONS = ["1.2", "1.3", "1.4", "1.5"]
@@ -123,6 +125,24 @@ def test_a_foreign_commit_lands_when_the_matching_command_arrives(console):
     assert cli.router.running.get(["system", "domain-name"]) == ["op.example"]
     assert cli.router.history[0].user == "operator" and cli.router.faults.foreign_commit is None
     cli("commit")
+    assert cli.router.running.get(["system", "time-zone"]) == ["UTC"]
+
+
+def test_a_commit_while_another_is_in_progress_is_refused_not_queued(console):
+    """VyOS takes a commit lock (lockf F_TLOCK) and refuses a second commit at once, printing
+    only this line (vyos/vyatta-cfg src/commit/commit-algorithm.cpp doCommit, current
+    0a5b58a0f9a2). At b303f4c the lab queued it behind the first, which VyOS never does."""
+    cli = console("1.4")
+    cli.router.faults.update(foreign_commit={"on": "^commit", "lines": ["set system domain-name 'op.example'"],
+                                             "hold_ms": 300})
+    cli.configure(["set system time-zone UTC"])
+    assert cli("commit") == "Configuration system temporarily locked due to another commit in progress\n"
+    assert cli.router.running.get(["system", "time-zone"]) is None
+    deadline = time.time() + 5
+    while time.time() < deadline and cli.router.running.get(["system", "domain-name"]) is None:
+        time.sleep(0.02)
+    assert cli.router.running.get(["system", "domain-name"]) == ["op.example"]   # the other commit, at its end
+    assert cli("commit") == ""    # the lock is free again: ours goes through
     assert cli.router.running.get(["system", "time-zone"]) == ["UTC"]
 
 
