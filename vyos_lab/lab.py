@@ -76,8 +76,10 @@ def control_request(host, port, request, timeout=60.0, token=None):
     its state dir); return its reply ({ok, result|error})."""
     import socket
 
+    if token is not None:
+        request = dict(request, token=token)
     with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.sendall((json.dumps(dict(request, token=token)) + "\n").encode())
+        sock.sendall((json.dumps(request) + "\n").encode())
         data = b""
         while not data.endswith(b"\n"):
             chunk = sock.recv(65536)
