@@ -18,6 +18,7 @@ from vyos_lab.owner import REFUSED, TOKEN_ENV, read_token
 
 REFUSAL = {"ok": False, "error": "PermissionError: " + REFUSED}
 FAULT = {"op": "fault", "router": "R1", "set": {"fail_commits": 1}}
+GUESSES = ["wrong", "", 12345, ["x"]]   # tokens a client without the lab's might send
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_a_request_without_the_token_is_refused_and_changes_nothing(lab):
     assert thread.lab.routers["R1"].faults.fail_commits == 0
 
 
-@pytest.mark.parametrize("token", ["wrong", "", 12345, ["x"]], ids=["wrong", "empty", "number", "list"])
+@pytest.mark.parametrize("token", GUESSES, ids=["wrong", "empty", "number", "list"])
 def test_a_request_with_a_wrong_token_is_refused_and_changes_nothing(lab, token):
     thread = lab()
     assert control_request("127.0.0.1", thread.lab.control_port, FAULT, token=token) == REFUSAL
@@ -79,7 +80,7 @@ def test_a_refused_request_ends_the_connection(lab):
     """A second line on the same connection is not read: one refusal, then the lab hangs up."""
     thread = lab()
     token = read_token(thread.lab.state_dir)
-    lines = json.dumps(dict(FAULT, token="wrong")) + "\n" + json.dumps(dict(FAULT, token=token))
+    lines = json.dumps(dict(FAULT, token=GUESSES[0])) + "\n" + json.dumps(dict(FAULT, token=token))
     assert raw(thread.lab.control_port, lines) == [REFUSAL]
     assert thread.lab.routers["R1"].faults.fail_commits == 0
 
@@ -130,7 +131,7 @@ def test_peer_labs_see_each_other_with_the_shared_token_only(lab, monkeypatch):
     monkeypatch.setenv("VYOS_LAB_PEERS", "127.0.0.1:%d" % first.lab.control_port)
     second = lab(("R2",), state="two")
     assert sorted(r.name for r in second.lab.all_routers()) == ["R1", "R2"]
-    first.lab.control_token = "another-token"   # a lab that does not share it: its routers stay unseen
+    first.lab.control_token = first.lab.control_token[::-1]   # a lab that does not share it: its routers stay unseen
     assert sorted(r.name for r in second.lab.all_routers()) == ["R2"]
 
 
