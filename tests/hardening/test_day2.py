@@ -462,6 +462,8 @@ def test_day2_vyos_lab_reads_an_inventory_whose_vault_uses_another_password(tmp_
     assert [(spec.name, spec.version) for spec in specs] == [("HUB", "1.4"), ("SPOKE1", "1.4"), ("SPOKE2", "1.4")]
     with pytest.raises(SystemExit, match="cannot read inventory"):
         specs_from_inventory(str(copy))  # (the lab's id by default: it cannot open this vault)
+
+
 # -- the lab's control port and state files are its owner's (item 14) --------------------------
 def _lab_request(site, request, token=None):
     """``request`` sent to the lab's control port, with ``token`` as its token field if given."""
