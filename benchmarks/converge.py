@@ -47,6 +47,7 @@ sys.path[:0] = [HERE, REPO, os.path.join(REPO, ".venv", "collections")]
 import topology  # noqa: E402
 from vyos_lab.__main__ import vault_args  # noqa: E402  (the inventory copy holds the lab's vault)
 from vyos_lab.lab import control_request  # noqa: E402
+from vyos_lab.owner import open_private_log, read_token  # noqa: E402
 
 TOOLS = ("ours", "baseline", "lower_bound")
 PHASES = ("converge", "noop", "add_spoke", "psk")
@@ -113,20 +114,21 @@ class LabProcess:
         args = [sys.executable, "-m", "vyos_lab", "--state-dir", self.state_dir, "serve", "--fresh"]
         for name, port in routers:
             args += ["--router", "%s:%s:%d" % (name, version, port)]
-        self.log = open(os.path.join(self.state_dir, "lab.log"), "w")
+        self.log = open_private_log(os.path.join(self.state_dir, "lab.log"))
         self.proc = subprocess.Popen(args, cwd=REPO, env=dict(os.environ, PYTHONPATH=REPO), stdout=self.log,
                                      stderr=subprocess.STDOUT)
         info_path = os.path.join(self.state_dir, "lab.json")
         deadline = time.monotonic() + 60
         while not os.path.exists(info_path):
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the lab did not start (see %s)" % self.log.name)
+                raise SystemExit("the lab did not start (see %s)" % os.path.join(self.state_dir, "lab.log"))
             time.sleep(0.05)
         with open(info_path) as handle:
             self.control_port = json.load(handle)["control_port"]
+        self.token = read_token(self.state_dir)   # written before lab.json
 
     def control(self, **request):
-        reply = control_request("127.0.0.1", self.control_port, request, timeout=300)
+        reply = control_request("127.0.0.1", self.control_port, request, timeout=300, token=self.token)
         if not reply["ok"]:
             raise RuntimeError(reply["error"])
         return reply["result"]

@@ -16,7 +16,9 @@ Images (cached, keyed by their inputs; `docker image rm` one to rebuild it):
                                  ROUTER_NAME and VYOS_VERSION choose it, SSH listens on 22,
                                  the lab control API on 9000; VYOS_LAB_PEERS (host:9000,...)
                                  names the other routers' containers, so that NHRP/IPsec state
-                                 is computed across containers as across one lab's routers.
+                                 is computed across containers as across one lab's routers;
+                                 VYOS_LAB_CONTROL_TOKEN is the token they share (required
+                                 with VYOS_LAB_PEERS; molecule/docker/create.yml makes one).
 """
 
 import glob

@@ -20,6 +20,7 @@ import sys
 import time
 
 from .lab import Lab, RouterSpec, control_request
+from .owner import TOKEN_FILE, open_private_log, private_dir, read_token, write_private
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The lab inventories' vault id: their vault files are encrypted under the label "lab" with the
@@ -114,7 +115,12 @@ def control(state_dir, **request):
     info = lab_info(state_dir)
     if info is None:
         raise SystemExit("vyos_lab: no lab is running (state dir %s)" % state_dir)
-    reply = control_request("127.0.0.1", info["control_port"], request)
+    try:
+        token = read_token(state_dir)
+    except OSError as exc:
+        raise SystemExit("vyos_lab: cannot read the lab's control token %s: %s (only the lab's owner can)"
+                         % (os.path.join(state_dir, TOKEN_FILE), exc.strerror))
+    reply = control_request("127.0.0.1", info["control_port"], request, token=token)
     if not reply["ok"]:
         raise SystemExit("vyos_lab: %s" % reply["error"])
     return reply["result"]
@@ -135,8 +141,7 @@ def _alive(pid):
 
 def cmd_serve(args):
     specs = specs_from_args(args)
-    state_dir = args.state_dir
-    os.makedirs(state_dir, exist_ok=True)
+    state_dir = private_dir(args.state_dir)
     if args.fresh:
         _wipe_routers(state_dir)
     lab = Lab(specs, state_dir=state_dir, minute_seconds=args.minute_seconds)
@@ -145,10 +150,7 @@ def cmd_serve(args):
         await lab.start(control_port=args.control_port)
         info = {"pid": os.getpid(), "control_port": lab.control_port,
                 "routers": [lab.describe(r) for r in lab.routers.values()]}
-        tmp = os.path.join(state_dir, "lab.json.tmp")
-        with open(tmp, "w") as handle:
-            json.dump(info, handle, indent=1)
-        os.replace(tmp, os.path.join(state_dir, "lab.json"))
+        write_private(os.path.join(state_dir, "lab.json"), json.dumps(info, indent=1))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(lab.stop()))
@@ -173,7 +175,7 @@ def cmd_up(args):
     info = lab_info(args.state_dir)
     if info and _alive(info["pid"]):
         raise SystemExit("vyos_lab: a lab is already running (pid %d); run 'down' first" % info["pid"])
-    os.makedirs(args.state_dir, exist_ok=True)
+    private_dir(args.state_dir)
     argv = [sys.executable, "-m", "vyos_lab", "--state-dir", args.state_dir, "serve"]
     for name in ("inventory", "version", "prefix", "minute_seconds", "initial_config"):
         value = getattr(args, name)
@@ -187,7 +189,7 @@ def cmd_up(args):
         argv += ["--count", str(args.count), "--base-port", str(args.base_port)]
     if args.fresh:
         argv.append("--fresh")
-    log = open(os.path.join(args.state_dir, "lab.log"), "ab")
+    log = open_private_log(os.path.join(args.state_dir, "lab.log"))
     env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True, env=env)
     deadline = time.time() + 120

@@ -16,6 +16,7 @@ import zlib
 from .cli import CliSession
 from .config import Config
 from .forwarding import Forwarding
+from .owner import REFUSED, TOKEN_ENV, lab_token, private_dir, token_matches
 from .router import Faults, Router, default_config_lines
 from .shell import split_words
 from .ssh_server import create_ssh_server, load_host_key
@@ -70,10 +71,13 @@ class RemoteRouter:
         self.faults.down = bool(data.get("down"))
 
 
-def control_request(host, port, request, timeout=60.0):
-    """Send one request to a lab's control API; return its reply ({ok, result|error})."""
+def control_request(host, port, request, timeout=60.0, token=None):
+    """Send one request to a lab's control API with the lab's ``token`` (owner.read_token of
+    its state dir); return its reply ({ok, result|error})."""
     import socket
 
+    if token is not None:
+        request = dict(request, token=token)
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.sendall((json.dumps(request) + "\n").encode())
         data = b""
@@ -85,8 +89,8 @@ def control_request(host, port, request, timeout=60.0):
     return json.loads(data)
 
 
-def _fetch_peer(host, port):
-    reply = control_request(host, port, {"op": "export"}, timeout=2.0)
+def _fetch_peer(host, port, token):
+    reply = control_request(host, port, {"op": "export"}, timeout=2.0, token=token)
     return reply["result"] if reply.get("ok") else []
 
 
@@ -105,6 +109,7 @@ class Lab(Forwarding):
         self.host_key = None
         self.control_server = None
         self.control_port = None
+        self.control_token = None  # what every control request must carry (owner.py)
         self.loop = None
         self.stopped = None
         for index, spec in enumerate(specs, 1):
@@ -120,9 +125,15 @@ class Lab(Forwarding):
     async def start(self, control_port=None):
         self.loop = asyncio.get_running_loop()
         self.stopped = asyncio.Event()
+        if self.state_dir:   # (routers/ too: an earlier lab version made it with the umask's mode)
+            private_dir(os.path.join(private_dir(self.state_dir), "routers"))
+        if self.peers and not os.environ.get(TOKEN_ENV):
+            raise ValueError("VYOS_LAB_PEERS needs %s: the peer labs' control APIs take one shared token" % TOKEN_ENV)
         self.host_key = load_host_key(self.state_dir)
         for name in self.routers:
             await self.start_router(name)
+        if control_port is not None or self.peers:
+            self.control_token = lab_token(self.state_dir)
         if control_port is not None:
             control_host = "127.0.0.1"
             if os.environ.get("VYOS_LAB_IN_CONTAINER") == "1":
@@ -165,7 +176,7 @@ class Lab(Forwarding):
         routers = list(self.routers.values())
         for host, port in self.peers:
             try:
-                exported = _fetch_peer(host, int(port))
+                exported = _fetch_peer(host, int(port), self.control_token)
             except (OSError, ValueError):
                 continue
             routers += [RemoteRouter(data, self) for data in exported if data["name"] not in self.routers]
@@ -183,8 +194,12 @@ class Lab(Forwarding):
                 line = await reader.readline()
                 if not line:
                     break
+                request = self._owners_request(line)
+                if request is None:   # nothing ran; the connection ends, no second try on it
+                    writer.write((json.dumps({"ok": False, "error": "PermissionError: " + REFUSED}) + "\n").encode())
+                    await writer.drain()
+                    break
                 try:
-                    request = json.loads(line)
                     result = await self.control(request)
                     reply = {"ok": True, "result": result}
                 except Exception as exc:  # report any failure to the client
@@ -195,6 +210,16 @@ class Lab(Forwarding):
                     break
         finally:
             writer.close()
+
+    def _owners_request(self, line):
+        """The request of ``line`` (its token removed) when it carries the lab's token, else None."""
+        try:
+            request = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(request, dict) or not token_matches(self.control_token, request.pop("token", None)):
+            return None
+        return request
 
     async def control(self, request):
         op = request.get("op")
@@ -315,6 +340,7 @@ class LabThread:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(60)
 
     def control(self, **request):
+        """A control request from this process, the lab's owner: straight to Lab.control, no token."""
         return self.call(self.lab.control(request))
 
     def stop(self):

@@ -12,6 +12,7 @@ import time
 
 from .commit_checks import check_commit
 from .config import CliError, Config, diff_commands
+from .owner import private_dir, write_private
 from .schemas import VERSION_INFO
 from .shell import split_words
 
@@ -152,11 +153,8 @@ class Router:
             self.counters.saves += 1
             path = self._saved_path()
             if path:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                tmp = path + ".tmp"
-                with open(tmp, "w") as handle:
-                    handle.write("\n".join(self.saved.commands()) + "\n")
-                os.replace(tmp, path)
+                private_dir(self.state_dir)   # it holds the PSK and the NHRP key
+                write_private(path, "\n".join(self.saved.commands()) + "\n")
 
     # -- sessions ----------------------------------------------------------------------------
     def open_config_session(self):

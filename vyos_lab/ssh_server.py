@@ -9,6 +9,7 @@ import os
 import asyncssh
 
 from .cli import CliSession, DropConnection
+from .owner import private_dir, tighten, write_private
 
 BANNER = "Welcome to VyOS!\r\n\r\n   This is the dmvpn.vyos emulated lab, not a real router.\r\n\r\n"
 
@@ -18,11 +19,12 @@ def load_host_key(state_dir):
     (clients with host key checking would refuse a new one); a fresh key without a state dir."""
     path = os.path.join(state_dir, "ssh_host_ed25519_key") if state_dir else None
     if path and os.path.exists(path):
+        tighten(path)
         return asyncssh.read_private_key(path)
     key = asyncssh.generate_private_key("ssh-ed25519")
     if path:
-        os.makedirs(state_dir, exist_ok=True)
-        key.write_private_key(path)
+        # (not key.write_private_key: it writes with the umask's mode, 0644)
+        write_private(os.path.join(private_dir(state_dir), "ssh_host_ed25519_key"), key.export_private_key())
     return key
 
 

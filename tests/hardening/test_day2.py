@@ -9,9 +9,11 @@ other values (PSK 342391 for 01234567, description True for yes), the structure 
 built a broken DMVPN.
 """
 
+import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import time
 
@@ -20,6 +22,8 @@ import yaml
 
 from conftest import CANARIES, REPO, ROUTERS, SITE, InventoryCopy, all_output, recap, verify_rows
 from labkit import BIN
+from vyos_lab.lab import control_request
+from vyos_lab.owner import REFUSED, read_token
 
 NUMBER = "is a number (YAML reads unquoted digits so, a leading 0 as octal, 0x as hex, a:b:c in base 60), not text"
 FLOAT = "is a number (YAML reads unquoted 1.5, 1e+5 and .inf so), not text"
@@ -493,3 +497,61 @@ def test_day2_a_commit_while_another_controllers_commit_is_in_progress_fails_ins
     assert rerun.rc == 0 and all(recap(rerun)[name]["changed"] == 1 for name in ROUTERS)
     assert ours in site.handle.running("HUB") and operator_line in site.handle.running("HUB")
     assert observe.scan(all_output(run), all_output(rerun)) == 0
+
+
+# -- the lab's control port and state files are its owner's (item 14) --------------------------
+def _lab_request(site, request, token=None):
+    """``request`` sent to the lab's control port, with ``token`` as its token field if given."""
+    if token is not None:
+        request = dict(request, token=token)
+    return control_request("127.0.0.1", site.handle.lab.control_port, request, timeout=10)
+
+
+@pytest.mark.lab
+def test_day2_item14_lab_control_port_needs_owner_token(seeded, observe):
+    """Anyone on the machine reaches 127.0.0.1: at f65371b a fault injected on the hub's commits,
+    or a running configuration (with the PSK) read, needed nothing more. Now a request
+    without the lab's token, or with another, is refused with one message and runs nothing;
+    the token of the state dir (0600) is served."""
+    site = seeded()
+    hub = site.handle.router("HUB")
+    before = (hub.faults.as_dict(), hub.running.commands())
+    refusal = {"ok": False, "error": "PermissionError: " + REFUSED}
+    attempts = [{"op": "fault", "router": "HUB", "set": {"fail_commits": 5}},
+                {"op": "command", "router": "HUB", "command": "show configuration commands"},
+                {"op": "export"}, {"op": "shutdown"}]
+    for request in attempts:
+        for token in (None, "guessed-" + "0" * 35):
+            reply = _lab_request(site, request, token)
+            observe.scan(json.dumps(reply))
+            assert reply == refusal, request
+    assert (hub.faults.as_dict(), hub.running.commands()) == before
+    served = _lab_request(site, {"op": "counters"}, read_token(site.handle.lab.state_dir))
+    assert served["ok"] is True and sorted(served["result"]) == list(ROUTERS)
+
+
+@pytest.mark.lab
+def test_day2_item14_lab_state_files_are_owner_only(seeded, observe):
+    """After a site.yml run that saves on every router, the lab's state dir and its folders
+    are 0700, config.boot (it holds the PSK), the SSH host key and the control token 0600:
+    at f65371b they were 0755 and 0644, readable by every user of the machine."""
+    site = seeded()
+    site.set(dmvpn_tunnel_description="item 14 saved")
+    with observe.counting(site):
+        run = site.run(SITE, "--skip-tags", "verify")
+    output = all_output(run)
+    observe.scan(output)
+    assert run.rc == 0, output[-3000:]
+    assert {name: site.handle.counters(name)["saves"] for name in ROUTERS} == {name: 1 for name in ROUTERS}
+    state = site.handle.lab.state_dir
+    found = {}
+    for folder, dirs, files in os.walk(state):
+        for name in [""] + dirs + files:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, state)] = stat.S_IMODE(os.stat(path).st_mode)
+    expected = {".": 0o700, "control.token": 0o600, "ssh_host_ed25519_key": 0o600, "routers": 0o700}
+    for name in ROUTERS:
+        expected.update({"routers/" + name: 0o700, "routers/%s/config.boot" % name: 0o600})
+    assert found == expected
+    with open(os.path.join(state, "routers", "HUB", "config.boot")) as handle:
+        assert CANARIES[0] in handle.read()   # the file is a secret, the mode is what keeps it
