@@ -106,6 +106,25 @@ def mask_text(text, secrets):
     return text
 
 
+# the keys of the secrets in gathered and parsed data (gather.py)
+_SECRET_KEYS = ("authentication", "pre_shared_secret")
+
+
+def mask_structure(value):
+    """A copy of gathered/parsed data with every secret value replaced by the mask."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in _SECRET_KEYS and isinstance(item, str):
+                out[key] = MASK
+            else:
+                out[key] = mask_structure(item)
+        return out
+    if isinstance(value, list):
+        return [mask_structure(item) for item in value]
+    return value
+
+
 CHANGED_MARK = " (changed)"
 
 

@@ -27,8 +27,8 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker impo
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import apply_commands, plan_commands
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
-    MASK,
     mask_secrets,
+    mask_structure,
     masked_diff,
     mask_text,
 )
@@ -41,23 +41,6 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.network.pending_commit_
     settle_pending,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.router_lock import LockError, RouterLock
-
-_SECRET_KEYS = ("authentication", "pre_shared_secret")
-
-
-def mask_structure(value):
-    """A copy of gathered/parsed data with every secret value replaced by the mask."""
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in _SECRET_KEYS and isinstance(item, str):
-                out[key] = MASK
-            else:
-                out[key] = mask_structure(item)
-        return out
-    if isinstance(value, list):
-        return [mask_structure(item) for item in value]
-    return value
 
 
 def control_characters(value, field="config"):
