@@ -81,6 +81,12 @@ options:
         in the controller's temporary folder.
       - When the wait runs out the module fails and touches nothing.
     default: 300
+  _reread_key:
+    type: str
+    description:
+      - 'Internal: set by the collection''s action plugin for each task, never in a playbook. A one-time key for
+        the digests that let the action plugin tell, after a session lost during or after the commit, which configuration
+        the router holds (dmvpn_core/after_commit.py).'
 notes:
   - Connects with C(ansible.netcommon.network_cli) and C(ansible_network_os=vyos.vyos.vyos).
   - Reads the router once (C(show configuration commands)) and, when something differs, sends only the needed C(delete)/C(set)

@@ -94,6 +94,10 @@ COMMON = {
         "port). Runs that change a router take turns; each reads the router, diffs and commits while holding a lock "
         "file in the controller's temporary folder.",
         "When the wait runs out the module fails and touches nothing."], default=300),
+    "_reread_key": _o("str", [
+        "Internal: set by the collection's action plugin for each task, never in a playbook. A one-time key for "
+        "the digests that let the action plugin tell, after a session lost during or after the commit, which "
+        "configuration the router holds (dmvpn_core/after_commit.py)."], no_log=True),
 }
 
 # -- the endpoint model's parts (shared by dmvpn and the resource modules) -------------------
