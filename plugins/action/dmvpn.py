@@ -2,18 +2,38 @@
 # Copyright: dmvpn.vyos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin of the dmvpn.vyos modules: netcommon's network action (connection checks,
-in-process execution of the module in the persistent connection's context)."""
+in-process execution of the module in the persistent connection's context), and the read of
+the router over a fresh connection after the module's session was lost during or after the
+commit (the module cannot log in again: closing its session ends the persistent connection)."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import binascii
+import os
+import time
+
+from ansible.errors import AnsibleError
+from ansible.executor.task_executor import start_connection
+from ansible.module_utils.connection import Connection, ConnectionError
+
 from ansible_collections.ansible.netcommon.plugins.action.network import ActionModule as ActionNetworkModule
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import after_commit
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import pending_confirm
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import parse_show_commands
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 OFFLINE_STATES = ("rendered", "parsed")
+KEY_OPTION = "_reread_key"      # (spec_options.COMMON: no_log)
+REREAD = "_dmvpn_reread"        # what a failed module hands this plugin (runner.py send)
+SOCKET_GONE_WAIT = 10.0         # seconds for the old persistent connection to shut down
 
 
 class ActionModule(ActionNetworkModule):
+    # modules taking the key option (spec_options.COMMON); dmvpn_status does not
+    _rereads = True
+
     def run(self, tmp=None, task_vars=None):
         del tmp  # tmp no longer has any effect
         self._config_module = False
@@ -27,4 +47,69 @@ class ActionModule(ActionNetworkModule):
                        "vyos.vyos.vyos); connection '%s' works only with state rendered or parsed"
                        % (self._task.action, self._play_context.connection),
             }
-        return super(ActionModule, self).run(task_vars=task_vars)
+        if not self._rereads:
+            return super(ActionModule, self).run(task_vars=task_vars)
+        # A fresh key per task, in this process's memory only: the module gets it as a no_log
+        # option (so Ansible masks it in the result's invocation), and it leaves the task's
+        # args before anything records them. (The args themselves, not a copy: netcommon adds
+        # _ansible_socket to them, by which the play's end closes the persistent connection.)
+        key = binascii.hexlify(os.urandom(32)).decode("ascii")
+        self._task.args[KEY_OPTION] = key
+        try:
+            result = super(ActionModule, self).run(task_vars=task_vars)
+        finally:
+            self._task.args.pop(KEY_OPTION, None)
+        result.get("invocation", {}).get("module_args", {}).pop(KEY_OPTION, None)
+        reread = result.pop(REREAD, None)
+        if result.get("failed") and isinstance(reread, dict):
+            state = self._state_read_afresh(reread, key)
+            if state is not None:
+                result["msg"] = "%s; %s" % (reread["head"], state)
+        return result
+
+    def _state_read_afresh(self, reread, key):
+        """The end of the message saying what the router holds, read over a fresh connection;
+        None when it cannot be read (the module's "could not be read afterwards" stays).
+
+        The fresh connection is started the way TaskExecutor starts every task's persistent
+        connection (ansible.executor.task_executor.start_connection, with this task's play
+        context and connection options): Connection.reset() on this side only marks this
+        plugin's copy closed, and a network_cli opened here, outside ansible-connection,
+        would bypass its timeouts and log handling. The module closed its session, so its
+        ansible-connection shuts down and removes the socket; a new one is started once the
+        socket is gone (started earlier, ansible-connection would find the dying one). It is
+        left running as a persistent connection is: the next task of this host reuses it and
+        the play's end closes it. The answers carry secrets: they are only parsed and hashed
+        here (the same parse as the module's, configtree.parse_show_commands), never put in
+        the result, and ansible-connection logs them only with persistent_log_messages, as
+        for every module's read."""
+        if not (after_commit.is_digest(reread.get("before")) and after_commit.is_digest(reread.get("after"))):
+            return None
+        old_socket = self._connection.socket_path
+        give_up = time.time() + SOCKET_GONE_WAIT
+        while old_socket and os.path.exists(old_socket):
+            if time.time() > give_up:
+                return None
+            time.sleep(0.1)
+        try:
+            socket_path = start_connection(self._play_context, self._connection.get_options(), self._task._uuid)
+            self._connection._socket_path = socket_path
+            conn = Connection(socket_path)
+            now = after_commit.digest(parse_show_commands(conn.get(command="show configuration commands")), key)
+            pending = True
+            if reread.get("confirm") and now == reread["after"]:
+                pending = self._commit_confirm_pending(conn, reread.get("version"))
+        except (AnsibleError, ConnectionError, ValueError, OSError):  # (ConfigSyntaxError is a ValueError)
+            return None  # the module's "could not be read afterwards" stays
+        return after_commit.state_after(now, reread["before"], reread["after"], reread.get("confirm") or 0,
+                                        bool(reread.get("unsaved")), pending)
+
+    @staticmethod
+    def _commit_confirm_pending(conn, version):
+        """Whether a commit-confirm still waits for its confirm (None: not known): the session
+        may have been lost before this run's confirm or after it reached the router."""
+        try:
+            syntax = syntax_for(version)
+            return pending_confirm.pending_from(syntax, conn.get(command=pending_confirm.probe_command(syntax))) is not None
+        except (ConnectionError, ValueError):
+            return None

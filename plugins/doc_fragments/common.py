@@ -82,6 +82,12 @@ options:
         in the controller's temporary folder.
       - When the wait runs out the module fails and touches nothing.
     default: 300
+  _reread_key:
+    type: str
+    description:
+      - 'Internal: set by the collection''s action plugin for each task, never in a playbook. A one-time key for
+        the digests that let the action plugin tell, after a session lost during or after the commit, which configuration
+        the router holds (dmvpn_core/after_commit.py).'
 notes:
   - Connects with C(ansible.netcommon.network_cli) and C(ansible_network_os=vyos.vyos.vyos).
   - Reads the router once (C(show configuration commands)) and, when something differs, sends only the needed C(delete)/C(set)
@@ -89,8 +95,9 @@ notes:
   - Check mode sends the lines in a configuration session so the router validates them, then discards them; nothing
     is committed.
   - If the router refuses a line or the commit, the session is discarded (C(exit discard)); the running configuration
-    is left as it was. When the session is lost during or after the commit, the module reads the router again and
-    says whether it now holds the new configuration in full or the old one (never a part).
+    is left as it was. When an error comes during or after the commit, the router is read again (when the session
+    was lost, by the action plugin over a fresh connection) and the message says whether it now holds the new configuration
+    in full (under commit-confirm or not), the old one (never a part), or neither (changed by another session meanwhile).
   - Two runs never interleave their changes on one router. Runs on the same controller take turns (O(lock_timeout)).
     A change committed meanwhile by anyone else (another controller, a person at the CLI) is found by reading the
     running configuration again inside the configuration session, just before the commit; the module then discards

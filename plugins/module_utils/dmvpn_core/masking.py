@@ -128,6 +128,7 @@ def secret_inside_words(tree, secrets, version):
     return found
 
 
+# the keys of the secrets in gathered and parsed data (gather.py)
 _SECRET_KEYS = ("authentication", "pre_shared_secret")
 
 

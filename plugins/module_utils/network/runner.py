@@ -23,11 +23,11 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree i
     parse_show_commands,
     quote,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import after_commit
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.batching import batch_lines
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import (
     apply_commands,
-    lines_not_applied,
     owned_lines,
     plan_commands,
 )
@@ -42,7 +42,6 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking impo
     mask_text,
     secret_inside_words,
 )
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import COMMIT_LOCKED
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import (
     SUPPORTED_VERSIONS,
     normalize_version,
@@ -51,11 +50,12 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.network.pending_commit_
     pending_commit_confirm,
     settle_pending,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.commit_checks import (
+    RouterError,
+    check_committed,
+    refuse_locked_commit,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.router_lock import LockError, RouterLock
-
-
-class RouterError(Exception):
-    """The router refused something; the message is already masked."""
 
 
 LOST_ANSWER = "the session was lost (the router's answer ended before its prompt)"
@@ -201,19 +201,22 @@ class Runner:
                 self._check_unchanged(have, version)
             stage = "commit"
             if minutes:
-                self._committed(_answered(conn.get(command="commit-confirm %d comment %s" % (minutes, comment),
-                                                   prompt=r"Proceed\?", answer="y")))
+                refuse_locked_commit(self, _answered(conn.get(command="commit-confirm %d comment %s"
+                                                              % (minutes, comment), prompt=r"Proceed\?", answer="y")))
                 # The router must still answer us before we make the change permanent; if
                 # it does not, it rolls back by itself when the timer runs out.
                 _answered(conn.get(command="run show host name"))
                 _answered(conn.get(command="confirm"))
             else:
-                self._committed(_answered(conn.get(command="commit comment %s" % comment)))
+                refuse_locked_commit(self, _answered(conn.get(command="commit comment %s" % comment)))
             stage = "checking the commit"
-            self._check_committed(commands, after, version)
-            stage = "save" if self.params["save"] else "leaving configuration mode"
+            check_committed(self, commands, after, version)
             if self.params["save"]:
-                conn.get(command="save")
+                # (checked as the commit is: an answer cut short is a save not known to be
+                # done, and the message says so; a full one is a save done)
+                stage = "save"
+                _answered(conn.get(command="save"))
+            stage = "leaving configuration mode"
             conn.get(command="exit")
         except ConnectionError as exc:
             error = mask_text(mask_secrets(str(exc), version), self.secrets)
@@ -224,41 +227,18 @@ class Runner:
             if "timeout" in error.lower() or "timed out" in error.lower():
                 # answers may still be on their way: reading now could read the commit's
                 self._discard(after_error=True)
-                state = ("the commit may still be running: when it ends the router holds the new configuration in "
-                         "full, otherwise the old one; re-run to converge")
+                state, reread = ("the commit may still be running: when it ends the router holds the new configuration "
+                                 "in full, otherwise the old one; re-run to converge"), None
             else:
                 # (A module cannot open a new network_cli session: closing this one ends the
                 # persistent connection. So the router is read again over this session, which
-                # answers when only the commit failed, not when the session was lost.)
+                # answers when only the commit failed; when the session was lost, the action
+                # plugin reads it over a fresh connection: plugins/action/dmvpn.py.)
                 self._discard()
-                state = self._state_after_error(version, have, after)
+                state, reread = self._state_after_error(version, have, after, stage)
                 self._close()
-            raise RouterError("%s during %s; %s" % (error, stage, state))
-
-    def _committed(self, answer):
-        """Fail on VyOS's refusal of a commit for another in progress (network_cli's success)."""
-        if COMMIT_LOCKED in answer:
-            self._discard(after_error=True)
-            raise RouterError("the router refused the commit: another session's commit was in progress (VyOS: '%s'); "
-                              "nothing of this run was committed and the router is left as that commit leaves it. "
-                              "Re-run to converge" % COMMIT_LOCKED)
-
-    def _check_committed(self, commands, after, version):
-        """After the commit, in the same session: every path this run set or deleted is on the
-        router as the commit should leave it. A run that cannot be sure the change is there
-        fails instead of reporting it done."""
-        if after is None:
-            return
-        try:
-            missing = lines_not_applied(self.running(in_session=True), commands, after)
-        except ConfigSyntaxError as exc:
-            raise RouterError("the router's configuration could not be read after the commit (%s); re-run to check"
-                              % exc)
-        if missing:
-            self._discard()
-            raise RouterError("the commit ended, but %d of this run's %d lines are not on the router as committed "
-                              "(first: %s); another session may have changed it at the same time. Re-run to converge"
-                              % (len(missing), len(commands), mask_secrets([missing[0]], version)[0]))
+            head = "%s during %s" % (error, stage)
+            raise RouterError("%s; %s" % (head, state), **({"_dmvpn_reread": dict(reread, head=head)} if reread else {}))
 
     def _check_unchanged(self, have, version):
         """Inside the configuration session, just before the commit: the running configuration
@@ -274,22 +254,20 @@ class Runner:
                               "committed meanwhile); this run's change was discarded and nothing was committed. "
                               "Re-run to converge from the new state")
 
-    def _state_after_error(self, version, have, after):
-        """What the router holds after an error during or after the commit (read afresh)."""
+    def _state_after_error(self, version, have, after, stage):
+        """What the router holds after an error during or after the commit (read again), and
+        None; or, when it cannot be read, the message saying so and what the action plugin
+        needs to read it over a fresh connection (keyed digests only: dmvpn_core/after_commit.py)."""
+        unsaved = bool(self.params["save"]) and stage != "leaving configuration mode"
         try:
             now = self.running()
         except (ConnectionError, ConfigSyntaxError) as exc:
-            return ("the router could not be read afterwards (%s): it holds either the old or the new configuration, "
-                    "never a part; re-run to converge" % mask_secrets(str(exc), version))
-        if after is not None and now == after:
-            if self.params["confirm"]:
-                return ("the router holds the new configuration under commit-confirm, which this run could not "
-                        "confirm: VyOS rolls it back in full within %d minute(s); re-run to converge" % self.params["confirm"])
-            return ("the router now holds the new configuration in full%s; re-run to confirm"
-                    % (" (NOT saved)" if self.params["save"] else ""))
-        if have is not None and now == have:
-            return "the router is left as it was; re-run to converge"
-        return "the router's configuration changed in another way meanwhile (another session?); re-run to converge"
+            key = self.params.get("_reread_key") if have is not None and after is not None else None
+            reread = key and {"before": after_commit.digest(have, key), "after": after_commit.digest(after, key),
+                              "confirm": self.params["confirm"], "unsaved": unsaved, "version": version}
+            return after_commit.unread(mask_secrets(str(exc), version)), reread or None
+        # (this session still answers, so the commit-confirm's confirm was not applied)
+        return after_commit.state_after(now, have, after, self.params["confirm"], unsaved), None
 
     def validate_on_router(self, commands, version):
         """Check mode: the router checks every line; nothing is committed."""
@@ -376,7 +354,9 @@ class Runner:
             self.fail(mask_text(str(exc), self.secrets), problems=mask_structure(exc.as_list()))
         except (ConfigSyntaxError, ValueError) as exc:
             self.fail(str(exc))
-        except (RouterError, LockError) as exc:
+        except RouterError as exc:
+            self.fail(str(exc), **exc.extra)
+        except LockError as exc:
             self.fail(str(exc))
         return result
 

@@ -9,6 +9,7 @@ import pytest
 
 from ansible.module_utils.connection import ConnectionError
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import after_commit
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import parse_show_commands
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import router_lock
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import runner
@@ -114,6 +115,48 @@ def test_an_error_at_save_says_the_change_is_committed_and_not_saved():
     with pytest.raises(runner.RouterError) as error:
         send(shell, save=True)
     assert "during save" in str(error.value) and "new configuration in full (NOT saved)" in str(error.value)
+
+
+KEY = "ab" * 32
+
+
+def lost(shell):
+    """The session ends mid-answer on the commit (the change applied) and stays dead."""
+    shell.running = NEW
+    shell.script = {"": ConnectionError("Failed to write to ssh channel")}
+    return "commit comment 'test'"   # (no [edit] prompt)
+
+
+@pytest.mark.parametrize("key", [KEY, None], ids=["key", "no-key"])
+def test_a_lost_session_hands_the_action_plugin_keyed_digests_only(key):
+    shell = Router(script={"commit": lost})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell, save=True, _reread_key=key)
+    head = runner.LOST_ANSWER + " during commit"
+    assert str(error.value).startswith(head + "; the router could not be read afterwards (")
+    if key is None:   # (run without the action plugin: nothing to hand over)
+        assert error.value.extra == {}
+        return
+    assert error.value.extra == {"_dmvpn_reread": {
+        "head": head, "before": after_commit.digest(parse_show_commands(OLD), KEY),
+        "after": after_commit.digest(parse_show_commands(NEW), KEY), "confirm": 0, "unsaved": True, "version": "1.4"}}
+    assert shell.closed
+
+
+def test_a_save_whose_answer_was_cut_short_is_named_and_an_exit_after_a_whole_one_is_saved():
+    def commit_then(shell):
+        shell.running = NEW
+        return "[edit]"
+
+    shell = Router(script={"commit": commit_then, "save": lambda shell: "Saving configuration to"})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell, save=True)
+    assert str(error.value).startswith(runner.LOST_ANSWER + " during save;")
+    shell = Router(script={"commit": commit_then, "exit": ConnectionError("socket closed")})
+    with pytest.raises(runner.RouterError) as error:
+        send(shell, save=True)
+    assert str(error.value) == ("socket closed during leaving configuration mode; the router now holds the new "
+                                "configuration in full; re-run to confirm")
 
 
 def test_a_refused_line_leaves_the_router_as_it_was():
