@@ -42,7 +42,7 @@ options:
     default: false
   routes:
     description:
-      - Also read the routing table (C(show ip route)): verify looks there for a hub's route back to a
+      - Also read the routing table (C(show ip route)). Verify looks there for a hub's route back to a
         spoke's LAN when that spoke's ping fails.
     type: bool
     default: false

@@ -291,13 +291,12 @@ def check_router(problems, router):
 
 
 def _check_ping_targets(problems, name, hv):
+    """dmvpn_verify_ping_targets: host addresses (the module pings them as written)."""
     targets = hv.get("dmvpn_verify_ping_targets")
-    if targets is None:
-        return
-    if not isinstance(targets, list):
+    if targets is not None and not isinstance(targets, list):
         problems.add(name, "dmvpn_verify_ping_targets", "must be a list", "give a list such as [192.168.3.1]")
         return
-    for index, target in enumerate(targets):
+    for index, target in enumerate(targets or []):
         try:
             if not isinstance(target, str) or "/" in target:
                 raise ValueError(target)
