@@ -56,31 +56,61 @@ class Forwarding:
         went spoke -> hub -> spoke through a hub that redirects to a spoke that takes shortcuts.
         """
         view = view or NetworkView(self)
+        reached, path, hops = self._walk(source, target, view)
+        if reached:
+            self._learn_shortcuts(view, hops)
+        return reached, path
+
+    def round_trip(self, source, target, from_address=None, view=None):
+        """An echo request from ``source`` (sent from ``from_address``, one of its addresses;
+        None: its tunnel address) to ``target`` and the reply back: the way there (the
+        routes of ``source`` and of the routers on the way), the target's router, and the
+        way back from that router to ``from_address`` (a hub without a route back to the
+        spoke's LAN loses the reply). Returns (reached, [router names there and back]);
+        shortcuts are learnt only from a round trip that came back."""
+        view = view or NetworkView(self)
+        if from_address is None:
+            tunnels = [ep.tunnel_ip for ep in view.endpoints_of(source) if ep.tunnel_ip is not None]
+            from_address = str(tunnels[0].ip) if tunnels else self.wan_of(source)[1]
+        if not self.owns(source, from_address):
+            return False, [source.name]   # ping -I with an address the router does not have
+        reached, there, hops = self._walk(source, target, view)
+        if not reached:
+            return False, there
+        owner = hops[-1][1].router if hops else source   # the target's router
+        back, path, back_hops = self._walk(owner, from_address, view)
+        if back:
+            self._learn_shortcuts(view, hops)
+            self._learn_shortcuts(view, back_hops)
+        return back, there + path[1:]
+
+    def _walk(self, source, target, view):
+        """(reached, [router names], [(from endpoint, to endpoint)]) of a packet from ``source``
+        to ``target``, learning nothing."""
         dst = ipaddress.IPv4Address(target)
         current = source
         path = [source.name]
         hops = []  # (from endpoint, to endpoint)
         for _hop in range(8):
             if current.faults.down:
-                return False, path
+                return False, path, hops
             if self.owns(current, target):
-                self._learn_shortcuts(view, hops)
-                return True, path
+                return True, path, hops
             tunnel_ip = self._next_tunnel_hop(current, dst, view)
             if tunnel_ip is None:
-                return False, path
+                return False, path, hops
             ep = next((e for e in view.endpoints_of(current)
                        if e.tunnel_ip is not None and (tunnel_ip in e.tunnel_ip.network or
                                                        e.tunnel_ip.network.prefixlen == 32)), None)
             if ep is None:
-                return False, path
+                return False, path, hops
             nxt = self._resolve(view, ep, str(tunnel_ip))
             if nxt is None:
-                return False, path
+                return False, path, hops
             hops.append((ep, nxt))
             current = nxt.router
             path.append(current.name)
-        return False, path
+        return False, path, hops
 
     def _next_tunnel_hop(self, router, dst, view):
         best = None
@@ -96,6 +126,9 @@ class Forwarding:
             if dst in net:
                 cand = (net.prefixlen, -1, ipaddress.IPv4Address(nh))
                 best = cand if best is None or cand[:2] > best[:2] else best
+        for peer in self._nhrp_routes(router, view):
+            if dst == peer:   # FRR nhrpd (1.5, /32 tunnel addresses) routes each NHRP peer (code N)
+                best = (32, 2, dst)
         if best is None or best[2] is None:
             return None
         hop = best[2]
@@ -105,6 +138,18 @@ class Forwarding:
                 return hop
         return None
 
+    def _nhrp_routes(self, router, view):
+        """The tunnel addresses of the NHRP peers a /32 tunnel of ``router`` holds: the spokes
+        registered at a hub, the hubs a spoke is registered at."""
+        peers = []
+        for ep in view.endpoints_of(router):
+            if ep.tunnel_ip is None or ep.tunnel_ip.network.prefixlen != 32:
+                continue
+            peers += [spoke.tunnel_ip.ip for spoke, _tip in view.registered_spokes(ep) if spoke.tunnel_ip is not None]
+            peers += [hub.tunnel_ip.ip for _tip, _nbma, hub, problem in view.registrations_of(ep)
+                      if problem is None and hub.tunnel_ip is not None]
+        return peers
+
     def _resolve(self, view, ep, tunnel_ip):
         """NHRP resolution of ``tunnel_ip`` from endpoint ``ep``: the next endpoint or None."""
         if ep.is_hub:
@@ -112,7 +157,13 @@ class Forwarding:
                 if str(spoke.tunnel_ip.ip) == tunnel_ip:
                     return spoke
             return None
-        hubs = [hub for tip, nbma, hub, problem in view.registrations_of(ep) if problem is None]
+        registrations = view.registrations_of(ep)
+        for tip, nbma, hub, problem in registrations:
+            if tip == tunnel_ip:
+                # the next hop is this hub (its NHRP map): when it is down, or the spoke is not
+                # registered there, the packet is lost; no other hub stands in for it
+                return hub if problem is None else None
+        hubs = [hub for tip, nbma, hub, problem in registrations if problem is None]
         for hub in hubs:
             if str(hub.tunnel_ip.ip) == tunnel_ip:
                 return hub

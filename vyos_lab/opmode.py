@@ -312,20 +312,27 @@ def show_ipsec_sa(session, view):
     return "\n".join(out)
 
 
+def _ping_option(args, name, convert):
+    """The value after option ``name`` of ``ping`` (vyos-1x src/op_mode/ping.py takes the
+    options in any order after the host, equuleus a79b59070), or None."""
+    if name not in args:
+        return None
+    try:
+        return convert(args[args.index(name) + 1])
+    except (IndexError, ValueError):
+        raise CliError("\n  Invalid command: [ping %s]\n" % " ".join(args))
+
+
 def ping(session, args, view):
     target = args[0]
-    count = 3
-    if "count" in args:
-        try:
-            count = int(args[args.index("count") + 1])
-        except (IndexError, ValueError):
-            raise CliError("\n  Invalid command: [ping %s]\n" % " ".join(args))
+    count = _ping_option(args, "count", int) or 3
+    source = _ping_option(args, "source-address", lambda value: str(ipaddress.IPv4Address(value)))
     try:
         ipaddress.IPv4Address(target)
     except ValueError:
         raise CliError("\n  Invalid command: [ping %s]\n" % " ".join(args))
     lab = session.lab
-    reached, path = (False, []) if lab is None else lab.forward(session.router, target, view)
+    reached, path = (False, []) if lab is None else lab.round_trip(session.router, target, source, view)
     out = ["PING %s (%s) 56(84) bytes of data." % (target, target)]
     if reached:
         for seq in range(1, count + 1):

@@ -17,6 +17,7 @@ import re
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import causes as cs
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import limits as lm
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
@@ -80,7 +81,7 @@ def _role_options(role):
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
 PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
-    "dmvpn_allow_partial", "dmvpn_found", "dmvpn_endpoint_applied",
+    "dmvpn_allow_partial", "dmvpn_found", "dmvpn_endpoint_applied", "dmvpn_verify_ping",
     "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
 )
 
@@ -265,21 +266,28 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
     design: {ok, problems: {host: [..]}, rows: [...], table: text}. In ``check_mode`` a router
     whose dmvpn task would commit (its registered ``dmvpn_endpoint_applied`` changed) is PENDING, and
     the problems that wait for a pending change are listed as such, not failures. ``checked``:
-    the hosts verify read (a --limit's); the others are shown as not checked."""
+    the hosts verify read (a --limit's); the others are shown as not checked. A failed ping
+    or a missing peer is put down to the router that causes it when another router's state
+    shows one (dmvpn_core/causes.py): that router FAILs, the one that saw it names the cause."""
     design = _design(hostvars, hosts)
-    rows, problems, waiting = [], {}, {}
+    rows, problems, waiting, listed = [], {}, {}, {}
     pending = set(str(h) for h in hosts if check_mode and (_plain(hostvars[h].get("dmvpn_endpoint_applied")) or {}).get("changed"))
     with_bgp = any(router.routing == "bgp" for router in design.routers)
+    names = [router.name for router in design.routers
+             if checked is None or router.name in [str(host) for host in checked]]
+    states = {name: _plain(hostvars[name].get(observed)) if observed in hostvars[name] else None for name in names}
+    unread = {name: cs.unread_reason(seen) for name, seen in states.items() if cs.unread_reason(seen)}
+    blamed, notes, unexplained = cs.explain_pings(design, {n: s for n, s in states.items() if n not in unread}, unread)
     for router in design.routers:
         name = router.name
-        if checked is not None and name not in [str(host) for host in checked]:
+        if name not in states:
             rows.append({"host": name, "role": router.role, "status": "not checked (outside --limit)"})
             continue
-        seen = _plain(hostvars[name].get(observed)) if observed in hostvars[name] else None
-        expected = st.expectations(design, name)
+        seen = states[name]
+        expected, cleared = cs.without_unread_peers(design, name, st.expectations(design, name), unread)
         bgp_expected = st.bgp_expectations(design, name)
         sessions, routes = [], []
-        if not seen or seen.get("failed"):
+        if name in unread:
             found = ["could not read the state: %s" % ((seen or {}).get("msg") or "no result")]
             nhrp, sas = [], []
         else:
@@ -288,9 +296,7 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
             if bgp_expected is not None:
                 sessions, routes = seen.get("bgp") or [], seen.get("bgp_routes") or []
                 found += st.check_bgp(bgp_expected, sessions, routes)
-            for target, reached in sorted((seen.get("ping") or {}).items()):
-                if not reached:
-                    found.append("ping %s: no reply" % target)
+            found += unexplained.get(name, []) + blamed.get(name, [])
         registered = len([e for e in nhrp if e["type"] != "local" and e["up"]
                           and e["protocol"] in expected["nhrp_peers"]])
         shortcuts = len([e for e in nhrp if e["type"] == "cached" and e["up"]])
@@ -299,7 +305,10 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
                "ipsec": "%d/%d" % (sas_up, expected["ipsec_peers"]) if expected["ipsec"] else "off",
                "shortcuts": shortcuts}
         found, waiting[name] = st.split_pending(design, name, found, pending)
-        row["status"] = "FAIL" if found else ("PENDING" if name in pending else "OK")
+        elsewhere = cleared + notes.get(name, [])
+        # (a router at fault itself, or pending, lists the causes found elsewhere below its row)
+        row["status"] = "FAIL" if found else ("PENDING" if name in pending else "; ".join(elsewhere) or "OK")
+        listed[name] = elsewhere if row["status"] in ("FAIL", "PENDING") else []
         if bgp_expected is not None:
             up = [s["neighbor"] for s in sessions if s["established"]]
             row["bgp"] = "%d/%d" % (len([p for p in bgp_expected["peers"] if p in up]), len(bgp_expected["peers"]))
@@ -320,25 +329,23 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
             lines.append("    - " + problem)
         for problem in waiting.get(row["host"], []):
             lines.append("    - pending: " + problem)
+        for note in listed.get(row["host"], []):
+            lines.append("    - " + note)
     return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n".join(lines)}
 
 
 def dmvpn_shortcut_targets(hostvars, hosts, host):
     """Addresses a spoke pings so that shortcuts can form: the first LAN address of the
     next spoke (none for hubs, or when shortcuts are off)."""
+    return st.shortcut_targets(_design(hostvars, hosts), str(host))
+
+
+def dmvpn_verify_pings(hostvars, hosts, host, shortcuts=True):
+    """What verify has ``host`` ping: ``{targets, source}`` (dmvpn_core/status.py ping_plan)."""
     design = _design(hostvars, hosts)
-    me = design.by_name.get(str(host))
-    if me is None or me.role != "spoke" or not me.vars.get("dmvpn_nhrp_shortcut", True):
-        return []
-    spokes = [r for r in design.routers if r.role == "spoke" and r.lans]
-    others = [r for r in spokes if r is not me]
-    if not others:
-        return []
-    index = spokes.index(me) if me in spokes else -1
-    target = spokes[(index + 1) % len(spokes)] if index >= 0 else others[0]
-    if target is me:
-        return []
-    return [str(target.lans[0].network_address + 1)]
+    if str(host) not in design.by_name:
+        raise AnsibleFilterError("dmvpn_verify_pings: %s is not one of the DMVPN's hosts" % host)
+    return st.ping_plan(design, str(host), shortcuts)
 
 
 def dmvpn_l3_interface(item):
@@ -373,4 +380,5 @@ class FilterModule(object):
             "dmvpn_networks_report": dmvpn_networks_report,
             "dmvpn_l3_interface": dmvpn_l3_interface,
             "dmvpn_shortcut_targets": dmvpn_shortcut_targets,
+            "dmvpn_verify_pings": dmvpn_verify_pings,
         }

@@ -13,9 +13,10 @@ short_description: Read the DMVPN state of a VyOS router (NHRP peers, IPsec SAs,
 version_added: 0.1.0
 description:
   - Runs the version's show commands (C(show nhrp tunnel) up to 1.4, C(show ip nhrp) on 1.5,
-    C(show vpn ipsec sa), and with O(bgp) C(show ip bgp summary) and C(show ip route)) and
-    returns them parsed. Optionally pings addresses first, so that spoke-to-spoke shortcuts
-    get a chance to form.
+    C(show vpn ipsec sa), with O(bgp) C(show ip bgp summary), with O(bgp) or O(routes)
+    C(show ip route)) and returns them parsed. Optionally pings addresses first (from
+    O(ping_source)), so that spoke-to-spoke shortcuts get a chance to form and LAN-to-LAN
+    reachability is tested.
   - Changes nothing on the router. C(playbooks/verify.yml) compares the result with the
     design (filter C(dmvpn.vyos.dmvpn_verify_report)).
 author:
@@ -30,8 +31,19 @@ options:
     type: list
     elements: str
     default: []
+  ping_source:
+    description:
+      - The address the pings leave from (C(ping ADDRESS count 2 source-address ping_source)), an address
+        of the router, e.g. its LAN address. Unset, the router picks (the outgoing interface's address).
+    type: str
   bgp:
     description: Also read the BGP sessions and the routes learned from BGP (DMVPNs with dmvpn_routing bgp).
+    type: bool
+    default: false
+  routes:
+    description:
+      - Also read the routing table (C(show ip route)). Verify looks there for a hub's route back to a
+        spoke's LAN when that spoke's ping fails.
     type: bool
     default: false
 notes:
@@ -42,6 +54,13 @@ EXAMPLES = r"""
 - name: Read the DMVPN state after pinging another spoke's LAN
   dmvpn.vyos.dmvpn_status:
     ping: [192.168.3.1]
+  register: dmvpn_observed
+
+- name: The same from the spoke's LAN, with the routing table
+  dmvpn.vyos.dmvpn_status:
+    ping: [192.168.3.1]
+    ping_source: 192.168.2.1
+    routes: true
   register: dmvpn_observed
 
 - name: The same with BGP over the tunnel
@@ -69,6 +88,15 @@ ping:
   description: For each pinged address, whether replies came back.
   returned: always
   type: dict
+ping_source:
+  description: The O(ping_source) the pings left from (null when the router picked).
+  returned: always
+  type: str
+routes:
+  description: The routing table's IPv4 routes (code, prefix, selected, via, interface).
+  returned: when O(routes=true)
+  type: list
+  elements: dict
 bgp:
   description: BGP neighbors (neighbor, dynamic, asn, established, prefixes, state).
   returned: when O(bgp=true)
@@ -96,10 +124,13 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(version=dict(type="str", default="auto"),
                            ping=dict(type="list", elements="str", default=[]),
-                           bgp=dict(type="bool", default=False)),
+                           ping_source=dict(type="str"),
+                           bgp=dict(type="bool", default=False),
+                           routes=dict(type="bool", default=False)),
         supports_check_mode=True,
     )
-    bad = [p for p in module.params["ping"] if not _IPV4.match(p)]
+    source = module.params["ping_source"]
+    bad = [p for p in module.params["ping"] + ([source] if source is not None else []) if not _IPV4.match(p)]
     if bad:
         module.fail_json(msg="ping: %s is not an IPv4 address" % ", ".join(repr(b) for b in bad))
     conn = Connection(module._socket_path)
@@ -110,15 +141,21 @@ def main():
             version = info.get("network_os_major_version") or info.get("network_os_version")
         version = normalize_version(version)
         pings = {}
+        # vyos-1x src/op_mode/ping.py (equuleus a79b59070): source-address runs ping -I ADDRESS
+        suffix = " source-address %s" % source if source is not None else ""
         for target in module.params["ping"]:
-            out = conn.get(command="ping %s count 2" % target)
+            out = conn.get(command="ping %s count 2%s" % (target, suffix))
             pings[target] = bool(re.search(r"\b[1-9]\d* received", out))
         nhrp = status.parse_nhrp(conn.get(command=status.nhrp_command(version)), version)
         sas = status.parse_ipsec_sa(conn.get(command=status.IPSEC_SA_COMMAND))
-        result = dict(changed=False, version=version, nhrp=nhrp, ipsec_sa=sas, ping=pings)
+        result = dict(changed=False, version=version, nhrp=nhrp, ipsec_sa=sas, ping=pings, ping_source=source)
         if module.params["bgp"]:
             result["bgp"] = status.parse_bgp_summary(conn.get(command=status.BGP_SUMMARY_COMMAND))
-            result["bgp_routes"] = status.parse_routes(conn.get(command=status.ROUTE_COMMAND))
+        table = conn.get(command=status.ROUTE_COMMAND) if module.params["bgp"] or module.params["routes"] else None
+        if module.params["bgp"]:
+            result["bgp_routes"] = status.parse_routes(table)
+        if module.params["routes"]:
+            result["routes"] = status.parse_route_table(table)
     except (ConnectionError, ValueError) as exc:
         module.fail_json(msg="could not read the DMVPN state: %s" % exc)
     module.exit_json(**result)

@@ -555,3 +555,92 @@ def test_day2_item14_lab_state_files_are_owner_only(seeded, observe):
     assert found == expected
     with open(os.path.join(state, "routers", "HUB", "config.boot")) as handle:
         assert CANARIES[0] in handle.read()   # the file is a secret, the mode is what keeps it
+
+
+# -- verify names causes, not symptoms (item 12) ------------------------------------------------
+VERIFY = os.path.join(os.path.dirname(SITE), "verify.yml")
+
+
+def _problem_lines(output, host):
+    """The ``- problem`` lines under ``host``'s row of verify's table (as the "Show the report"
+    task prints it: one JSON string a line)."""
+    shown = output[output.index("TASK [Show the report]"):]
+    shown = shown[:shown.index("TASK [", 1)]
+    lines, mine = [], False
+    for text in re.findall(r'^ +"(.*)",?$', shown, re.M):
+        if re.match(r"^[A-Z][A-Z0-9_]* +(hub|spoke) ", text):
+            mine = text.startswith(host + " ")
+        elif mine and text.startswith("    - "):
+            lines.append(text[len("    - "):])
+    return lines
+
+
+@pytest.mark.lab
+def test_day2_item12_ping_target_down_blames_target_not_spoke(seeded, observe):
+    """SPOKE2 is down: verify marks SPOKE2 FAIL (its state could not be read) and neither
+    SPOKE1, whose ping of SPOKE2's LAN got no reply, nor the hub, where SPOKE2 is not
+    registered: their rows name the cause. (Before, all three were FAIL: SPOKE1 for "ping
+    192.168.3.1: no reply", the hub for "spoke 10.0.0.3 is not registered", and SPOKE2 for
+    "hub 10.0.0.1 is not registered", read from the empty result of an unreachable host.)"""
+    site = seeded()
+    site.handle.fault("SPOKE2", down=True)
+    run = site.run(VERIFY)
+    output = all_output(run)
+    observe.scan(output)
+    assert run.rc != 0
+    rows = verify_rows(output)
+    assert rows["HUB"] == "hub 1/1 1/1 0 spoke 10.0.0.3: cause at SPOKE2 (unreachable)", output[-4000:]
+    assert rows["SPOKE1"] == "spoke 1/1 1/1 0 ping 192.168.3.1 failed: cause at SPOKE2 (unreachable)", rows
+    assert rows["SPOKE2"] == "spoke 0/1 0/1 0 FAIL", rows
+    assert [line.split(":")[0] for line in _problem_lines(output, "SPOKE2")] == ["could not read the state"]
+    assert _problem_lines(output, "HUB") == [] and _problem_lines(output, "SPOKE1") == []
+
+
+@pytest.mark.lab
+def test_day2_item12_hub_without_return_route_is_the_fault(seeded, observe):
+    """The hub lost its route to SPOKE1's LAN (only its default route to the upstream gateway
+    covers 192.168.2.0/24). SPOKE1's ping of SPOKE2's LAN, from SPOKE1's LAN, reaches SPOKE2
+    and its reply is lost at the hub; SPOKE2's ping of SPOKE1's LAN is lost there on its way.
+    verify marks the hub FAIL with the missing route and the spokes "cause at HUB". (Before,
+    the ping left from the tunnel address, so SPOKE1's came back and the hub passed, while
+    SPOKE2 was FAIL for its ping.)"""
+    site = seeded()
+    site.handle.load("HUB", [line for line in site.handle.running("HUB") if "route 192.168.2.0/24" not in line])
+    run = site.run(VERIFY)
+    output = all_output(run)
+    observe.scan(output)
+    assert run.rc != 0
+    rows = verify_rows(output)
+    assert rows["HUB"] == "hub 2/2 2/2 0 FAIL", rows
+    assert rows["SPOKE1"] == "spoke 1/1 1/1 0 ping 192.168.3.1 failed: cause at HUB (no route to 192.168.2.0/24)", rows
+    assert rows["SPOKE2"] == "spoke 1/1 1/1 0 ping 192.168.2.1 failed: cause at HUB (no route to 192.168.2.0/24)", rows
+    assert _problem_lines(output, "HUB") == [
+        "no route to 192.168.2.0/24 (SPOKE1's ping of 192.168.3.1 fails)",
+        "no route to 192.168.2.0/24 (SPOKE2's ping of 192.168.2.1 fails)"], output[-3000:]
+
+
+@pytest.mark.lab
+def test_day2_item12_ping_target_is_configurable(seeded, observe):
+    """dmvpn_verify_ping_targets per host: SPOKE1 pings the hub's LAN and 192.168.3.9 (in
+    SPOKE2's LAN, no such host), the hub pings SPOKE1's LAN, SPOKE2 pings nothing; each from its
+    own LAN address. Only the ping nothing else explains fails, at SPOKE1. (Before, the
+    variable was ignored: the spokes pinged each other and verify passed.)"""
+    site = seeded()
+    site.host_vars("SPOKE1", dmvpn_verify_ping_targets=["192.168.1.1", "192.168.3.9"])
+    site.host_vars("HUB", dmvpn_verify_ping_targets=["192.168.2.1"])
+    site.host_vars("SPOKE2", dmvpn_verify_ping_targets=[])
+    for name in ROUTERS:
+        site.handle.journal(name, clear=True)
+    run = site.run(VERIFY)
+    output = all_output(run)
+    observe.scan(output)
+    assert run.rc != 0
+    rows = verify_rows(output)
+    assert {name: row.split()[-1] for name, row in rows.items() if name in ROUTERS} == \
+        {"HUB": "OK", "SPOKE1": "FAIL", "SPOKE2": "OK"}, rows
+    assert _problem_lines(output, "SPOKE1") == ["ping 192.168.3.9: no reply"], output[-3000:]
+    pings = {name: [line for mode, line in site.handle.journal(name) if line.startswith("ping ")] for name in ROUTERS}
+    assert pings == {"HUB": ["ping 192.168.2.1 count 2 source-address 192.168.1.1"],
+                     "SPOKE1": ["ping 192.168.1.1 count 2 source-address 192.168.2.1",
+                                "ping 192.168.3.9 count 2 source-address 192.168.2.1"],
+                     "SPOKE2": []}

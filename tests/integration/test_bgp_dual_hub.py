@@ -109,13 +109,16 @@ def test_static_to_bgp_and_back_with_hub1_down_in_between(lab, playbook, tmp_pat
         neighbors = sorted(n["address"] for n in gathered.get("neighbor") or [])
         assert neighbors == ([] if hub else ["10.0.0.1", "10.0.0.2"]), (name, neighbors)
 
-    # HUB1 fails: every spoke still pings every other spoke's LAN, through HUB2
+    # HUB1 fails: every spoke still pings every other spoke's LAN from its own LAN, through HUB2
+    # (the reply comes back that way too)
     site.handle.fault("HUB1", down=True)
     lans = {name: routers[name]["dmvpn_lan_prefixes"][0] for name in SPOKES}
     targets = {name: [lans[other].replace("0/24", "1") for other in SPOKES if other != name] for name in SPOKES}
+    sources = {name: lans[name].replace("0/24", "1") for name in SPOKES}
     failover = site.playbook([{"name": "HUB1 down", "hosts": "dmvpn_spokes", "gather_facts": False, "tasks": [
-        {"name": "status", "dmvpn.vyos.dmvpn_status": {"bgp": True, "ping": "{{ targets[inventory_hostname] }}"}}]}],
-        site.hosts_file, "-e", json.dumps({"targets": targets}))
+        {"name": "status", "dmvpn.vyos.dmvpn_status": {"bgp": True, "ping": "{{ targets[inventory_hostname] }}",
+                                                       "ping_source": "{{ sources[inventory_hostname] }}"}}]}],
+        site.hosts_file, "-e", json.dumps({"targets": targets, "sources": sources}))
     assert failover.rc == 0, failover.stdout[-3000:]
     for name in SPOKES:
         seen = failover.result(name, "status")

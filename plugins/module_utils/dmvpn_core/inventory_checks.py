@@ -313,6 +313,7 @@ def check_router(problems, router):
         except (ValueError, TypeError):
             problems.add(name, "dmvpn_upstream_gateway", "%r is not an IPv4 address" % (gateway,),
                          "give the next hop of the default route, e.g. 198.51.100.42")
+    _check_ping_targets(problems, name, hv)
     if router.routing == "bgp":
         _check_bgp_vars(problems, router)
     summary = hv.get("dmvpn_summary_prefixes")
@@ -328,6 +329,22 @@ def check_router(problems, router):
             except (ValueError, TypeError):
                 problems.add(name, "dmvpn_summary_prefixes[%d]" % index, "%r is not an IPv4 network" % (prefix,),
                              "give the prefix with host bits clear, e.g. 192.168.0.0/16")
+
+
+def _check_ping_targets(problems, name, hv):
+    """dmvpn_verify_ping_targets: host addresses (the module pings them as written)."""
+    targets = hv.get("dmvpn_verify_ping_targets")
+    if targets is not None and not isinstance(targets, list):
+        problems.add(name, "dmvpn_verify_ping_targets", "must be a list", "give a list such as [192.168.3.1]")
+        return
+    for index, target in enumerate(targets or []):
+        try:
+            if not isinstance(target, str) or "/" in target:
+                raise ValueError(target)
+            ipv4_address(target)
+        except (ValueError, TypeError):
+            problems.add(name, "dmvpn_verify_ping_targets[%d]" % index, "%r is not an IPv4 address" % (target,),
+                         "give an address to ping, e.g. 192.168.3.1")
 
 
 def bgp_asn(value):

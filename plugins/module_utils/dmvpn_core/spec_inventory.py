@@ -156,6 +156,11 @@ VARIABLES = {
                           model=["ipsec.ike_group"], where="group_vars (per role if you like)"),
     "dmvpn_esp_group": _v("dict", "ESP group (default ESP-DMVPN, aes256/sha256, pfs dh-group14).", options=so.ESP_GROUP,
                           model=["ipsec.esp_group"], where="group_vars (per role if you like)"),
+    "dmvpn_verify_ping_targets": _v("list", "IPv4 addresses this router pings (from the first address of its first "
+                                            "LAN) before verify reads its state; a ping without reply fails verify, at "
+                                            "the router that causes it. Unset - a spoke pings the next spoke's first "
+                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub nothing; [] "
+                                            "- no ping.", elements="str", where="host_vars"),
     "dmvpn_tunnel_description": _v("str", "Tunnel description.", model=["tunnel.description"], where="any"),
     "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),
     "dmvpn_tunnel_multicast": _v("bool", "Multicast on the tunnel.", default=True, model=["tunnel.multicast"],

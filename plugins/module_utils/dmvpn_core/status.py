@@ -113,6 +113,31 @@ def parse_routes(text, codes="B"):
     return prefixes
 
 
+def parse_route_table(text):
+    """The IPv4 routes of ``show ip route`` (FRR's table: vyos-1x op-mode-definitions/
+    show-ip-route.xml.in runs ``vtysh -c "show ip route"``, equuleus a79b59070; on 1.2 the
+    same vtysh command): one dict per route line with its code (``S``, ``C``, ``B``...),
+    prefix, whether it is selected (``>``), next hop (``via``, None for connected and
+    blackhole routes) and interface (None when the line names none). Continuation lines of
+    a multipath route (no prefix) are left out."""
+    routes = []
+    for line in (text or "").splitlines():
+        words = line.replace(",", " ").split()
+        if len(words) < 2 or not _PREFIX_RE.match(words[1]) or not words[0][:1].isalpha():
+            continue
+        via, interface = None, None
+        if "via" in words[:-1]:
+            via = words[words.index("via") + 1]
+            interface = (words[words.index("via") + 2:] or [None])[0]
+        elif "connected" in words[:-1]:
+            interface = words[words.index("connected") + 1]
+        if interface is not None and not re.match(r"^[a-z][\w.-]*\Z", interface):
+            interface = None   # a timestamp, "(recursive)"...
+        routes.append({"code": words[0][:1], "prefix": words[1], "selected": ">" in words[0], "via": via,
+                       "interface": interface})
+    return routes
+
+
 def bgp_expectations(design, name):
     """With dmvpn_routing bgp: the BGP peers ``name`` should have established (tunnel addresses)
     and the prefixes it should have learned (hubs: every spoke's; spokes: every other router's)."""
@@ -145,6 +170,39 @@ def check_bgp(expected, sessions, routes):
     if missing:
         problems.append("BGP: not learned: %s" % ", ".join(missing))
     return problems
+
+
+def shortcut_targets(design, name):
+    """Addresses spoke ``name`` pings so that shortcuts can form: the first LAN address of
+    the next spoke (none for hubs, or when shortcuts are off)."""
+    me = design.by_name.get(name)
+    if me is None or me.role != "spoke" or not me.vars.get("dmvpn_nhrp_shortcut", True):
+        return []
+    spokes = [r for r in design.routers if r.role == "spoke" and r.lans]
+    others = [r for r in spokes if r is not me]
+    if not others:
+        return []
+    index = spokes.index(me) if me in spokes else -1
+    target = spokes[(index + 1) % len(spokes)] if index >= 0 else others[0]
+    if target is me:
+        return []
+    return [str(target.lans[0].network_address + 1)]
+
+
+def ping_plan(design, name, shortcuts=True):
+    """What router ``name`` pings before verify reads it: ``{targets, source}``. The targets
+    are its ``dmvpn_verify_ping_targets`` when set, else (with ``shortcuts``) its
+    shortcut_targets. The pings leave from the first address of its first LAN (the address
+    the other spokes ping), so that they test LAN to LAN, the way back included (the hubs'
+    routes to this LAN); a router without a LAN pings from its tunnel address (None)."""
+    me = design.by_name[name]
+    configured = me.vars.get("dmvpn_verify_ping_targets")
+    if configured is not None:
+        targets = [str(target) for target in configured]
+    else:
+        targets = shortcut_targets(design, name) if shortcuts else []
+    source = str(me.lans[0].network_address + 1) if targets and me.lans else None
+    return {"targets": targets, "source": source}
 
 
 def expectations(design, name):

@@ -339,3 +339,18 @@ def test_router_id_defaults_to_the_tunnel_address(version):
     lab, cli = build(version, configs)
     assert "BGP router identifier" not in cli["HUB1"]("show ip bgp summary")
     assert "local router ID is 10.0.0.1," in cli["HUB1"]("show ip bgp")
+
+
+def test_a_next_hop_through_a_hub_that_is_down_loses_the_packet():
+    """SPOKE1 routes SPOKE2's LAN via HUB1's tunnel address (a static route, over the BGP one):
+    with HUB1 down the packet is lost. (The lab used to hand it to HUB2, the first hub it was
+    registered at, as if HUB2 were the next hop.)"""
+    lab, _cli = rr_topology("1.4")
+    cli = Console(lab.routers["SPOKE1"], lab)
+    cli.configure(["set protocols static route 192.168.12.0/24 next-hop 10.0.0.1"])
+    assert cli("commit") == ""
+    cli("exit")
+    assert lab.forward(lab.routers["SPOKE1"], "192.168.12.1") == (True, ["SPOKE1", "HUB1", "SPOKE2"])
+    lab.routers["HUB1"].faults.down = True
+    assert lab.forward(lab.routers["SPOKE1"], "192.168.12.1") == (False, ["SPOKE1"])
+    assert "0 received, 100% packet loss" in cli("ping 192.168.12.1 count 1 source-address 192.168.11.1")

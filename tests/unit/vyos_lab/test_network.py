@@ -95,3 +95,21 @@ def test_ping_fails_without_a_route_or_with_the_hub_down(config_lines):
     lab.routers["HUB"].faults.down = True
     assert "100% packet loss" in cli["SPOKE1"]("ping 192.168.1.1 count 1")
     assert "dynamic" not in cli["SPOKE1"]("show nhrp tunnel")
+
+
+def test_a_ping_from_the_lan_needs_the_hubs_route_back_to_that_lan(config_lines):
+    """The ping follows the way back too: from SPOKE2 to SPOKE1's LAN address through the hub,
+    which has no route to 192.168.2.0/24 (only its default route to the upstream gateway), so
+    the reply is lost; from SPOKE1's tunnel address (the hub's connected tunnel subnet) it comes
+    back. A source address the router does not have gets no reply."""
+    def no_route_back(name, lines):
+        return [line for line in lines if not (name == "HUB" and "route 192.168.2.0/24" in line)]
+
+    lab, cli = build("1.4", config_lines, no_route_back)
+    spoke1 = lab.routers["SPOKE1"]
+    assert "0 received" in cli["SPOKE1"]("ping 192.168.3.1 count 2 source-address 192.168.2.1")
+    assert lab.round_trip(spoke1, "192.168.3.1", "192.168.2.1") == (False, ["SPOKE1", "HUB", "SPOKE2", "HUB"])
+    assert "cached" not in cli["SPOKE1"]("show nhrp tunnel")   # no shortcut from a ping that never came back
+    assert "0 received" in cli["SPOKE1"]("ping 192.168.3.1 count 2 source-address 192.168.9.1")
+    assert "2 received" in cli["SPOKE1"]("ping 192.168.3.1 count 2")
+    assert lab.round_trip(spoke1, "192.168.3.1") == (True, ["SPOKE1", "SPOKE2", "SPOKE1"])
