@@ -123,6 +123,21 @@ commands:
   type: list
   elements: str
   sample: ["set protocols nhrp tunnel tun0 holding-time '600'"]
+plan:
+  description:
+    - In check mode, what the change does to the objects the endpoint owns, for a plan to review
+      (C(playbooks/plan.yml) writes it to files).
+    - C(objects_added) and C(objects_removed) are C(kind: path) of the owned objects (tunnel, nhrp, ike_group,
+      esp_group, profile, ipsec_interface, route, bgp) that the change creates or deletes whole.
+    - C(leaves_removed) are the lines (as the router shows them, secrets masked) that the change deletes from an
+      object that stays without setting another value in their place - on the router but not in the inventory,
+      such as a leaf added by hand. A value replaced by another (a rotated secret) is in C(commands), not here.
+  returned: in check mode, when the state talks to a router and no commit-confirm is pending
+  type: dict
+  sample:
+    objects_added: ["route: protocols static route 192.168.4.0/24 next-hop 10.0.0.4"]
+    objects_removed: []
+    leaves_removed: ["set interfaces tunnel tun0 mtu '1400'"]
 before:
   description: The endpoint as found on the router (secrets masked).
   returned: when the state talks to a router

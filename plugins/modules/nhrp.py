@@ -54,6 +54,12 @@ commands:
   returned: when the state talks to a router
   type: list
   elements: str
+plan:
+  description:
+    - In check mode, the owned objects the change adds and removes whole and the lines it removes from an object that
+      stays (secrets masked); as in M(dmvpn.vyos.dmvpn)'s C(plan).
+  returned: in check mode, when the state talks to a router
+  type: dict
 before:
   description: The NHRP entries before (secrets masked).
   returned: when the state talks to a router

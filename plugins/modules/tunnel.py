@@ -61,6 +61,12 @@ commands:
   type: list
   elements: str
   sample: ["set interfaces tunnel tun0 parameters ip key '1'"]
+plan:
+  description:
+    - In check mode, the owned objects the change adds and removes whole and the lines it removes from an object that
+      stays (secrets masked); as in M(dmvpn.vyos.dmvpn)'s C(plan).
+  returned: in check mode, when the state talks to a router
+  type: dict
 before:
   description: The multipoint GRE tunnels before.
   returned: when the state talks to a router

@@ -311,3 +311,30 @@ def lines_not_applied(now, lines, after):
         return tuple(token.text for token in tokenize(line)[1:])
 
     return [line for line in lines if now.subtree(path(line)) != after.subtree(path(line))]
+
+
+def plan_summary(have, after, objects):
+    """What a change does to the owned ``objects``, for a plan a person reviews before it is
+    applied (check mode): the objects it adds and removes, and the leaves it removes from an
+    object that stays without setting another value in their place (on the router, not in the
+    inventory: added by hand, or left by an earlier inventory). A value replaced by another (a
+    rotated secret, a new address) is a change, not a leaf that goes; the commands say it.
+    Objects are ``"kind: path"``; leaves are ``set`` lines as the router shows them, not
+    masked (the caller masks them)."""
+    added, removed, leaves = [], [], []
+    for obj in objects:
+        label = "%s: %s" % (obj.kind, " ".join(obj.path))
+        in_have, in_after = have.exists(obj.path), after.exists(obj.path)
+        if in_after and not in_have and label not in added:
+            added.append(label)
+        elif in_have and not in_after and label not in removed:
+            removed.append(label)
+        elif in_have and in_after:
+            for path, is_value in have.subtree(obj.path).leaves():
+                parent = path[:-1] if is_value else path
+                if after.exists(path) or (is_value and after.values(parent)):
+                    continue
+                line = render_line("set", path, is_value)
+                if line not in leaves:
+                    leaves.append(line)
+    return {"objects_added": added, "objects_removed": removed, "leaves_removed": leaves}

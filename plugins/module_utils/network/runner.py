@@ -30,6 +30,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import 
     apply_commands,
     owned_lines,
     plan_commands,
+    plan_summary,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_checks import confirm_minutes_problem
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
@@ -405,6 +406,9 @@ class Runner:
             before=mask_structure(self.resource.gather(have, version, wanted)),
             after=mask_structure(self.resource.gather(after, version, wanted)),
         )
+        if self.module.check_mode:   # (a plan to review: playbooks/plan.yml reports it)
+            plan = plan_summary(have, after, objects)
+            result["plan"] = dict(plan, leaves_removed=mask_secrets(plan["leaves_removed"], version))
         if self.module._diff:
             before_lines, after_lines = masked_diff(owned_lines(have, objects), owned_lines(after, objects), version)
             result["diff"] = {"before": "\n".join(before_lines) + "\n", "after": "\n".join(after_lines) + "\n"}
