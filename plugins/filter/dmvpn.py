@@ -83,6 +83,7 @@ PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
     "dmvpn_allow_partial", "dmvpn_found", "dmvpn_endpoint_applied", "dmvpn_verify_ping",
     "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
+    "dmvpn_plan_dir", "dmvpn_plan_fail_on_changes", "dmvpn_plan_report", "dmvpn_plan",   # (plan.yml)
 )
 
 
