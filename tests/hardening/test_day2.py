@@ -20,7 +20,7 @@ import time
 import pytest
 import yaml
 
-from conftest import CANARIES, REPO, ROUTERS, SITE, InventoryCopy, all_output, recap, verify_rows
+from conftest import CANARIES, REPO, ROUTERS, SITE, InventoryCopy, all_output, recap, start_site, verify_rows
 from labkit import BIN
 from vyos_lab.lab import control_request
 from vyos_lab.owner import REFUSED, read_token
@@ -644,3 +644,135 @@ def test_day2_item12_ping_target_is_configurable(seeded, observe):
                      "SPOKE1": ["ping 192.168.1.1 count 2 source-address 192.168.2.1",
                                 "ping 192.168.3.9 count 2 source-address 192.168.2.1"],
                      "SPOKE2": []}
+
+
+# -- the plan report (item 13) ------------------------------------------------------------------
+PLAN = os.path.join(os.path.dirname(SITE), "plan.yml")
+NEW_SPOKE = {"dmvpn_spoke_id": 4, "dmvpn_public_address": "dhcp", "dmvpn_lan_prefixes": ["192.168.4.0/24"]}
+HAND_ADDED = "set interfaces tunnel tun0 mtu '1400'"
+
+
+def _plan_files(folder):
+    """{file name: (mode, text)} of the plan's folder."""
+    found = {}
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name)) as handle:
+            found[name] = (stat.S_IMODE(os.stat(os.path.join(folder, name)).st_mode), handle.read())
+    return found
+
+
+def _plan_run(site, folder, *args):
+    """plan.yml into ``folder`` with the lab's commit counters reset first: (run, output, files)."""
+    site.handle.thread.control(op="reset_counters")
+    run = site.run(PLAN, "-e", "dmvpn_plan_dir=" + folder, *args)
+    output = all_output(run)
+    assert os.path.isdir(folder), output[-3000:]
+    return run, output, _plan_files(folder)
+
+
+def _table(markdown):
+    """The rows of plan.md's table, under its header."""
+    return [line for line in markdown.split("\n") if line.startswith("| ") and not line.startswith(("| router", "| ---"))]
+
+
+ROTATED_PSK_LINE = "set vpn ipsec profile NHRPVPN authentication pre-shared-secret '********'"
+ROUTE_TO_SPOKE3 = "set protocols static route 192.168.4.0/24 next-hop 10.0.0.4"
+EMPTY_PLAN = {"read": True, "reason": None, "changed": False, "version": "1.4", "set": [], "delete": [], "confirm": [],
+              "pending_commit_confirm": None, "objects_added": [], "objects_removed": [], "leaves_removed": []}
+
+
+@pytest.mark.lab
+def test_day2_item13_plan_report_lists_masked_changes_without_committing(seed, tmp_path, observe):
+    """A new spoke (SPOKE3, a blank router), a rotated PSK and a leaf added by hand on the hub
+    (mtu, which the inventory does not set): plan.yml writes one JSON file per router and
+    plan.md, the folder 0700 and the files 0600, with the masked lines, the objects added and
+    the hand-added leaf that would go; no secret anywhere in the folder or the output, nothing
+    committed. With dmvpn_plan_fail_on_changes the run fails naming the routers that would
+    change. (Before item 13 there was no plan.yml, and the module's result had no plan.)"""
+    site = start_site(str(tmp_path / "site"), dict(seed, lines=dict(seed["lines"], SPOKE3=[])),
+                      names=ROUTERS + ("SPOKE3",))
+    try:
+        new_psk = "Canary-PSK-rotated-plan"
+        site.set(dmvpn_ipsec_psk=new_psk)
+        site.add_spoke("SPOKE3", NEW_SPOKE)
+        site.handle.load("HUB", site.handle.running("HUB") + [HAND_ADDED])
+        before = site.running()
+        folder = str(tmp_path / "plan")
+        run, output, files = _plan_run(site, folder, "-e", "dmvpn_plan_fail_on_changes=true")
+        hits = observe.scan(output, *[text for dummy, text in files.values()], secrets=CANARIES + (new_psk,))
+        observe.commits(sum(site.commits().values()))
+        assert run.rc != 0
+        assert "Routers that would change (plan in %s): HUB, SPOKE1, SPOKE2, SPOKE3" % folder in output, output[-3000:]
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        assert {name: mode for name, (mode, dummy) in files.items()} == {
+            "HUB.json": 0o600, "SPOKE1.json": 0o600, "SPOKE2.json": 0o600, "SPOKE3.json": 0o600, "plan.md": 0o600}
+        plans = {name[:-5]: json.loads(text) for name, (dummy, text) in files.items() if name.endswith(".json")}
+        route = ["route: " + ROUTE_TO_SPOKE3[len("set "):]]
+        assert plans["HUB"] == dict(EMPTY_PLAN, router="HUB", changed=True, delete=["delete interfaces tunnel tun0 mtu"],
+                                    set=[ROTATED_PSK_LINE, ROUTE_TO_SPOKE3], objects_added=route,
+                                    leaves_removed=[HAND_ADDED])
+        for name in ("SPOKE1", "SPOKE2"):
+            assert plans[name] == dict(EMPTY_PLAN, router=name, changed=True, set=[ROTATED_PSK_LINE, ROUTE_TO_SPOKE3],
+                                       objects_added=route)
+        new = plans["SPOKE3"]
+        assert (new["changed"], new["delete"], new["objects_removed"], new["leaves_removed"]) == (True, [], [], [])
+        assert new["objects_added"] == [
+            "tunnel: interfaces tunnel tun0", "nhrp: protocols nhrp tunnel tun0", "ipsec_interface: vpn ipsec interface eth0",
+            "ike_group: vpn ipsec ike-group IKE-SPOKE", "esp_group: vpn ipsec esp-group ESP-SPOKE",
+            "profile: vpn ipsec profile NHRPVPN",
+            "route: protocols static route 192.168.1.0/24 next-hop 10.0.0.1",
+            "route: protocols static route 192.168.2.0/24 next-hop 10.0.0.2",
+            "route: protocols static route 192.168.3.0/24 next-hop 10.0.0.3"]
+        assert len(new["set"]) == 32
+        assert [line for line in new["set"] if line.endswith("'********'")] == [
+            ROTATED_PSK_LINE, "set protocols nhrp tunnel tun0 cisco-authentication '********'"]
+        assert new["set"][0] == "set interfaces tunnel tun0 address '10.0.0.4/24'"
+        markdown = files["plan.md"][1]
+        assert _table(markdown) == ["| HUB | yes | 2 | 1 | 1 | 0 | no | 1 |", "| SPOKE1 | yes | 2 | 0 | 1 | 0 | no | 0 |",
+                                    "| SPOKE2 | yes | 2 | 0 | 1 | 0 | no | 0 |", "| SPOKE3 | yes | 32 | 0 | 9 | 0 | no | 0 |"]
+        assert ("## HUB\n\nLines (delete, then set; secrets masked):\n\n```\ndelete interfaces tunnel tun0 mtu\n%s\n%s\n```"
+                % (ROTATED_PSK_LINE, ROUTE_TO_SPOKE3)) in markdown
+        assert "On the router, not in the inventory: would go:\n\n```\n%s\n```" % HAND_ADDED in markdown
+        assert hits == 0
+        assert site.commits() == {name: 0 for name in ROUTERS + ("SPOKE3",)}
+        assert site.running() == before
+    finally:
+        site.handle.thread.stop()
+
+
+@pytest.mark.lab
+def test_day2_item13_a_plan_without_changes_says_so_and_passes_the_drift_check(seeded, tmp_path, observe):
+    """The converged seed: every router 'no' with no line; with dmvpn_plan_fail_on_changes the
+    run exits 0 (a scheduled drift check stays quiet); nothing committed."""
+    site = seeded()
+    run, output, files = _plan_run(site, str(tmp_path / "plan"), "-e", "dmvpn_plan_fail_on_changes=true")
+    hits = observe.scan(output, *[text for dummy, text in files.values()])
+    assert run.rc == 0, output[-3000:]
+    assert sorted(files) == ["HUB.json", "SPOKE1.json", "SPOKE2.json", "plan.md"]
+    for name in ROUTERS:
+        assert json.loads(files[name + ".json"][1]) == dict(EMPTY_PLAN, router=name)
+    assert _table(files["plan.md"][1]) == ["| %s | no | 0 | 0 | 0 | 0 | no | 0 |" % name for name in ROUTERS]
+    assert hits == 0
+    assert site.commits() == {name: 0 for name in ROUTERS}
+
+
+@pytest.mark.lab
+def test_day2_item13_a_router_that_cannot_be_read_is_named_and_fails_the_plan(seeded, tmp_path, observe):
+    """SPOKE2 is down: the plan still reads HUB and SPOKE1 and writes every file, SPOKE2 is
+    "not read: <reason>" in its file and in plan.md, and the run fails: a plan that cannot be
+    sure of a router is no plan."""
+    site = seeded()
+    site.handle.fault("SPOKE2", down=True)
+    run, output, files = _plan_run(site, str(tmp_path / "plan"))
+    hits = observe.scan(output, *[text for dummy, text in files.values()])
+    reason = "could not read the VyOS version (show version): ssh connection failed: ssh connect failed: Connection refused"
+    assert run.rc != 0
+    assert "'SPOKE2: not read: %s'" % reason in output, output[-3000:]
+    assert sorted(files) == ["HUB.json", "SPOKE1.json", "SPOKE2.json", "plan.md"]
+    assert json.loads(files["SPOKE2.json"][1]) == dict(EMPTY_PLAN, router="SPOKE2", read=False, reason=reason, version=None)
+    assert json.loads(files["HUB.json"][1]) == dict(EMPTY_PLAN, router="HUB")
+    assert _table(files["plan.md"][1]) == ["| HUB | no | 0 | 0 | 0 | 0 | no | 0 |", "| SPOKE1 | no | 0 | 0 | 0 | 0 | no | 0 |",
+                                           "| SPOKE2 | not read: %s | | | | | | |" % reason]
+    assert "## SPOKE2\n\nnot read: %s" % reason in files["plan.md"][1]
+    assert hits == 0
+    assert site.commits() == {name: 0 for name in ROUTERS}
