@@ -31,7 +31,7 @@ def test_a_hand_added_leaf_goes_a_changed_value_and_an_added_address_do_not():
     (multi-value: the old one is deleted, a new one set) are changes, not leaves that go."""
     endpoint = model("spoke1")
     have = render_endpoint(endpoint, VERSION).to_commands() + ["set interfaces tunnel tun0 mtu '1400'"]
-    endpoint["ipsec"]["profile"]["pre_shared_secret"] = "another-secret"
+    endpoint["ipsec"]["profile"]["pre_shared_secret"] = "Canary-rotated"
     endpoint["tunnel"]["address"] = "10.0.0.7/24"
     got, commands = summary(have, endpoint)
     assert "delete interfaces tunnel tun0 mtu" in commands
