@@ -127,8 +127,8 @@ plan:
   description:
     - In check mode, what the change does to the objects the endpoint owns, for a plan to review
       (C(playbooks/plan.yml) writes it to files).
-    - C(objects_added) and C(objects_removed) are C(kind: path) of the owned objects (tunnel, nhrp, ike_group,
-      esp_group, profile, ipsec_interface, route, bgp) that the change creates or deletes whole.
+    - "C(objects_added) and C(objects_removed) are C(kind: path) of the owned objects (tunnel, nhrp, ike_group,
+      esp_group, profile, ipsec_interface, route, bgp) that the change creates or deletes whole."
     - C(leaves_removed) are the lines (as the router shows them, secrets masked) that the change deletes from an
       object that stays without setting another value in their place - on the router but not in the inventory,
       such as a leaf added by hand. A value replaced by another (a rotated secret) is in C(commands), not here.
