@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 NOT_RUN = "no result: the run stopped before this router's DMVPN endpoint was read"
 
 
@@ -94,7 +96,7 @@ def dmvpn_plan_report(hostvars, hosts, registered="dmvpn_endpoint_applied", titl
             "not_read": [name for name in order if not routers[name]["read"]],
             "not_read_lines": ["%s: not read: %s" % (name, routers[name]["reason"]) for name in order
                                if not routers[name]["read"]],
-            "markdown": "\n".join(lines).rstrip("\n") + "\n"}
+            "markdown": re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip("\n") + "\n"}
 
 
 class FilterModule(object):
