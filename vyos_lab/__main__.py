@@ -273,6 +273,8 @@ def cmd_demo(args):
                        command="show ip nhrp" if version == "1.5" else "show nhrp tunnel")
         if version == "1.5":
             peers = len([line for line in nhrp.splitlines()[1:] if line.split()[1:2] != ["local"] and " UT " in line])
+        elif version == "1.4":   # opmode.opennhrp_table: a row per entry, the flags a column
+            peers = len(re.findall(r"^\S+ +(?:dynamic|static|cached) +.* up(?: |$)", nhrp, re.M))
         else:
             peers = len(re.findall(r"Type: (?:dynamic|static|cached)\nProtocol-Address: \S+\n(?:NBMA-Address: \S+\n)?"
                                    r"Flags: up", nhrp))

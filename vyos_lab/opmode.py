@@ -263,16 +263,53 @@ def show_nhrp(session, view):
             for ptype, proto, nbma, up in _nhrp_peers(session, view, ep):
                 out.append(fmt % (ep.tunnel, ptype, proto, nbma, nbma, "UT" if up else "", "-"))
         return "\n".join(out)
-    out = ["Status: ok", ""]
+    peers = []
     for ep in eps:
         if ep.tunnel_ip is not None:
-            out += ["Interface: %s" % ep.tunnel, "Type: local", "Protocol-Address: %s/32" % ep.tunnel_ip.ip,
-                    "Alias-Address: %s" % ep.tunnel_ip.ip, "Flags: up", ""]
+            peers.append([("Interface", ep.tunnel), ("Type", "local"), ("Protocol-Address", "%s/32" % ep.tunnel_ip.ip),
+                          ("Alias-Address", str(ep.tunnel_ip.ip)), ("Flags", "up")])
         for ptype, proto, nbma, up in _nhrp_peers(session, view, ep):
-            prefix = proto if "/" in proto else proto + "/32"
-            out += ["Interface: %s" % ep.tunnel, "Type: %s" % ptype, "Protocol-Address: %s" % prefix,
-                    "NBMA-Address: %s" % nbma, "Flags: %s" % ("up" if up else "down"), ""]
+            peer = [("Interface", ep.tunnel), ("Type", ptype),
+                    ("Protocol-Address", proto if "/" in proto else proto + "/32"), ("NBMA-Address", str(nbma))]
+            # opennhrp prints only the flags set (unique, used, up, lower-up) and no Flags
+            # line when none is (nhrp/admin.c admin_show_peer; opennhrp history in
+            # ibazzi/opennhrp, 9aa852d9c157): a peer not up shows none.
+            peers.append(peer + ([("Flags", "up")] if up else []))
+    if router.version == "1.4":
+        return opennhrp_table("ok", peers)
+    return opennhrp_blocks("ok", peers)
+
+
+def opennhrp_blocks(status, peers):
+    """``opennhrpctl show`` as opennhrp prints it (nhrp/admin.c admin_show): ``Status: ok``, a
+    blank line, then a ``Key: value`` block per peer, each ended by a blank line. VyOS 1.2/1.3
+    show it as it is."""
+    out = ["Status: %s" % status, ""]
+    for peer in peers:
+        out += ["%s: %s" % pair for pair in peer] + [""]
     return "\n".join(out).rstrip("\n")
+
+
+def opennhrp_table(status, peers):
+    """VyOS 1.4's ``show nhrp tunnel`` (vyos-1x src/op_mode/nhrp.py show_tunnel, sagitta
+    c3f688653): ``Status: ok``, then ``tabulate(peers, headers='keys', numalign='left')`` of
+    opennhrpctl's blocks. That is tabulate's "simple" format (python3-tabulate 0.8.9 of
+    Debian 12, VyOS 1.4's base): a column per key in the order the keys first appear, as
+    wide as its longest cell or its header plus 2, columns 2 spaces apart, the header
+    underlined with dashes, an empty cell for a missing key, each line's trailing spaces
+    cut; no table at all without peers. tests/fixtures/nhrp has outputs made with tabulate
+    itself that this must match (no cell here is a number, which tabulate would realign)."""
+    keys = []
+    for peer in peers:
+        keys += [key for key, _value in peer if key not in keys]
+    rows = [[dict(peer).get(key, "") for key in keys] for peer in peers]
+    widths = [max([len(key) + 2] + [len(row[i]) for row in rows]) for i, key in enumerate(keys)]
+
+    def line(cells):
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+    table = [line(keys), line(["-" * width for width in widths])] + [line(row) for row in rows] if peers else []
+    return "\n".join(["Status: %s" % status] + table)
 
 
 def _nhrp_peers(session, view, ep):

@@ -31,25 +31,64 @@ _PREFIX_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}\Z")
 _ADDRESS_RE = re.compile(r"^\*?\d{1,3}(?:\.\d{1,3}){3}\Z")
 
 
+def _opennhrp_entry(fields):
+    """One peer from opennhrp's fields (Interface, Type, Protocol-Address, NBMA-Address,
+    Flags...), or None when it lacks the type or the protocol address."""
+    if "Type" not in fields or "Protocol-Address" not in fields:
+        return None
+    return {
+        "interface": fields.get("Interface"),
+        "type": fields["Type"],
+        "protocol": fields["Protocol-Address"].split("/")[0],
+        "nbma": fields.get("NBMA-Address"),
+        "up": "up" in fields.get("Flags", "").split(),
+    }
+
+
 def parse_opennhrp(text):
     """``show nhrp tunnel`` (opennhrp): blocks of ``Key: value`` lines separated by blank lines."""
     entries, block = [], {}
     for line in (text or "").splitlines() + [""]:
         line = line.strip()
         if not line:
-            if "Type" in block and "Protocol-Address" in block:
-                entries.append({
-                    "interface": block.get("Interface"),
-                    "type": block["Type"],
-                    "protocol": block["Protocol-Address"].split("/")[0],
-                    "nbma": block.get("NBMA-Address"),
-                    "up": "up" in block.get("Flags", "").split(),
-                })
+            entry = _opennhrp_entry(block)
+            if entry is not None:
+                entries.append(entry)
             block = {}
             continue
         key, sep, value = line.partition(":")
         if sep:
             block[key.strip()] = value.strip()
+    return entries
+
+
+_DASHES_RE = re.compile(r"-+")
+
+
+def parse_opennhrp_table(text):
+    """``show nhrp tunnel`` on 1.4: ``Status: ok``, then opennhrpctl's blocks as one table
+    (vyos-1x src/op_mode/nhrp.py show_tunnel, sagitta c3f688653: tabulate's "simple" format,
+    a column per key in the order the keys first appear, headers over dashes). Cells are cut
+    at the columns the dashes mark: a cell may hold spaces (``Flags: used up``) or be empty
+    (an entry without that key)."""
+    lines = (text or "").splitlines()
+    for index in range(1, len(lines)):
+        rule = lines[index].rstrip()
+        if rule and set(rule) <= set("- "):
+            break
+    else:
+        return []   # no table: opennhrp has no entries (only the status line is printed)
+    starts = [match.start() for match in _DASHES_RE.finditer(rule)]
+    bounds = list(zip(starts, starts[1:] + [None]))
+    headers = [lines[index - 1][start:end].strip() for start, end in bounds]
+    entries = []
+    for line in lines[index + 1:]:
+        if not line.strip():
+            break
+        cells = [line[start:end].strip() for start, end in bounds]
+        entry = _opennhrp_entry({key: cell for key, cell in zip(headers, cells) if cell})
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 
@@ -67,8 +106,12 @@ def parse_frr_nhrp(text):
     return entries
 
 
+_NHRP_PARSERS = {"blocks": parse_opennhrp, "table": parse_opennhrp_table, "frr": parse_frr_nhrp}
+
+
 def parse_nhrp(text, version):
-    return parse_frr_nhrp(text) if syntax_for(version).is_frr_nhrp else parse_opennhrp(text)
+    """The NHRP peers of ``nhrp_command(version)``'s output, read the way that version prints it."""
+    return _NHRP_PARSERS[syntax_for(version).nhrp_show_format](text)
 
 
 def parse_ipsec_sa(text):

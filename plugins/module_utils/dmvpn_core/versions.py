@@ -129,6 +129,11 @@ class Syntax:
         self.psk_allowed_text = PSK_ALLOWED_TEXT
         # protocols nhrp
         self.nhrp_flavour = facts["nhrp_flavour"]                # "opennhrp" | "frr"
+        # How the NHRP peer list (status.nhrp_command) prints: "blocks" (opennhrpctl's own
+        # ``Key: value`` blocks), "table" (1.4: vyos-1x src/op_mode/nhrp.py show_tunnel
+        # prints ``Status: ok`` and a tabulate table of those blocks, sagitta c3f688653) or
+        # "frr" (nhrpd's ``show ip nhrp`` table).
+        self.nhrp_show_format = facts["nhrp_show_format"]
         self.nhrp_auth_leaf = facts["nhrp_auth_leaf"]
         self.nhrp_auth_max_length = 8
         self.nhrp_holdtime_leaf = facts["nhrp_holdtime_leaf"]
@@ -315,8 +320,11 @@ _NEW_BGP = dict(
     bgp_peer_group_text="1 to 64 letters, digits, '-' or '_', e.g. DMVPN",
 )
 
+# 1.2/1.3: vyatta-nhrp's op mode shows opennhrpctl's blocks as they are (its source is not
+# mirrored here; this is what the lab has always printed).
 _OPENNHRP = dict(
     nhrp_flavour="opennhrp",
+    nhrp_show_format="blocks",
     nhrp_auth_leaf="cisco-authentication",
     nhrp_holdtime_leaf="holding-time",
     nhrp_network_id_leaf=None,
@@ -334,6 +342,7 @@ _OPENNHRP = dict(
 #   (distance 250, as VyOS's own 1.4 -> 1.5 migration adds).
 _FRR = dict(
     nhrp_flavour="frr",
+    nhrp_show_format="frr",
     nhrp_auth_leaf="authentication",
     nhrp_holdtime_leaf="holdtime",
     nhrp_network_id_leaf="network-id",
@@ -388,7 +397,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **dict(_NEW_BGP, **_OPENNHRP)
+        **dict(_NEW_BGP, **dict(_OPENNHRP, nhrp_show_format="table"))
     ),
     "1.5": _build(
         "1.5",
