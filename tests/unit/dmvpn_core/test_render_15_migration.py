@@ -7,12 +7,15 @@
 - The first converge after an upgrade from 1.4 changes only what we render differently on
   purpose (source-interface, routes naming the tunnel), never removes what the migration set.
 
-MIGRATED_SPOKE1 is what vyos/vyos-1x src/migration-scripts/nhrp/0-to-1 (d9492c2) makes of
-tests/fixtures/versions/1.4/spoke1.set, written by hand from its steps: cisco-authentication ->
+migrated_spoke1() is what vyos/vyos-1x src/migration-scripts/nhrp/0-to-1 (d9492c2) makes of
+tests/fixtures/versions/1.4/spoke1.set, read off its steps by hand (its NHRP entry comes out
+the same as ours, line for line, so it is taken from test_render.SPOKE1_15): cisco-authentication ->
 authentication, network-id 1 (first tunnel), the register map -> nhs tunnel-ip, the address -> /32
 plus the tunnel subnet via the NHS at distance 250, multicast nhs -> the NHS's NBMA address,
 registration-no-unique; the tunnel's source-address and the other routes untouched.
 """
+
+import os
 
 import pytest
 
@@ -23,57 +26,35 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import rende
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 from seed_models import model  # tests/fixtures/seed_models.py
+from test_render import SPOKE1_15  # tests/unit/dmvpn_core/test_render.py
 
-TUNNEL_AND_NHRP_ETH0 = """\
-set interfaces tunnel tun0 address 10.0.0.2/32
-set interfaces tunnel tun0 encapsulation gre
-set interfaces tunnel tun0 source-interface eth0
-set interfaces tunnel tun0 enable-multicast
-set interfaces tunnel tun0 parameters ip key 1
-set protocols nhrp tunnel tun0 authentication SECRET
-set protocols nhrp tunnel tun0 network-id 1
-set protocols nhrp tunnel tun0 nhs tunnel-ip 10.0.0.1 nbma 198.51.100.41
-set protocols nhrp tunnel tun0 multicast 198.51.100.41
-set protocols nhrp tunnel tun0 redirect
-set protocols nhrp tunnel tun0 shortcut
-set protocols nhrp tunnel tun0 registration-no-unique
-"""
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "fixtures")
+
+# SPOKE1's tunnel and NHRP entry on 1.5 with its WAN on eth0 (test_render.SPOKE1_15 pins the
+# whole configuration), and the same spoke on pppoe0.
+TUNNEL_AND_NHRP_ETH0 = "".join(line + "\n" for line in SPOKE1_15.splitlines()
+                               if line.startswith(("set interfaces tunnel ", "set protocols nhrp ")))
 TUNNEL_AND_NHRP_PPPOE0 = TUNNEL_AND_NHRP_ETH0.replace("source-interface eth0", "source-address 0.0.0.0")
-
-MIGRATED_SPOKE1 = """\
+# The NHRP entry the migration writes is ours line for line.
+NHRP_15 = "".join(line + "\n" for line in TUNNEL_AND_NHRP_ETH0.splitlines() if line.startswith("set protocols nhrp "))
+# What the migration changes outside the NHRP entry: the address, the tunnel subnet via the NHS.
+MIGRATION_ADDS = """\
 set interfaces tunnel tun0 address 10.0.0.2/32
-set interfaces tunnel tun0 encapsulation gre
-set interfaces tunnel tun0 source-address 0.0.0.0
-set interfaces tunnel tun0 enable-multicast
-set interfaces tunnel tun0 parameters ip key 1
-set protocols nhrp tunnel tun0 authentication 'SECRET'
-set protocols nhrp tunnel tun0 network-id 1
-set protocols nhrp tunnel tun0 nhs tunnel-ip 10.0.0.1 nbma 198.51.100.41
-set protocols nhrp tunnel tun0 multicast 198.51.100.41
-set protocols nhrp tunnel tun0 redirect
-set protocols nhrp tunnel tun0 shortcut
-set protocols nhrp tunnel tun0 registration-no-unique
-set vpn ipsec interface eth0
-set vpn ipsec ike-group IKE-SPOKE proposal 1 encryption aes256
-set vpn ipsec ike-group IKE-SPOKE proposal 1 hash sha1
-set vpn ipsec ike-group IKE-SPOKE proposal 2 encryption aes128
-set vpn ipsec ike-group IKE-SPOKE proposal 2 hash sha1
-set vpn ipsec ike-group IKE-SPOKE lifetime 3600
-set vpn ipsec esp-group ESP-SPOKE proposal 1 encryption aes256
-set vpn ipsec esp-group ESP-SPOKE proposal 1 hash sha1
-set vpn ipsec esp-group ESP-SPOKE proposal 2 encryption 3des
-set vpn ipsec esp-group ESP-SPOKE proposal 2 hash md5
-set vpn ipsec esp-group ESP-SPOKE lifetime 1800
-set vpn ipsec esp-group ESP-SPOKE pfs dh-group2
-set vpn ipsec profile NHRPVPN authentication mode pre-shared-secret
-set vpn ipsec profile NHRPVPN authentication pre-shared-secret SECRET
-set vpn ipsec profile NHRPVPN bind tunnel tun0
-set vpn ipsec profile NHRPVPN esp-group ESP-SPOKE
-set vpn ipsec profile NHRPVPN ike-group IKE-SPOKE
-set protocols static route 192.168.1.0/24 next-hop 10.0.0.1
-set protocols static route 192.168.3.0/24 next-hop 10.0.0.3
 set protocols static route 10.0.0.0/24 next-hop 10.0.0.1 distance 250
 """
+
+
+def migrated_spoke1(wan):
+    """tests/fixtures/versions/1.4/spoke1.set (DMVPN part, IPsec on ``wan``) as the migration
+    leaves it: its tunnel address and NHRP entry replaced, the rest as it was."""
+    with open(os.path.join(FIXTURES, "versions", "1.4", "spoke1.set")) as handle:
+        lines = handle.read().splitlines()
+    kept = [line.replace("ipsec interface eth0", "ipsec interface " + wan) for line in lines
+            if not line.startswith(("set interfaces ethernet ", "set system ", "set protocols nhrp ",
+                                    "set interfaces tunnel tun0 address "))]
+    return ct.parse_set_lines(kept + (MIGRATION_ADDS + NHRP_15).splitlines())
+
+
 # What we render differently from the migration on purpose (README "VyOS versions"): routes via
 # a tunnel address name the tunnel.
 ROUTES_NAME_THE_TUNNEL = [
@@ -163,7 +144,8 @@ def test_gather_reads_back_the_dhcp_spoke_and_a_second_converge_plans_nothing(wa
 def test_the_first_converge_after_the_15_migration_keeps_what_it_set(wan, tunnel_lines):
     """From the router as the migration leaves it: registration-no-unique stays; only the
     routes gain ``interface tun0`` and, on eth0, the tunnel is bound to it (dataplane finding 2)."""
-    have = ct.parse_set_lines(MIGRATED_SPOKE1.replace("ipsec interface eth0", "ipsec interface " + wan).splitlines())
+    have = migrated_spoke1(wan)
+    assert have.exists(("protocols", "nhrp", "tunnel", "tun0", "registration-no-unique"))  # the migration's
     endpoint = spoke_on(wan)
     commands = df.compute_commands(have, rd.render_endpoint(endpoint, "1.5"), endpoint, "1.5", "overridden")
     assert sorted(commands) == sorted(tunnel_lines + ROUTES_NAME_THE_TUNNEL)
