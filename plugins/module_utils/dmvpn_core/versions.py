@@ -67,7 +67,8 @@ WILDCARD = "*"
 # VyOS refuses a tunnel's source-interface on them, "Can not source "tun0" from dynamic
 # interface "pppoe0"!" (vyos/vyos-1x python/vyos/configverify.py dynamic_interface_pattern and
 # verify_source_interface, called by src/conf_mode/interfaces_tunnel.py; the same in sagitta
-# c3f688653, circinus d5322412e, current 3710c5879). re.match: anchored at the start only.
+# c3f688653, circinus d5322412e, current 3710c5879, and in the FRR-era interfaces_tunnel.py of
+# dozenos/dozenos-1x 020ab1d). re.match: anchored at the start only.
 DYNAMIC_INTERFACE_RE = re.compile(r"(ppp|pppoe|sstpc|l2tp|ipoe)[0-9]+")
 
 # Secrets that are not part of DMVPN but may show up in router output we pass on.
@@ -350,9 +351,11 @@ _OPENNHRP = dict(
 #   tunnel's source-interface, from which nhrpd takes (and follows) the address. The migration
 #   keeps 0.0.0.0; we differ (dataplane finding 2) except on a dynamic interface, where VyOS
 #   refuses source-interface (DYNAMIC_INTERFACE_RE) and 0.0.0.0 stays.
-# - registration-no-unique on every tunnel, as the migration sets it: without it a spoke's
-#   registration carries the unique flag and its hub refuses the spoke's next registration from
-#   a new DHCP address until the old entry expires. nhrpd reads it only to send registrations
+# - registration-no-unique on every tunnel, as the migration sets it (a valueless leaf, rendered
+#   to nhrpd's "ip nhrp registration no-unique": dozenos/dozenos-1x 020ab1d protocols_nhrp.xml.in
+#   and data/templates/frr/nhrpd.frr.j2, the same in aapostoliuk/vyos-1x 74ba38b): without it
+#   a spoke's registration carries the unique flag and its hub refuses the spoke's next
+#   registration from a new DHCP address until the old entry expires. nhrpd reads it only to send registrations
 #   and shortcut requests (nhrp_nhs.c, nhrp_shortcut.c): inert on a hub (no NHS, shortcut off
 #   by default), harmless on a fixed spoke, and rendered like the migration: no churn.
 # - nhrpd resolves shortcuts only for routes whose next hop names the NHRP interface, and
