@@ -42,9 +42,10 @@ options:
           source_interface:
             type: str
             description:
-              - The WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5, where FRR's nhrpd takes the
+              - 'The WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5, where FRR''s nhrpd takes the
                 NBMA address from it (rendered as C(source-interface)). Defaults to the IPsec interface. Ignored
-                on 1.2-1.4 and for a fixed source_address.
+                on 1.2-1.4, for a fixed source_address and for a dynamic interface (C(ppp*), C(pppoe*), C(sstpc*),
+                C(l2tp*), C(ipoe*)), which VyOS refuses as a source-interface: the tunnel stays at C(0.0.0.0).'
           key:
             type: int
             description:
@@ -370,9 +371,10 @@ options:
       source_interface:
         type: str
         description:
-          - The WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5, where FRR's nhrpd takes the NBMA
-            address from it (rendered as C(source-interface)). Defaults to the IPsec interface. Ignored on 1.2-1.4
-            and for a fixed source_address.
+          - 'The WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5, where FRR''s nhrpd takes the NBMA
+            address from it (rendered as C(source-interface)). Defaults to the IPsec interface. Ignored on 1.2-1.4,
+            for a fixed source_address and for a dynamic interface (C(ppp*), C(pppoe*), C(sstpc*), C(l2tp*), C(ipoe*)),
+            which VyOS refuses as a source-interface: the tunnel stays at C(0.0.0.0).'
       key:
         type: int
         description:

@@ -315,3 +315,28 @@ def test_deleted_removes_the_endpoint_and_keeps_the_rest(lab, playbook):
     # the hub's default route via the upstream gateway is not inside the tunnel subnet: kept
     assert [line for line in after if line not in before] == [
         "set protocols static route 0.0.0.0/0 next-hop 1.1.1.2"]
+
+
+def test_15_dhcp_spoke_on_pppoe_runs_from_0000_and_the_second_converge_changes_nothing(lab, playbook):
+    """VyOS 1.5 refuses a tunnel's source-interface on a dynamic interface such as pppoe0
+    (vyos/vyos-1x python/vyos/configverify.py verify_source_interface): the spoke keeps
+    source-address 0.0.0.0; every NHRP tunnel has registration-no-unique, as VyOS's 1.4 -> 1.5
+    migration sets it; and converging again commits nothing (issue 20)."""
+    handle = seed_lab(lab, "1.5", names=("HUB", "SPOKE1"))
+    spoke = model("spoke1")
+    spoke["ipsec"]["interface"] = "pppoe0"
+    tasks = {"HUB": [task(model("hub"), name="first"), task(model("hub"), name="second")],
+             "SPOKE1": [task(spoke, name="first"), task(spoke, name="second")]}
+    before = {name: commits(handle, name) for name in tasks}
+    run = playbook(play(tasks), handle.inventory())
+    assert run.rc == 0, run.stdout[-3000:]
+    for name in ("HUB", "SPOKE1"):
+        assert run.result(name, "first")["changed"] is True, name
+        assert run.result(name, "second")["changed"] is False, name
+        assert run.result(name, "second")["commands"] == [], name
+        assert commits(handle, name) == before[name] + 1, name
+        assert "set protocols nhrp tunnel tun0 registration-no-unique" in handle.running(name), name
+    running = handle.running("SPOKE1")
+    assert "set interfaces tunnel tun0 source-address '0.0.0.0'" in running
+    assert [line for line in running if "source-interface" in line] == []
+    assert "set vpn ipsec interface 'pppoe0'" in running

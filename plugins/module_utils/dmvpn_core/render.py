@@ -67,8 +67,9 @@ def _render_tunnel(tree, endpoint, syntax):
     iface = ipaddress.IPv4Interface(tunnel["address"])
     tree.set(base + ("address",), syntax.tunnel_address(iface.ip, iface.network.prefixlen))
     tree.set(base + ("encapsulation",), "gre")
-    if tunnel["source_address"] == "0.0.0.0" and syntax.any_source_tunnel_leaf:
-        tree.set(base + (syntax.any_source_tunnel_leaf,), any_source_interface(endpoint))
+    wan = any_source_interface(endpoint) if tunnel["source_address"] == "0.0.0.0" else None
+    if wan and syntax.binds_source_interface(wan):
+        tree.set(base + (syntax.any_source_tunnel_leaf,), wan)
     else:
         tree.set(base + (syntax.tunnel_local_leaf,), tunnel["source_address"])
     if tunnel["multicast"]:
@@ -97,6 +98,8 @@ def _render_nhrp(tree, endpoint, syntax):
             tree.set(tag + ("register",))
         tree.set(base + ("multicast",), "dynamic" if hub else "nhs")
     lt.render_leaves(tree, base, lt.NHRP_FLAGS, nhrp, syntax)
+    if syntax.nhrp_registration_no_unique:
+        tree.set(base + ("registration-no-unique",))
 
 
 def render_group(tree, base, group, proposal_table, group_table, syntax):

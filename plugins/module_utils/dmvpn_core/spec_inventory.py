@@ -150,8 +150,8 @@ VARIABLES = {
     "dmvpn_ipsec_profile": _v("str", "IPsec profile name.", default="NHRPVPN", model=["ipsec.profile.name"],
                               where="group_vars"),
     "dmvpn_wan_interface": _v("str", "The WAN interface IPsec runs on (and, on VyOS 1.5, a DHCP spoke's tunnel is bound "
-                                     "to).", default="eth0", model=["ipsec.interface", "tunnel.source_interface"],
-                              where="group_vars / host_vars"),
+                                     "to, unless it is a dynamic interface such as pppoe0).", default="eth0",
+                              model=["ipsec.interface", "tunnel.source_interface"], where="group_vars / host_vars"),
     "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14).", options=so.IKE_GROUP,
                           model=["ipsec.ike_group"], where="group_vars (per role if you like)"),
     "dmvpn_esp_group": _v("dict", "ESP group (default ESP-DMVPN, aes256/sha256, pfs dh-group14).", options=so.ESP_GROUP,

@@ -118,7 +118,9 @@ TUNNEL = {
                                 "address comes from DHCP (rendered as C(local-ip) on 1.2)."),
     "source_interface": _o("str", "The WAN interface a tunnel from C(0.0.0.0) is bound to on VyOS 1.5, where FRR's "
                                   "nhrpd takes the NBMA address from it (rendered as C(source-interface)). Defaults to "
-                                  "the IPsec interface. Ignored on 1.2-1.4 and for a fixed source_address."),
+                                  "the IPsec interface. Ignored on 1.2-1.4, for a fixed source_address and for a "
+                                  "dynamic interface (C(ppp*), C(pppoe*), C(sstpc*), C(l2tp*), C(ipoe*)), which VyOS "
+                                  "refuses as a source-interface: the tunnel stays at C(0.0.0.0)."),
     "key": _o("int", "GRE key (0-4294967295), the same on every router of the DMVPN.", no_log=False),
     "description": _o("str", "Interface description."),
     "mtu": _o("int", "Interface MTU."),

@@ -63,6 +63,14 @@ PSK_ALLOWED_TEXT = "letters, digits and - + & ! @ # $ % ^ * ( ) , . : _"
 
 WILDCARD = "*"
 
+# Interfaces whose address comes and goes with a session (PPP, PPPoE, SSTP client, L2TP, IPoE):
+# VyOS refuses a tunnel's source-interface on them, "Can not source "tun0" from dynamic
+# interface "pppoe0"!" (vyos/vyos-1x python/vyos/configverify.py dynamic_interface_pattern and
+# verify_source_interface, called by src/conf_mode/interfaces_tunnel.py; the same in sagitta
+# c3f688653, circinus d5322412e, current 3710c5879, and in the FRR-era interfaces_tunnel.py of
+# dozenos/dozenos-1x 020ab1d). re.match: anchored at the start only.
+DYNAMIC_INTERFACE_RE = re.compile(r"(ppp|pppoe|sstpc|l2tp|ipoe)[0-9]+")
+
 # Secrets that are not part of DMVPN but may show up in router output we pass on.
 _COMMON_SECRET_PATHS = (
     ("vpn", "ipsec", "profile", WILDCARD, "authentication", "pre-shared-secret"),
@@ -141,8 +149,10 @@ class Syntax:
         self.nhrp_network_id_leaf = facts["nhrp_network_id_leaf"]  # None: not available
         self.nhrp_network_id_default = facts["nhrp_network_id_default"]
         # A tunnel from any address (DHCP WAN) names its WAN interface with this leaf (None:
-        # it is written as source address 0.0.0.0).
+        # it is written as source address 0.0.0.0), unless that interface is dynamic (below).
         self.any_source_tunnel_leaf = facts["any_source_tunnel_leaf"]
+        # Every NHRP tunnel gets registration-no-unique (FRR nhrpd).
+        self.nhrp_registration_no_unique = facts["nhrp_registration_no_unique"]
         # Routes via a tunnel address also name the tunnel interface (next-hop X interface tunN).
         self.tunnel_routes_name_interface = facts["tunnel_routes_name_interface"]
         # Spokes route the tunnel subnet via each NHS at this distance (None: not needed).
@@ -179,6 +189,11 @@ class Syntax:
     @property
     def is_frr_nhrp(self):
         return self.nhrp_flavour == "frr"
+
+    def binds_source_interface(self, ifname):
+        """True when a tunnel from 0.0.0.0 names ``ifname`` as its source-interface: this
+        version has the leaf and ``ifname`` is not a dynamic interface, which VyOS refuses."""
+        return self.any_source_tunnel_leaf is not None and not DYNAMIC_INTERFACE_RE.match(ifname or "")
 
     # -- paths --------------------------------------------------------------------------
     @staticmethod
@@ -255,14 +270,6 @@ class Syntax:
         return any(match_path(pattern, path) for pattern in self.multi_value_paths)
 
 
-# What every supported version prints, and all it prints, for a commit while another session's
-# commit is in progress: the commit is refused, not queued (vyos/vyatta-cfg
-# src/commit/commit-algorithm.cpp doCommit: getCommitLock, a lockf F_TLOCK on
-# /opt/vyatta/config/.lock; src/cli_bin.cpp exits 1; crux 9063ccfa2314, equuleus fd96c62776ec,
-# current 0a5b58a0f9a2). vyos.vyos's terminal plugin does not take it for an error (its
-# terminal_stderr_re knows "Commit failed"), so the modules look for it themselves.
-COMMIT_LOCKED = "Configuration system temporarily locked due to another commit in progress"
-
 # Below the BGP instance the words are the same in every supported version.
 BGP_ROUTER_ID = ("parameters", "router-id")
 BGP_NETWORKS = ("address-family", "ipv4-unicast", "network")
@@ -330,16 +337,33 @@ _OPENNHRP = dict(
     nhrp_network_id_leaf=None,
     nhrp_network_id_default=None,
     any_source_tunnel_leaf=None,
+    nhrp_registration_no_unique=False,
     tunnel_routes_name_interface=False,
     nhs_subnet_route_distance=None,
 )
-# FRR's nhrpd (VyOS 1.5), facts the dataplane lab (dataplane/) showed on real nhrpd:
+# FRR's nhrpd (VyOS 1.5), facts the dataplane lab (dataplane/) showed on real nhrpd, set
+# against VyOS's own 1.4 -> 1.5 migration (vyos/vyos-1x src/migration-scripts/nhrp/0-to-1,
+# d9492c2), which a router upgraded from 1.4 holds on its first converge:
 # - NHRP stays off on an interface without a network-id (VyOS 1.5 also refuses the commit);
-# - a GRE tunnel from 0.0.0.0 gives nhrpd no NBMA address: a DHCP WAN is named as the
-#   tunnel's source-interface, from which nhrpd takes (and follows) the address;
+#   the migration numbers the tunnels 1, 2, ...: ours default to 1.
+# - a GRE tunnel from 0.0.0.0 gives nhrpd no NBMA address (FRR nhrpd nhrp_interface.c
+#   nhrp_interface_update_nbma: no local address, no link device): a DHCP WAN is named as the
+#   tunnel's source-interface, from which nhrpd takes (and follows) the address. The migration
+#   keeps 0.0.0.0; we differ (dataplane finding 2) except on a dynamic interface, where VyOS
+#   refuses source-interface (DYNAMIC_INTERFACE_RE) and 0.0.0.0 stays.
+# - registration-no-unique on every tunnel, as the migration sets it (a valueless leaf, rendered
+#   to nhrpd's "ip nhrp registration no-unique": dozenos/dozenos-1x 020ab1d protocols_nhrp.xml.in
+#   and data/templates/frr/nhrpd.frr.j2, the same in aapostoliuk/vyos-1x 74ba38b): without it
+#   a spoke's registration carries the unique flag and its hub refuses the spoke's next
+#   registration from a new DHCP address until the old entry expires. nhrpd reads it only to send registrations
+#   and shortcut requests (nhrp_nhs.c, nhrp_shortcut.c): inert on a hub (no NHS, shortcut off
+#   by default), harmless on a fixed spoke, and rendered like the migration: no churn.
 # - nhrpd resolves shortcuts only for routes whose next hop names the NHRP interface, and
 #   answers resolution requests via a route to the tunnel subnet: spokes get one via each NHS
-#   (distance 250, as VyOS's own 1.4 -> 1.5 migration adds).
+#   (distance 250, as the migration adds). Routes via a tunnel address name the tunnel
+#   (next-hop X interface tunN), which the migration does not: with /32 tunnel addresses the
+#   next hop is on no connected subnet, and the dataplane lab's passing runs (shortcuts, TTL
+#   62) were with the interface named; a migrated router gets it added on its first converge.
 _FRR = dict(
     nhrp_flavour="frr",
     nhrp_show_format="frr",
@@ -348,6 +372,7 @@ _FRR = dict(
     nhrp_network_id_leaf="network-id",
     nhrp_network_id_default=1,
     any_source_tunnel_leaf="source-interface",
+    nhrp_registration_no_unique=True,
     tunnel_routes_name_interface=True,
     nhs_subnet_route_distance=250,
 )

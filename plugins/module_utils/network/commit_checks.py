@@ -12,7 +12,14 @@ __metaclass__ = type
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigSyntaxError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import lines_not_applied
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import mask_secrets
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import COMMIT_LOCKED
+
+# What every supported version prints, and all it prints, for a commit while another session's
+# commit is in progress: the commit is refused, not queued (vyos/vyatta-cfg
+# src/commit/commit-algorithm.cpp doCommit: getCommitLock, a lockf F_TLOCK on
+# /opt/vyatta/config/.lock; src/cli_bin.cpp exits 1; crux 9063ccfa2314, equuleus fd96c62776ec,
+# current 0a5b58a0f9a2). vyos.vyos's terminal plugin does not take it for an error (its
+# terminal_stderr_re knows "Commit failed"), so the modules look for it themselves.
+COMMIT_LOCKED = "Configuration system temporarily locked due to another commit in progress"
 
 
 class RouterError(Exception):
@@ -26,7 +33,7 @@ class RouterError(Exception):
 
 def refuse_locked_commit(runner, answer):
     """Fail on VyOS's refusal of a commit while another session's is in progress
-    (versions.COMMIT_LOCKED), an answer network_cli takes for a success."""
+    (COMMIT_LOCKED), an answer network_cli takes for a success."""
     if COMMIT_LOCKED in answer:
         runner.discard(after_error=True)
         raise RouterError("the router refused the commit: another session's commit was in progress (VyOS: '%s'); "

@@ -132,6 +132,7 @@ set protocols nhrp tunnel tun0 holdtime 300
 set protocols nhrp tunnel tun0 multicast dynamic
 set protocols nhrp tunnel tun0 network-id 1
 set protocols nhrp tunnel tun0 redirect
+set protocols nhrp tunnel tun0 registration-no-unique
 set vpn ipsec interface eth0
 set vpn ipsec ike-group IKE-HUB proposal 1 encryption aes256
 set vpn ipsec ike-group IKE-HUB proposal 1 hash sha1
@@ -166,6 +167,7 @@ set protocols nhrp tunnel tun0 multicast 198.51.100.41
 set protocols nhrp tunnel tun0 network-id 1
 set protocols nhrp tunnel tun0 redirect
 set protocols nhrp tunnel tun0 shortcut
+set protocols nhrp tunnel tun0 registration-no-unique
 set vpn ipsec interface eth0
 set vpn ipsec ike-group IKE-SPOKE proposal 1 encryption aes256
 set vpn ipsec ike-group IKE-SPOKE proposal 1 hash sha1
@@ -202,11 +204,12 @@ def test_15_renders_host_address_and_frr_nhrp(name, expected):
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 def test_exact_line_count_per_version(version):
-    # hub: 5 tunnel + NHRP (4; 1.5 adds network-id) + 3 routes + 1 interface + 5 ike + 6 esp + 5 profile
-    assert len(rd.render_endpoint(model("hub"), version)) == (30 if version == "1.5" else 29)
-    # spoke1: 5 tunnel + NHRP (6 opennhrp, 5 FRR + network-id) + 2 routes (1.5: + the tunnel
-    # subnet via the NHS, distance and interface) + 1 + 5 + 6 + 5
-    assert len(rd.render_endpoint(model("spoke1"), version)) == (32 if version == "1.5" else 30)
+    # hub: 5 tunnel + NHRP (4; 1.5 adds network-id and registration-no-unique) + 3 routes + 1
+    # interface + 5 ike + 6 esp + 5 profile
+    assert len(rd.render_endpoint(model("hub"), version)) == (31 if version == "1.5" else 29)
+    # spoke1: 5 tunnel + NHRP (6 opennhrp, 5 FRR + network-id + registration-no-unique) + 2
+    # routes (1.5: + the tunnel subnet via the NHS, distance and interface) + 1 + 5 + 6 + 5
+    assert len(rd.render_endpoint(model("spoke1"), version)) == (33 if version == "1.5" else 30)
 
 
 # -- values vs valueless leaves -----------------------------------------------------------------
@@ -230,7 +233,8 @@ def test_valueless_leaves_and_tag_nodes_are_not_values(version):
         assert leaves[("interfaces", "tunnel", "tun0", "multicast", "enable")] is True
         assert leaves[base + ("map", "10.0.0.1/24", "register")] is False
     for line in tree.to_commands():
-        assert line.endswith(("redirect", "shortcut", "register", "enable-multicast", "'", "10.0.0.1", "10.0.0.3"))
+        assert line.endswith(("redirect", "shortcut", "register", "enable-multicast", "registration-no-unique",
+                              "'", "10.0.0.1", "10.0.0.3"))
 
 
 # -- optional parts ------------------------------------------------------------------------------
@@ -277,7 +281,8 @@ def test_unset_optionals_render_nothing(version):
     local = "local-ip" if version == "1.2" else "source-address"
     assert tree.children(("interfaces", "tunnel", "tun0")) == ["address", "encapsulation", local]
     assert sorted(tree.children(("protocols", "nhrp", "tunnel", "tun0"))) == (
-        ["multicast", "network-id", "redirect"] if version == "1.5" else ["multicast", "redirect"])
+        ["multicast", "network-id", "redirect", "registration-no-unique"] if version == "1.5"
+        else ["multicast", "redirect"])
     assert not tree.exists(("vpn", "ipsec", "ike-group", "IKE-HUB", "lifetime"))
 
 

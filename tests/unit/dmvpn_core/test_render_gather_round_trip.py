@@ -30,6 +30,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
 DERIVED = {
     ("interfaces", "tunnel", "*", "encapsulation", "gre"): "a DMVPN tunnel is always GRE",
     ("protocols", "nhrp", "tunnel", "*", "multicast", "*"): "from the role: dynamic on a hub, the NHS on a spoke",
+    ("protocols", "nhrp", "tunnel", "*", "registration-no-unique"): "1.5: every NHRP tunnel, as VyOS's migration sets it",
     ("vpn", "ipsec", "profile", "*", "authentication", "mode", "pre-shared-secret"): "the only mode modelled",
     ("vpn", "ipsec", "profile", "*", "bind", "tunnel", "*"): "the profile is found by the tunnel it binds",
     ("vpn", "ipsec", "profile", "*", "esp-group", "*"): "the group is gathered under its own name",
@@ -199,6 +200,7 @@ RESOURCE_CONFIGS = {
 RESOURCE_DERIVED = {
     ("interfaces", "tunnel", "*", "encapsulation", "gre"): "a DMVPN tunnel is always GRE",
     ("protocols", "nhrp", "tunnel", "*", "multicast", "*"): "from the role",
+    ("protocols", "nhrp", "tunnel", "*", "registration-no-unique"): "1.5: every NHRP tunnel",
 }
 
 
