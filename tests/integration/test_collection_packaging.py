@@ -35,7 +35,7 @@ MODULES = {"dmvpn", "dmvpn_status", "ipsec", "nhrp", "tunnel"}
 FILTERS = {"dmvpn_design_summary", "dmvpn_endpoint", "dmvpn_inventory_problems", "dmvpn_l3_interface",
            "dmvpn_networks_check", "dmvpn_networks_endpoints", "dmvpn_networks_problems", "dmvpn_networks_report",
            "dmvpn_problem_lines", "dmvpn_shortcut_targets", "dmvpn_spoke_maps", "dmvpn_static_routes",
-           "dmvpn_tunnel_address", "dmvpn_verify_pings", "dmvpn_verify_report"}
+           "dmvpn_tunnel_address", "dmvpn_verify_pings", "dmvpn_verify_report", "dmvpn_plan_report"}
 
 
 def listed(plugin_type):
