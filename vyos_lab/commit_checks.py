@@ -54,9 +54,15 @@ def _ipv4(value):
         return False
 
 
+# A lab router's network cards: the two ethernet interfaces a fresh install shows with their
+# hw-id (router.default_config_lines; a unit test keeps both the same). They exist whatever the
+# configuration says, as NICs do.
+LAB_NICS = ("eth0", "eth1")
+
+
 def nics(router):
-    """The router's network cards: the ethernet interfaces VyOS recorded a hw-id for."""
-    found = set()
+    """The router's network cards: the lab's two, and any ethernet its config gives a hw-id."""
+    found = set(LAB_NICS)
     for config in (router.running, router.saved):
         for name, data in (config.get(["interfaces", "ethernet"]) or {}).items():
             if (data or {}).get("hw-id"):
@@ -68,9 +74,13 @@ def interface_exists(router, candidate, ifname):
     base, dummy, vif = ifname.partition(".")
     for prefix, kind in INTERFACE_TYPES:
         if re.fullmatch(prefix + r"[0-9]+", base) or (kind == "loopback" and base == "lo"):
+            # a NIC is in the kernel whatever the config says; the other interfaces (and VLANs)
+            # exist once configured
             entry = (candidate.get(["interfaces", kind]) or {}).get(base)
-            if entry is None or (kind == "ethernet" and base not in nics(router)):
+            if kind == "ethernet" and base not in nics(router):
                 return False
+            if entry is None:
+                return kind == "ethernet" and not vif
             return not vif or vif in (entry.get("vif") or {})
     return False
 

@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
+from vyos_lab.commit_checks import LAB_NICS
 from vyos_lab.commit_rules import BY_KEY, RULES
+from vyos_lab.router import default_config_lines
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools"))
 import commit_rules_table  # noqa: E402  (tools/commit_rules_table.py)
@@ -390,3 +392,16 @@ def test_the_readme_table_is_the_rule_list():
 def test_a_changed_rule_shows_as_stale():
     changed = [RULES[0]._replace(text="another text")] + list(RULES[1:])
     assert "another text" in "".join(commit_rules_table.stale(commit_rules_table.generated(changed)))
+
+
+def test_the_lab_nics_are_the_ones_a_fresh_router_shows():
+    shown = [line.split()[3] for line in default_config_lines("R1", "1.4") if line.startswith("set interfaces ethernet")]
+    assert tuple(shown) == LAB_NICS
+
+
+def test_a_nic_exists_without_its_configuration(console):
+    # a config without eth0's node (an underlay loaded over the defaults) still has the NIC
+    cli = console("1.4", initial_lines=["set system host-name R1"])
+    assert cli.configure(tunnel("1.4", source=None) + ["set interfaces tunnel tun0 source-interface eth0",
+                                                       "set vpn ipsec interface eth0"]) == {}
+    assert cli("commit") == ""
