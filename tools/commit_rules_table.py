@@ -32,20 +32,14 @@ def rule_table(rules=RULES):
     """One row per rule record: versions, the node VyOS names, its text, where VyOS has it."""
     rows = [BEGIN, "| rule | VyOS | node | VyOS refuses with | source |", "|---|---|---|---|---|"]
     for rule in rules:
-        rows.append("| `%s` | %s | `%s` | %s | %s |" % (rule.rid, ", ".join(rule.versions), _cell(rule.path),
-                                                     _cell(rule.text), _cell(rule.source)))
+        cells = (rule.rid, ", ".join(rule.versions), _cell(rule.path), _cell(rule.text), _cell(rule.source))
+        rows.append("| `%s` | %s | `%s` | %s | %s |" % cells)
     rows.append(END)
     return "\n".join(rows)
 
 
 def readme_text(rules=RULES):
-    with open(README) as handle:
-        text = handle.read()
-    if BEGIN not in text or END not in text:
-        raise SystemExit("commit_rules_table: README.md has no %r ... %r markers" % (BEGIN, END))
-    head, rest = text.split(BEGIN, 1)
-    dummy, tail = rest.split(END, 1)
-    return head + rule_table(rules) + tail
+    return generated_files.splice(README, BEGIN, END, rule_table(rules), "commit_rules_table")
 
 
 def generated(rules=RULES):

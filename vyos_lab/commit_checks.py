@@ -357,17 +357,22 @@ def _dmvpn_config_old(script, ctx, ipsec):
     """dmvpn-config.pl, per profile: IKE group, ESP group, authentication."""
     for pname, profile in sorted((ipsec.get("profile") or {}).items()):
         profile = profile or {}
-        for kind, rid in (("ike-group", "ipsec-profile-ike-group"), ("esp-group", "ipsec-profile-esp-group")):
-            group = _first(profile.get(kind))
-            if group is None:
-                script.refuse(rid, profile=pname)
-            if group not in (ipsec.get(kind) or {}):
-                script.refuse(rid + "-exists", profile=pname, group=group)
+        _profile_groups(script, ipsec, pname, profile, ("ike-group", "esp-group"))
         auth = profile.get("authentication") or {}
         if _first(auth.get("mode")) is None:
             script.refuse("ipsec-profile-authentication", profile=pname)
         if not auth.get("pre-shared-secret"):
             script.refuse("ipsec-profile-psk", profile=pname)
+
+
+def _profile_groups(script, ipsec, pname, profile, kinds):
+    """A profile names each group kind (in the order the version checks them), and it exists."""
+    for kind in kinds:
+        group = _first(profile.get(kind))
+        if group is None:
+            script.refuse("ipsec-profile-" + kind, profile=pname)
+        if group not in (ipsec.get(kind) or {}):
+            script.refuse("ipsec-profile-%s-exists" % kind, profile=pname, group=group)
 
 
 def _ipsec_py(script, ctx, ipsec):
@@ -384,12 +389,7 @@ def _ipsec_py(script, ctx, ipsec):
                     script.refuse("ipsec-prf", proposal=proposal)
     for pname, profile in sorted((ipsec.get("profile") or {}).items()):
         profile = profile or {}
-        for kind, rid in (("esp-group", "ipsec-profile-esp-group"), ("ike-group", "ipsec-profile-ike-group")):
-            group = _first(profile.get(kind))
-            if group is None:
-                script.refuse(rid, profile=pname)
-            if group not in (ipsec.get(kind) or {}):
-                script.refuse(rid + "-exists", profile=pname)
+        _profile_groups(script, ipsec, pname, profile, ("esp-group", "ike-group"))
         if "authentication" not in profile:
             script.refuse("ipsec-profile-authentication", profile=pname)
 

@@ -209,4 +209,3 @@ RULES = (
 BY_KEY = {(rule.rid, version): rule for rule in RULES for version in rule.versions}
 if len(BY_KEY) != sum(len(rule.versions) for rule in RULES):
     raise AssertionError("commit_checks.RULES: a rule id is listed twice for one version")
-

@@ -74,7 +74,8 @@ CASES = {}
 
 def case(rid, versions, before, lines, *blocks):
     for version in versions:
-        resolve = (lambda value: value(version) if callable(value) else value)
+        def resolve(value, version=version):
+            return value(version) if callable(value) else value
         CASES[(rid, version)] = (resolve(before), resolve(lines),
                                  [(resolve(path), resolve(text)) for path, text in blocks])
 
@@ -114,9 +115,10 @@ case("tunnel-ipv6-gre", ("1.2",), [], tunnel("1.2", remote="2001:db8::9"),
            'Use "encapsulation ip6gre" instead.'))
 case("tunnel-multipoint-in-place", OLD, lambda v: tunnel(v, remote="192.0.2.7"),
      lambda v: ["delete interfaces tunnel tun0 %s" % ("remote-ip" if v == "1.2" else "remote")],
-     (TUN, lambda v: "Tunnel tun0 had a remote endpoint ({0}): it cannot become multipoint GRE in place. "
-                     "Delete the interface and create it again without {0}.".format("remote-ip" if v == "1.2"
-                                                                                     else "remote")))
+     (TUN, {"1.2": "Tunnel tun0 had a remote endpoint (remote-ip): it cannot become multipoint GRE in place. "
+                   "Delete the interface and create it again without remote-ip.",
+            "1.3": "Tunnel tun0 had a remote endpoint (remote): it cannot become multipoint GRE in place. "
+                   "Delete the interface and create it again without remote."}.get))
 case("tunnel-nhrp-netmask", ("1.5",), [], tunnel("1.5", address="10.0.0.1/24") + nhrp("1.5"),
      (TUN, "Tunnel is used for NHRP, Netmask should be /32!"),
      ("protocols nhrp", "Tunnel tun0 is used for NHRP, Netmask should be /32!"))
@@ -127,8 +129,8 @@ case("tunnel-remote-ipv4", PY, [], lambda v: tunnel(v, remote="2001:db8::9"),
      (TUN, "Encapsulation mode requires IPv4 remote address"))
 case("tunnel-source-ipv6", PY, [], lambda v: tunnel(v, encap="ip6gre", key=None, remote="2001:db8::9"),
      (TUN, "Encapsulation mode requires IPv6 source-address"))
-case("tunnel-remote-ipv6", ("1.3",), [], tunnel("1.3", encap="ip6gre", key=None, source="2001:db8::1",
-                                                 remote="192.0.2.9"),
+case("tunnel-remote-ipv6", ("1.3",), [],
+     tunnel("1.3", encap="ip6gre", key=None, source="2001:db8::1", remote="192.0.2.9"),
      (TUN, "Encapsulation mode requires IPv6 remote-ip address"))
 case("tunnel-remote-ipv6", NEW, [], lambda v: tunnel(v, encap="ip6gre", key=None, source="2001:db8::1",
                                                      remote="192.0.2.9"),
@@ -137,7 +139,7 @@ case("tunnel-source-interface-encapsulation", PY, [],
      lambda v: tunnel(v, encap="gretap", key=None, remote="192.0.2.9")
      + ["set interfaces tunnel tun0 source-interface eth0"],
      (TUN, 'Option source-interface can not be used with encapsulation "gretap"!'))
-case("tunnel-key-used", PY, lambda v: tunnel(v), lambda v: tunnel(v, name="tun1", address="10.1.0.1/32"),
+case("tunnel-key-used", PY, tunnel, lambda v: tunnel(v, name="tun1", address="10.1.0.1/32"),
      ("interfaces tunnel tun1", 'Key "1" for source-address "198.51.100.41" is already used for tunnel "tun0"!'))
 case("tunnel-key-missing", ("1.3", "1.4"), lambda v: tunnel(v, key=None),
      lambda v: tunnel(v, name="tun1", address="10.1.0.1/24", source="198.51.100.42", key=None),
@@ -197,19 +199,19 @@ case("nhrp-nbma-shared", ("1.5",), [], tunnel("1.5") + nhrp("1.5")
      ("protocols nhrp", "Nbma address 192.0.2.1 cannot be mapped to several tunnel-ip"))
 # -- vpn ipsec --------------------------------------------------------------------------------
 BIND = "vpn ipsec profile DMVPN bind tunnel tun0"
-case("ipsec-bind-esp-group", OLD, lambda v: tunnel(v), lambda v: ipsec(v, esp=None),
+case("ipsec-bind-esp-group", OLD, tunnel, lambda v: ipsec(v, esp=None),
      (BIND, "Must configure esp-group"),
      ("vpn ipsec profile DMVPN esp-group", 'VPN configuration error: No ESP group specified for profile "DMVPN".'))
-case("ipsec-bind-ike-group", OLD, lambda v: tunnel(v), lambda v: ipsec(v, ike=None),
+case("ipsec-bind-ike-group", OLD, tunnel, lambda v: ipsec(v, ike=None),
      (BIND, "Must configure ike-group"),
      ("vpn ipsec profile DMVPN ike-group", 'VPN configuration error: No IKE group specified for profile "DMVPN".'))
-case("ipsec-bind-authentication", OLD, lambda v: tunnel(v),
+case("ipsec-bind-authentication", OLD, tunnel,
      lambda v: [line for line in ipsec(v, psk=False) if "authentication" not in line],
      (BIND, "Must configure authentication"),
-     ("vpn ipsec profile DMVPN authentication", 'VPN configuration error: No authentication mode for profile "DMVPN" '
-                                            'specified.'))
-case("ipsec-bind-mgre", OLD, [], lambda v: ipsec(v, bind="tun9"), ("vpn ipsec profile DMVPN bind tunnel tun9",
-                                                                  "Must be mgre tunnel"))
+     ("vpn ipsec profile DMVPN authentication",
+      'VPN configuration error: No authentication mode for profile "DMVPN" specified.'))
+case("ipsec-bind-mgre", OLD, [], lambda v: ipsec(v, bind="tun9"),
+     ("vpn ipsec profile DMVPN bind tunnel tun9", "Must be mgre tunnel"))
 case("ipsec-profile-ike-group", OLD, [], lambda v: ipsec(v, bind=None, ike=None),
      ("vpn ipsec profile DMVPN ike-group", 'VPN configuration error: No IKE group specified for profile "DMVPN".'))
 case("ipsec-profile-ike-group-exists", OLD, [], lambda v: ipsec(v, bind=None, ike="NOPE"),
@@ -222,11 +224,12 @@ case("ipsec-profile-esp-group-exists", OLD, [], lambda v: ipsec(v, bind=None, es
       'VPN configuration error: The ESP group "NOPE" specified for profile "DMVPN" has not been configured.'))
 case("ipsec-profile-authentication", OLD, [],
      lambda v: [line for line in ipsec(v, bind=None, psk=False) if "authentication" not in line],
-     ("vpn ipsec profile DMVPN authentication", 'VPN configuration error: No authentication mode for profile "DMVPN" '
-                                            'specified.'))
+     ("vpn ipsec profile DMVPN authentication",
+      'VPN configuration error: No authentication mode for profile "DMVPN" specified.'))
 case("ipsec-profile-psk", OLD, [], lambda v: ipsec(v, bind=None, psk=False),
-     ("vpn ipsec profile DMVPN authentication", "VPN configuration error: No 'pre-shared-secret' specified for profile "
-                                            "\"DMVPN\" while 'pre-shared-secret' authentication mode is specified."))
+     ("vpn ipsec profile DMVPN authentication",
+      "VPN configuration error: No 'pre-shared-secret' specified for profile \"DMVPN\" while 'pre-shared-secret' "
+      "authentication mode is specified."))
 case("ipsec-esp-proposal", OLD, [], ["set vpn ipsec esp-group E lifetime 3600"],
      ("vpn ipsec esp-group E proposal",
       'VPN configuration error: No proposals configured for ESP group "E".  At least one proposal required.'))
