@@ -124,13 +124,7 @@ def variable_table():
 
 
 def readme_text():
-    with open(README) as handle:
-        text = handle.read()
-    if BEGIN not in text or END not in text:
-        raise SystemExit("generate: README.md has no %r ... %r markers" % (BEGIN, END))
-    head, rest = text.split(BEGIN, 1)
-    dummy, tail = rest.split(END, 1)
-    return head + variable_table() + tail
+    return generated_files.splice(README, BEGIN, END, variable_table(), "generate")
 
 
 def generated():

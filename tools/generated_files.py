@@ -22,6 +22,18 @@ def stale(files, root, label="(from the spec)", shown=""):
     return diffs
 
 
+def splice(path, begin, end, body, name):
+    """The text of ``path`` with what stands between the ``begin`` and ``end`` markers (the
+    markers included) replaced by ``body``."""
+    with open(path) as handle:
+        text = handle.read()
+    if begin not in text or end not in text:
+        raise SystemExit("%s: %s has no %r ... %r markers" % (name, os.path.basename(path), begin, end))
+    head, rest = text.split(begin, 1)
+    dummy, tail = rest.split(end, 1)
+    return head + body + tail
+
+
 def main(argv, description, name, generate, root, check=None):
     """``--check`` (exit 1 and print the diffs) or ``--write`` the files ``generate()`` returns."""
     parser = argparse.ArgumentParser(description=description)

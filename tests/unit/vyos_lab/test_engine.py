@@ -154,71 +154,7 @@ def test_unterminated_quote_is_an_invalid_command(console):
     assert not cli.session.config.changed()
 
 
-DANGLING = {
-    "nhrp on a missing tunnel": (
-        ["set protocols nhrp tunnel tun5 cisco-authentication SECRET"], "protocols nhrp tunnel tun5"),
-    "profile bound to a missing tunnel": (
-        ["set vpn ipsec esp-group E proposal 1 encryption aes256", "set vpn ipsec ike-group I proposal 1 hash sha1",
-         "set vpn ipsec profile P authentication mode pre-shared-secret",
-         "set vpn ipsec profile P authentication pre-shared-secret S", "set vpn ipsec profile P esp-group E",
-         "set vpn ipsec profile P ike-group I", "set vpn ipsec profile P bind tunnel tun9"], "tun9"),
-    "profile with a missing esp-group": (
-        ["set vpn ipsec ike-group I proposal 1 hash sha1", "set vpn ipsec profile P authentication mode pre-shared-secret",
-         "set vpn ipsec profile P authentication pre-shared-secret S", "set vpn ipsec profile P esp-group NOPE",
-         "set vpn ipsec profile P ike-group I"], "Invalid esp-group 'NOPE'"),
-    "profile without authentication": (
-        ["set vpn ipsec esp-group E proposal 1 encryption aes256", "set vpn ipsec ike-group I proposal 1 hash sha1",
-         "set vpn ipsec profile P esp-group E", "set vpn ipsec profile P ike-group I"], "Authentication"),
-    "ipsec on a missing interface": (["set vpn ipsec ipsec-interfaces interface eth7"], "eth7 does not exist"),
-    "tunnel without encapsulation": (["set interfaces tunnel tun0 address 10.0.0.1/24"], "encapsulation"),
-    "nhrp on a tunnel with a remote": (
-        ["set interfaces tunnel tun0 address 10.0.0.1/24", "set interfaces tunnel tun0 encapsulation gre",
-         "set interfaces tunnel tun0 remote 192.0.2.7", "set protocols nhrp tunnel tun0 redirect"], "remote"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(DANGLING))
-def test_commit_checks_refuse_dangling_references(console, case):
-    lines, message = DANGLING[case]
-    cli = console("1.3")
-    before = cli.router.running.commands()
-    assert cli.configure(lines) == {}
-    out = cli("commit")
-    assert "\nCommit failed" in out and message in out, out
-    assert cli.router.running.commands() == before
-    assert cli.router.counters.failed_commits == 1
-    # the session keeps its changes; exit is refused until they are discarded
-    assert "Cannot exit" in cli("exit")
-    assert cli("exit discard") == "exit\n"
-
-
-def test_tunnel_with_remote_becomes_multipoint_only_by_delete_and_recreate(console):
-    cli = console("1.2")
-    base = ["set interfaces tunnel tun0 address 10.0.0.1/24", "set interfaces tunnel tun0 encapsulation gre",
-            "set interfaces tunnel tun0 local-ip 198.51.100.41"]
-    cli.configure(base + ["set interfaces tunnel tun0 remote-ip 192.0.2.7"])
-    assert cli("commit") == ""
-    assert cli("delete interfaces tunnel tun0 remote-ip") == ""
-    out = cli("commit")
-    assert "cannot become multipoint" in out and "Commit failed" in out
-    cli("discard")
-    cli("delete interfaces tunnel tun0")
-    for line in base:
-        assert cli(line) == ""
-    assert cli("commit") == ""
-    assert not cli.router.running.exists(["interfaces", "tunnel", "tun0", "remote-ip"])
-
-
-def test_version_specific_commit_rules(console, config_lines):
-    cli = console("1.5")
-    lines = config_lines("1.5", "hub")
-    lines = [line.replace("10.0.0.1/32", "10.0.0.1/24") for line in lines]
-    cli.configure(lines)
-    assert "Netmask should be /32" in cli("commit")
-    cli14 = console("1.4")
-    cli14.configure(["set interfaces tunnel tun0 address 10.0.0.2/24", "set interfaces tunnel tun0 encapsulation gre",
-                     "set interfaces tunnel tun0 source-address 0.0.0.0"])
-    assert "ip key must be set" in cli14("commit")
+# Commit rules (refusals per version, VyOS's texts): test_commit_rules.py
 
 
 def test_session_commands_compare_discard_save_rollback(console):
