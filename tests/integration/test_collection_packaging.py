@@ -48,9 +48,9 @@ def test_ansible_doc_lists_every_module_and_filter_from_the_clone():
     assert listed("module") == MODULES
     assert listed("filter") == FILTERS
     # every filter the plugin returns is documented, and nothing else is
-    from ansible_collections.dmvpn.vyos.plugins.filter.dmvpn import FilterModule
+    from ansible_collections.dmvpn.vyos.plugins.filter import dmvpn, dmvpn_plan
 
-    assert set(FilterModule().filters()) == FILTERS
+    assert set(dmvpn.FilterModule().filters()) | set(dmvpn_plan.FilterModule().filters()) == FILTERS
 
 
 def test_ansible_doc_renders_the_options_from_the_one_spec():
