@@ -45,7 +45,7 @@ BIN = os.path.dirname(sys.executable)
 sys.path[:0] = [HERE, REPO, os.path.join(REPO, ".venv", "collections")]
 
 import topology  # noqa: E402
-from vyos_lab.__main__ import vault_args  # noqa: E402  (the inventory copy holds the lab's vault)
+from vyos_lab.vault import vault_args  # noqa: E402  (the inventory copy holds the lab's vault)
 from vyos_lab.lab import control_request  # noqa: E402
 from vyos_lab.owner import open_private_log, read_token  # noqa: E402
 

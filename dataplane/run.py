@@ -25,6 +25,7 @@ import yaml
 
 from . import checks, image, launcher, translate
 from .checks import Report
+from vyos_lab.vault import vault_args
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INVENTORY = os.path.join(ROOT, "dataplane", "inventory")
@@ -56,8 +57,7 @@ class EmulatedLab:
 
     def converge(self, extra_vars=None):
         # (the dataplane inventory's vault is the lab's, labelled lab: ansible.cfg names no password)
-        argv = ["ansible-playbook", "-i", INVENTORY, os.path.join(ROOT, "playbooks", "site.yml"),
-                "--vault-id", "lab@" + os.path.join(ROOT, "inventories", "lab", "vault-password.LAB-ONLY.txt")]
+        argv = ["ansible-playbook", "-i", INVENTORY, os.path.join(ROOT, "playbooks", "site.yml")] + vault_args(None)
         for key, value in (extra_vars or {}).items():
             argv += ["-e", "%s=%s" % (key, value)]
         start = time.time()

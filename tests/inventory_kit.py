@@ -1,7 +1,7 @@
 """An inventory folder read the way ansible-playbook reads it, without running a playbook.
 
 InventoryManager and VariableManager load the folder (hosts.yml, group_vars, host_vars, the
-lab vault through the ansible.cfg's vault password file), a Templar renders every ``dmvpn_*``
+lab vault with the lab's password file, vyos_lab/vault.py), a Templar renders every ``dmvpn_*``
 variable of every host as a play would see it, and the collection's own check filter
 (``dmvpn.vyos.dmvpn_networks_check``, what site.yml's validation play calls) takes the result.
 The loader follows ``inventory_hostvars`` of tools/golden.py, with two differences: it keeps
@@ -13,7 +13,12 @@ import os
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VAULT_PASSWORD = os.path.join(REPO, "inventories", "lab", "vault-password.LAB-ONLY.txt")
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+from vyos_lab.vault import LAB_VAULT_PASSWORD_FILE  # noqa: E402
+
+VAULT_PASSWORD = LAB_VAULT_PASSWORD_FILE
 
 
 def load(folder, vault_password_file=VAULT_PASSWORD):

@@ -18,7 +18,7 @@ SITE = os.path.join(REPO, "playbooks", "site.yml")
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
 
-from vyos_lab.__main__ import vault_args  # noqa: E402
+from vyos_lab.vault import vault_args  # noqa: E402
 from vyos_lab.lab import LabThread, RouterSpec  # noqa: E402
 
 

@@ -21,27 +21,15 @@ import time
 
 from .lab import Lab, RouterSpec, control_request
 from .owner import TOKEN_FILE, open_private_log, private_dir, read_token, write_private
+from .vault import LAB_VAULT_ID, vault_args
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The lab inventories' vault id: their vault files are encrypted under the label "lab" with the
-# committed LAB-ONLY password. The checkout's ansible.cfg names no vault password (issue 19
-# item 10), so the lab's tools pass this id themselves, and only for the lab: --vault-id
-# replaces it for an inventory whose vault uses another password.
-LAB_VAULT_ID = "lab@" + os.path.join(REPO, "inventories", "lab", "vault-password.LAB-ONLY.txt")
 DEFAULT_STATE = os.environ.get("VYOS_LAB_STATE", os.path.join(REPO, "lab", "state"))
 
 
 # ------------------------------------------------------------------------------------------
 # router specs
 # ------------------------------------------------------------------------------------------
-
-
-def vault_args(vault_ids):
-    """``--vault-id`` arguments for ansible-inventory / ansible-playbook (the lab's id by default)."""
-    args = []
-    for vault_id in vault_ids or [LAB_VAULT_ID]:
-        args += ["--vault-id", vault_id]
-    return args
 
 
 def specs_from_inventory(path, vault_ids=None):

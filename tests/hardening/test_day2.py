@@ -24,6 +24,7 @@ from conftest import CANARIES, REPO, ROUTERS, SITE, InventoryCopy, all_output, r
 from labkit import BIN
 from vyos_lab.lab import control_request
 from vyos_lab.owner import REFUSED, read_token
+from vyos_lab.vault import LAB_VAULT_ID
 
 NUMBER = "is a number (YAML reads unquoted digits so, a leading 0 as octal, 0x as hex, a:b:c in base 60), not text"
 FLOAT = "is a number (YAML reads unquoted 1.5, 1e+5 and .inf so), not text"
@@ -402,7 +403,6 @@ def test_day2_verify_with_a_limit_verifies_the_limited_router_and_marks_no_other
 
 
 # -- the vault and the checkout's ansible.cfg (item 10) -------------------------------------------
-LAB_PASSWORD_FILE = os.path.join(REPO, "inventories", "lab", "vault-password.LAB-ONLY.txt")
 
 
 def _vault(args, tmp_path, stdin=None):
@@ -435,7 +435,7 @@ def test_day2_a_vault_made_with_the_users_own_vault_id_opens_with_it_and_not_wit
     made = _vault(["encrypt", "--vault-id", "prod@%s" % own, str(vault_file)], tmp_path)
     assert made.returncode == 0, made.stderr
     assert vault_file.read_text().splitlines()[0] == "$ANSIBLE_VAULT;1.2;AES256;prod"
-    with_lab = _vault(["view", "--vault-id", "lab@" + LAB_PASSWORD_FILE, str(vault_file)], tmp_path)
+    with_lab = _vault(["view", "--vault-id", LAB_VAULT_ID, str(vault_file)], tmp_path)
     with_own = _vault(["view", "--vault-id", "prod@%s" % own, str(vault_file)], tmp_path)
     assert with_lab.returncode == 1 and "Decryption failed" in with_lab.stderr, with_lab.stderr
     assert with_own.returncode == 0 and with_own.stdout == "---\ndmvpn_ipsec_psk: Canary-PSK-prod\n"
@@ -452,7 +452,7 @@ def test_day2_vyos_lab_reads_an_inventory_whose_vault_uses_another_password(tmp_
     own = tmp_path / "own-password.txt"
     own.write_text("my-own-production-password\n")
     vault_file = copy / "group_vars" / "dmvpn" / "vault.yml"
-    plain = _vault(["decrypt", "--vault-id", "lab@" + LAB_PASSWORD_FILE, "--output", "-", str(vault_file)], tmp_path)
+    plain = _vault(["decrypt", "--vault-id", LAB_VAULT_ID, "--output", "-", str(vault_file)], tmp_path)
     assert plain.returncode == 0, plain.stderr
     plain_file = tmp_path / "plain.yml"
     plain_file.write_text(plain.stdout)
