@@ -172,16 +172,18 @@ def _group_in_use(tree, kind, name):
     return group_user(tree, kind, name) is not None
 
 
-def _used_elsewhere(have, want, objects, group):
-    """True when IKE/ESP ``group`` is used by what stays: the wanted configuration, or
-    anything on the router outside the profiles this run owns."""
-    if _group_in_use(want, group.kind, group.path[-1]):
-        return True
+def group_user_elsewhere(have, want, objects, group):
+    """The path words of something that uses IKE/ESP ``group`` (an OwnedObject) and stays:
+    the wanted configuration, or anything on the router outside the profiles this run owns;
+    None when nothing does (the differ deletes a stale group then, leftovers.py warns else)."""
+    user = group_user(want, group.kind, group.path[-1])
+    if user is not None:
+        return user
     rest = have.copy()
     for obj in objects:
         if obj.kind == KIND_PROFILE:
             rest.delete(obj.path)
-    return _group_in_use(rest, group.kind, group.path[-1])
+    return group_user(rest, group.kind, group.path[-1])
 
 
 def _plan_deleted(plan, have, objects):
@@ -266,7 +268,7 @@ def plan_commands(have, want, objects, version, state):
         elif in_have and state == "overridden":
             if obj.kind == KIND_ROUTE:
                 stale_routes.append(obj.path)
-            elif obj.kind in (KIND_IKE_GROUP, KIND_ESP_GROUP) and _used_elsewhere(have, want, objects, obj):
+            elif obj.kind in (KIND_IKE_GROUP, KIND_ESP_GROUP) and group_user_elsewhere(have, want, objects, obj) is not None:
                 continue  # a previous group something else (another profile, a peer) still uses
             else:
                 plan.delete(obj.kind, obj.path)

@@ -12,12 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import group_user
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import group_user_elsewhere
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import (
     KIND_BGP,
     KIND_ESP_GROUP,
     KIND_IKE_GROUP,
-    KIND_PROFILE,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     BGP_NETWORKS,
@@ -37,13 +36,9 @@ def kept_warnings(have, want, objects, version, state, bgp_wanted):
     if state not in ("overridden", "deleted"):
         return []
     warnings = []
-    rest = have.copy()
-    for obj in objects:
-        if obj.kind == KIND_PROFILE:
-            rest.delete(obj.path)
     for obj in objects:
         if obj.kind in _GROUP_WORDS and have.exists(obj.path) and not want.exists(obj.path):
-            user = group_user(rest, obj.kind, obj.path[-1])
+            user = group_user_elsewhere(have, want, objects, obj)
             if user is not None:
                 warnings.append("%s %s is no longer this DMVPN's but stays: '%s' still uses it"
                                 % (_GROUP_WORDS[obj.kind], obj.path[-1], " ".join(user)))
