@@ -269,6 +269,9 @@ def _check_commit_comment(problems, name, hv):
                      "use at most %d characters" % COMMIT_COMMENT_MAX)
 
 
+CONFIRM_FIX = "use 0 (plain commit) or 1 to %d minutes" % so.CONFIRM_MAX_MINUTES
+
+
 def confirm_minutes_problem(minutes):
     """Why ``minutes`` cannot be commit-confirm's time (spec_options.CONFIRM_MAX_MINUTES), or None."""
     if isinstance(minutes, bool) or not isinstance(minutes, int):
@@ -293,8 +296,7 @@ def check_router(problems, router):
     if isinstance(minutes, str) and re.match(r"^\s*[-+]?[0-9]+\s*$", minutes):
         minutes = int(minutes)  # (-e dmvpn_commit_confirm=1 is text; the role's int option takes it)
     if confirm_minutes_problem(minutes):
-        problems.add(name, "dmvpn_commit_confirm", confirm_minutes_problem(minutes),
-                     "use 0 (plain commit) or 1 to %d minutes" % so.CONFIRM_MAX_MINUTES)
+        problems.add(name, "dmvpn_commit_confirm", confirm_minutes_problem(minutes), CONFIRM_FIX)
     tunnel = si.value(hv, "dmvpn_tunnel_name")
     if not isinstance(tunnel, str) or not TUNNEL_NAME_RE.match(tunnel):
         problems.add(name, "dmvpn_tunnel_name", "%r is not a tunnel interface name" % (tunnel,),
@@ -331,20 +333,29 @@ def check_router(problems, router):
                              "give the prefix with host bits clear, e.g. 192.168.0.0/16")
 
 
+def _check_list(problems, name, hv, field, parse, list_example, item_message, item_fix):
+    """A list variable whose every item ``parse`` (raising ValueError/TypeError) accepts."""
+    values = hv.get(field)
+    if values is not None and not isinstance(values, list):
+        problems.add(name, field, "must be a list", "give a list such as %s" % list_example)
+        return
+    for index, value in enumerate(values or []):
+        try:
+            parse(value)
+        except (ValueError, TypeError):
+            problems.add(name, "%s[%d]" % (field, index), "%r %s" % (value, item_message), item_fix)
+
+
+def _ping_target(value):
+    if not isinstance(value, str):  # (the module pings it as written: text, a bare address)
+        raise TypeError(value)
+    return ipv4_address(value)
+
+
 def _check_ping_targets(problems, name, hv):
     """dmvpn_verify_ping_targets: host addresses (the module pings them as written)."""
-    targets = hv.get("dmvpn_verify_ping_targets")
-    if targets is not None and not isinstance(targets, list):
-        problems.add(name, "dmvpn_verify_ping_targets", "must be a list", "give a list such as [192.168.3.1]")
-        return
-    for index, target in enumerate(targets or []):
-        try:
-            if not isinstance(target, str) or "/" in target:
-                raise ValueError(target)
-            ipv4_address(target)
-        except (ValueError, TypeError):
-            problems.add(name, "dmvpn_verify_ping_targets[%d]" % index, "%r is not an IPv4 address" % (target,),
-                         "give an address to ping, e.g. 192.168.3.1")
+    _check_list(problems, name, hv, "dmvpn_verify_ping_targets", _ping_target, "[192.168.3.1]",
+                "is not an IPv4 address", "give an address to ping, e.g. 192.168.3.1")
 
 
 def bgp_asn(value):
@@ -362,13 +373,5 @@ def _check_bgp_vars(problems, router):
     elif bgp_asn(hv.get("dmvpn_bgp_asn")) is None:
         problems.add(name, "dmvpn_bgp_asn", "%r is not an AS number" % (hv.get("dmvpn_bgp_asn"),),
                      "use a whole number from %d to %d (private: 64512-65534)" % ASN_RANGE)
-    networks = hv.get("dmvpn_bgp_networks")
-    if networks is not None and not isinstance(networks, list):
-        problems.add(name, "dmvpn_bgp_networks", "must be a list", "give a list such as [10.20.0.0/16]")
-        return
-    for index, prefix in enumerate(networks or []):
-        try:
-            ipv4_network(prefix)
-        except (ValueError, TypeError):
-            problems.add(name, "dmvpn_bgp_networks[%d]" % index, "%r is not an IPv4 network" % (prefix,),
-                         "give the prefix with host bits clear, e.g. 10.20.0.0/16")
+    _check_list(problems, name, hv, "dmvpn_bgp_networks", ipv4_network, "[10.20.0.0/16]", "is not an IPv4 network",
+                "give the prefix with host bits clear, e.g. 10.20.0.0/16")

@@ -32,10 +32,12 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import 
     plan_commands,
     plan_summary,
 )
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_checks import confirm_minutes_problem
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_checks import (
+    CONFIRM_FIX,
+    confirm_minutes_problem,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.leftovers import kept_warnings
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.spec_options import CONFIRM_MAX_MINUTES
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     mask_secrets,
     mask_structure,
@@ -310,8 +312,7 @@ class Runner:
         result = {"changed": False}
         problem = confirm_minutes_problem(self.params["confirm"])
         if problem:
-            self.fail("confirm: %s; use 0 (plain commit) or 1 to %d minutes (nothing was sent to the router)"
-                      % (problem, CONFIRM_MAX_MINUTES))
+            self.fail("confirm: %s; %s (nothing was sent to the router)" % (problem, CONFIRM_FIX))
         for name in ("config", "comment", "version"):
             found = control_characters(self.params.get(name), name)
             if found:
