@@ -208,7 +208,7 @@ class CliSession:
                 node = _sub_config(conf, args)
             output = node.curly()
             if pipes[1:] == ["commands"]:
-                return "\n".join(node.commands())
+                return "\n".join(node.commands(printed=True))
             for spec in pipes[1:]:
                 output = _apply_filter(output, spec)
             return output

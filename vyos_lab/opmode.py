@@ -29,7 +29,7 @@ async def run(session, words):
     if key == ("show", "configuration"):
         return router.running.curly()
     if key == ("show", "configuration", "commands"):
-        return "\n".join(router.running.commands())
+        return "\n".join(router.running.commands(printed=True))
     if key == ("show", "system", "commit"):
         return show_commits(router)
     if key == ("show", "interfaces"):

@@ -6,8 +6,8 @@
 Pure Python, no Ansible imports. It reads the two text forms VyOS speaks:
 
 * the output of ``show configuration commands``: one ``set`` line per leaf, path words bare,
-  every value wrapped in single quotes with nothing escaped inside (so the value runs from
-  the first single quote to the last character of the line);
+  every value wrapped in single quotes (so the value runs from the first single quote to the
+  last character of the line), with OCaml's escapes inside (:func:`unescape_printed`);
 * command lines as a person types them (the seed documents, ``set`` lines we send), which
   follow the shell quoting of VyOS's CLI: ``'...'`` literal, ``"..."`` with backslash
   escapes, a backslash escapes the next character, adjacent pieces join.
@@ -323,6 +323,33 @@ def render_line(verb, path, is_value):
     return " ".join(parts)
 
 
+# ``show configuration commands`` passes every value through vyos1x-config's escaping before
+# it wraps it in single quotes (src/config_tree.ml Renderer.render_commands): OCaml's
+# String.escaped on crux (550048b3dc49: backslash, double quote, \n \t \r \b, and every byte
+# outside ' '..'~' as \DDD, UTF-8 included), Util.escape_string from equuleus on (51f6402aaacf,
+# sagitta 84720462dc1d, master 406158f8557f: the same, UTF-8 bytes left as they are). A single
+# quote is never escaped. The values the collection writes hold no double quote or backslash
+# (model.py refuses them: VyOS does not print them back faithfully); these escapes come from
+# non-ASCII text on 1.2 and from values set by others.
+_PRINTED_ESCAPE_RE = re.compile(r'\\(?:([\\"ntrb])|([0-9]{3}))')
+_PRINTED_ESCAPES = {"\\": b"\\", '"': b'"', "n": b"\n", "t": b"\t", "r": b"\r", "b": b"\b"}
+
+
+def unescape_printed(value):
+    """A value as VyOS stores it, from the text between the quotes of its printed line."""
+    if "\\" not in value:
+        return value
+    out = bytearray()
+    pos = 0
+    for match in _PRINTED_ESCAPE_RE.finditer(value):
+        out += value[pos:match.start()].encode("utf-8", "surrogatepass")
+        char, digits = match.groups()
+        out += _PRINTED_ESCAPES[char] if char else bytes([int(digits) % 256])
+        pos = match.end()
+    out += value[pos:].encode("utf-8", "surrogatepass")
+    return out.decode("utf-8", "replace")
+
+
 def parse_show_commands(text):
     """Parse the output of ``show configuration commands`` into a ConfigTree.
 
@@ -345,7 +372,7 @@ def parse_show_commands(text):
                 raise ConfigSyntaxError("value does not end with a single quote", line, lineno)
             if not words:
                 raise ConfigSyntaxError("value without a path", line, lineno)
-            tree.set(words, tail[:-1], checked=False)
+            tree.set(words, unescape_printed(tail[:-1]), checked=False)
         else:
             if not words:
                 raise ConfigSyntaxError("empty 'set' line", line, lineno)

@@ -153,6 +153,19 @@ def _description(check, value):
                   % (len(text), check.syntax.version, low, high),
                   "shorten it (or leave description unset)")
         return None
+    if '"' in text or "\\" in text:
+        # VyOS stores them but does not print them back as stored: `show configuration
+        # commands` is `cli-shell-api showCfg | vyos-config-to-commands`, showCfg leaves a
+        # double quote unescaped inside its double-quoted value (vyatta-cfg
+        # src/cnode/cnode-algorithm.cpp _print_value_str, crux/equuleus/current 0a5b58a0f9a2)
+        # and vyos1x-config's lexer ends the value there; a backslash is doubled before that
+        # parse and printed as \\ on 1.2/1.3 (vyos-1x src/utils/vyos-config-to-commands crux,
+        # python/vyos/configtree.py escape_backslash equuleus) but as one backslash, in some
+        # lines only, on 1.4/1.5 (configtree.py unescape_backslash, sagitta c3f688653, circinus
+        # d5322412e). A value that cannot be read back would be sent again on every run.
+        check.add("tunnel.description", "contains a double quote or a backslash, which VyOS does not print "
+                  "back as stored (every run would send it again)", "use other characters")
+        return None
     return text
 
 

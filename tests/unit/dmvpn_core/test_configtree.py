@@ -159,3 +159,20 @@ def test_parse_set_lines_names_the_bad_line():
     with pytest.raises(ct.ConfigSyntaxError) as err:
         ct.parse_set_lines(["set system host-name R1", "delete system host-name"])
     assert "line 2" in str(err.value)
+
+
+# -- values VyOS prints escaped ------------------------------------------------------------------
+# vyos1x-config src/config_tree.ml Renderer.render_commands escapes each value: OCaml's
+# String.escaped on crux (550048b3dc49), Util.escape_string from equuleus on (51f6402aaacf).
+# Each printed text below is worked out by hand from those rules, not from our code.
+@pytest.mark.parametrize("printed, stored", [
+    (r"Z\195\188rich", "Zürich"),                     # 1.2: every byte >= 128 as \DDD (ü = C3 BC)
+    (r"say \"lab\"", 'say "lab"'),
+    (r"back\\slash", "back\\slash"),
+    (r"tab\there", "tab\there"),
+    ("it's plain", "it's plain"),                     # a single quote is never escaped
+    ("Zürich", "Zürich"),                             # 1.3+: UTF-8 printed as it is
+])
+def test_show_commands_escapes_are_undone(printed, stored):
+    tree = ct.parse_show_commands("set interfaces tunnel tun0 description '%s'\n" % printed)
+    assert tree.value(("interfaces", "tunnel", "tun0", "description")) == stored

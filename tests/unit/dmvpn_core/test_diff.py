@@ -562,7 +562,7 @@ SCENARIOS = {
     "new-psk": lambda data: _set(data, ("ipsec", "profile", "pre_shared_secret"), "Another-1"),
     # without IPsec a 1.5 tunnel from 0.0.0.0 names its WAN interface itself
     "no-ipsec": lambda data: _set(_set(data, ("ipsec",), None), ("tunnel", "source_interface"), "eth0"),
-    "description": lambda data: _set(data, ("tunnel", "description"), "it's \"ours\"; ok"),
+    "description": lambda data: _set(data, ("tunnel", "description"), "it's 'ours'; ok"),
     "mtu": lambda data: _set(data, ("tunnel", "mtu"), 1400),
     "no-multicast": lambda data: _set(data, ("tunnel", "multicast"), False),
     "no-routes": lambda data: _set(data, ("static_routes",), []),
@@ -644,10 +644,10 @@ def test_extra_want_leaves_outside_owned_objects_are_only_added():
 
 def test_description_quoting_round_trips():
     data = model("hub")
-    data["tunnel"]["description"] = "it's \"the\" hub; $(x)"
+    data["tunnel"]["description"] = "it's 'the' hub; $(x)"
     commands, after = run(router("hub", "1.4"), data, "1.4", "merged")
-    assert commands == ["set interfaces tunnel tun0 description 'it'\\''s \"the\" hub; $(x)'"]
-    assert after.value(("interfaces", "tunnel", "tun0", "description")) == "it's \"the\" hub; $(x)"
+    assert commands == ["set interfaces tunnel tun0 description 'it'\\''s '\\''the'\\'' hub; $(x)'"]
+    assert after.value(("interfaces", "tunnel", "tun0", "description")) == "it's 'the' hub; $(x)"
 
 
 # -- masking ----------------------------------------------------------------------------------------------

@@ -403,7 +403,7 @@ VALID = [
     ("tunnel.description", "x" * 256, "1.3"),
     ("tunnel.description", "x" * 255, "1.4"),
     ("tunnel.description", "", "1.4"),
-    ("tunnel.description", "DMVPN hub: it's \"the\" core; $(no) `shell`", "1.4"),
+    ("tunnel.description", "DMVPN hub: it's 'the' core; $(no) `shell`", "1.4"),
     ("tunnel.description", "ünïcødé", "1.5"),
     ("tunnel.key", 0, "1.4"),
     ("tunnel.key", 4294967295, "1.4"),
@@ -520,3 +520,15 @@ def test_dhcp_spoke_without_key_is_fine_before_1_4(version):
     data = spoke()
     data["tunnel"]["key"] = None
     assert md.validate_endpoint(data, version)["tunnel"]["key"] is None
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+@pytest.mark.parametrize("description", ['say "hi"', "back\\slash"])
+def test_a_description_vyos_cannot_print_back_is_refused(version, description):
+    """VyOS stores a double quote or a backslash in a description but does not print it back
+    as stored (model.py _description cites vyatta-cfg cnode-algorithm.cpp and vyos-1x
+    configtree.py): every run would send it again, so it is refused on every version."""
+    err = problems(changed(hub(), "tunnel.description", description), version)
+    assert [(p.field, p.message) for p in err.problems] == [
+        ("tunnel.description", "contains a double quote or a backslash, which VyOS does not print back as stored "
+                               "(every run would send it again)")]
