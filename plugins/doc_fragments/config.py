@@ -54,6 +54,7 @@ options:
             type: str
             description:
               - Interface description.
+              - 'No double quote or backslash: VyOS does not print them back as stored.'
           mtu:
             type: int
             description:
@@ -383,6 +384,7 @@ options:
         type: str
         description:
           - Interface description.
+          - 'No double quote or backslash: VyOS does not print them back as stored.'
       mtu:
         type: int
         description:

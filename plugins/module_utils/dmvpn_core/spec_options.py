@@ -122,7 +122,8 @@ TUNNEL = {
                                   "dynamic interface (C(ppp*), C(pppoe*), C(sstpc*), C(l2tp*), C(ipoe*)), which VyOS "
                                   "refuses as a source-interface: the tunnel stays at C(0.0.0.0)."),
     "key": _o("int", "GRE key (0-4294967295), the same on every router of the DMVPN.", no_log=False),
-    "description": _o("str", "Interface description."),
+    "description": _o("str", ["Interface description.",
+                              "No double quote or backslash: VyOS does not print them back as stored."]),
     "mtu": _o("int", "Interface MTU."),
     "multicast": _o("bool", "Enable multicast on the tunnel (needed for routing protocols). Default true."),
 }
