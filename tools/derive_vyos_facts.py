@@ -18,9 +18,12 @@ Sources, per version (VERSION_SOURCES): 1.2 crux = the Perl template repositorie
 (vyatta-cfg-vpn, vyos-nhrp, vyatta-cfg-system, vyatta-cfg-quagga, vyatta-cfg-firewall) and
 vyos-1x crux XML; 1.3 equuleus = vyos-1x equuleus XML for interfaces and system, the Perl
 repositories' equuleus branches for IPsec, NHRP, routing and firewall (vyos-1x equuleus has no
-vpn ipsec / protocols XML); 1.4 sagitta and 1.5 circinus = vyos-1x XML, except 1.5's
+vpn ipsec / protocols XML); 1.4 sagitta and 1.5 = vyos-1x XML, except 1.5's
 ``protocols nhrp``: the FRR-era definition from aapostoliuk/vyos-1x 74ba38b (the migration
 branch), patched with its differences from dozenos/dozenos-1x 020ab1d (FRR_NHRP_PATCHES).
+1.5 reads vyos-1x ``current`` (3710c5879, 2024-10-21), not ``circinus``: the lab's 1.5 is
+1.5-rolling-202410210000, a build of current, and the mirror's circinus branch forked from
+current in June 2024 (it lacks ``system config-management commit-confirm``, T5976).
 """
 
 import argparse
@@ -92,7 +95,7 @@ VERSION_SOURCES = {
                     "system-console.xml.in", "system-syslog.xml.in", "system-time-zone.xml.in"),
                 _SYS_XML + _IFACES + (("system", "login"), ("system", "console"), ("system", "time-zone"))),
     "1.4": [_vyos1x_xml("sagitta", _NEW_XML + ("protocols_nhrp.xml.in",), _NEW_COVERS + (_NHRP,))],
-    "1.5": [_vyos1x_xml("circinus", _NEW_XML, _NEW_COVERS),
+    "1.5": [_vyos1x_xml("current", _NEW_XML, _NEW_COVERS),
             _vyos1x_xml("74ba38bb1c88179628c92b80b38c1e46d69290c1", ("protocols_nhrp.xml.in",), (_NHRP,),
                         repo="aapostoliuk/vyos-1x")],
 }
