@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Derive vyos_lab/facts/vyos_facts.json from VyOS's own sources (issue 20 item 1).
 
 For each supported version, every configuration path the lab models (the trees of

@@ -22,6 +22,7 @@ COMMON_PROBES = (
     "enable", "disable", "dhcp", "nhs",
 )
 
+
 def lab_paths(version):
     found = {}
 
