@@ -191,7 +191,8 @@ RULES = (
          'Specified peer-group "{group}" for neighbor "{neighbor}" does not exist!', QUAGGA),
     Rule("bgp-remote-as", OLD, "protocols bgp", "remote-as must be set under neighbor or peer-group for {neighbor}!",
          QUAGGA),
-    Rule("bgp-listen-range-peer-group", OLD, "protocols bgp", "Listen range {prefix} requires an existing peer-group!",
+    # 1.3 only of the old two: crux vyatta-cfg-quagga has no 'listen' (vyos_facts.json).
+    Rule("bgp-listen-range-peer-group", ("1.3",), "protocols bgp", "Listen range {prefix} requires an existing peer-group!",
          QUAGGA),
     Rule("bgp-system-as", NEW, "protocols bgp", "BGP system-as number must be defined!", BGP14),
     # VyOS names the loop's key ("neighbor"), not the address, in this message.

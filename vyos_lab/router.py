@@ -351,9 +351,12 @@ def default_config_lines(name, version, index=1):
         "set system console device ttyS0 speed '115200'",
         "set system host-name '%s'" % host_name,
         "set system login user vyos authentication encrypted-password '$6$lab$emulatedvyoslabpasswordhashxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'",
-        "set system ntp server time1.vyos.net",
         "set system syslog global facility all level 'info'",
     ]
-    if version in ("1.2", "1.3"):
+    # NTP is 'system ntp' up to 1.3 and 'service ntp' from 1.4 (vyos-1x sagitta service_ntp.xml.in);
+    # 'login user level' is crux only (vyatta-cfg-system crux; equuleus's system-login XML has none).
+    old = version in ("1.2", "1.3")
+    lines.append("set %s ntp server time1.vyos.net" % ("system" if old else "service"))
+    if version == "1.2":
         lines.append("set system login user vyos level 'admin'")
-    return lines
+    return sorted(lines)

@@ -3,7 +3,14 @@
 Written from the VyOS interface definitions and templates of each release (see
 shared/reference/vyos-dmvpn-syntax.md): 1.2 (crux, the DMVPN guide's syntax), 1.3 (equuleus),
 1.4 (sagitta) and 1.5 (circinus/rolling, where NHRP moved to FRR's nhrpd).
+
+Which paths exist, their kind and multi are checked against VyOS's own facts
+(vyos_lab/facts/vyos_facts.json) by tests/unit/vyos_lab/test_schema_matches_facts.py; in the
+areas the product renders (facts.VALUE_AREAS) the values are judged by those facts
+(facts.apply_to_schema), the validators written here only where the facts cannot tell.
 """
+
+from . import facts
 
 from .schema import (
     DH_GROUP, DH_GROUPS, ENCRYPTION, ETH_NAME, GROUP_NAME, HASH, HOST_NAME, IF_NAME, MAC, PSK, TUN_NAME, U32,
@@ -55,9 +62,11 @@ def _tunnel(version):
                            if old else enum("erspan", "gre", "gretap", "ip6erspan", "ip6gre", "ip6gretap",
                                             "ip6ip6", "ipip", "ipip6", "sit")),
         mtu=Leaf(number(64, 8024, "MTU") if old else number(68, 16000, "MTU")),
-        parameters=node(ip=node(key=Leaf(U32), ttl=Leaf(number(0, 255, "TTL")), tos=Leaf(number(0, 99, "TOS")),
-                                no_pmtu_discovery=Flag(), ignore_df=Flag())),
+        parameters=node(ip=node(key=Leaf(U32), ttl=Leaf(number(0, 255, "TTL")), tos=Leaf(number(0, 99, "TOS")))),
     )
+    if version != "1.2":
+        # vyos-1x equuleus+ interfaces-tunnel XML; crux vyatta-cfg-system has neither flag.
+        children["parameters"].children["ip"].children.update({"no-pmtu-discovery": Flag(), "ignore-df": Flag()})
     if version == "1.2":
         children.update({"local-ip": Leaf(either(ipv4, ip)), "remote-ip": Leaf(ip),
                          "multicast": Leaf(enum("enable", "disable"))})
@@ -110,7 +119,7 @@ def _ipsec(version):
     if old:
         pfs = enum("enable", "disable", *("dh-group" + g for g in DH_GROUPS))
         esp_extra = dict(compression=Leaf(enum("enable", "disable")))
-        ike_extra = dict(ikev2_reauth=Leaf(enum("yes", "no")),
+        ike_extra = dict(ikev2_reauth=Leaf(enum("yes", "no")), mode=Leaf(enum("main", "aggressive")),
                          close_action=Leaf(enum("none", "hold", "clear", "restart")),
                          dead_peer_detection=node(action=Leaf(enum("hold", "clear", "restart")),
                                                   interval=Leaf(number(2, 86400)), timeout=Leaf(number(2, 86400))))
@@ -132,14 +141,16 @@ def _ipsec(version):
         proposal=tag(number(1, 65535, "proposal"), encryption=Leaf(ENCRYPTION), hash=Leaf(HASH)),
         **esp_extra,
     )
+    ike_proposal = dict(dh_group=Leaf(DH_GROUP), encryption=Leaf(ENCRYPTION), hash=Leaf(HASH))
+    if version != "1.2":
+        # prf: vyatta-cfg-vpn equuleus and vyos-1x; crux has none.
+        ike_proposal["prf"] = Leaf(enum("prfmd5", "prfsha1", "prfsha256", "prfsha384", "prfsha512", "prfaesxcbc",
+                                        "prfaescmac"))
     ike_group = tag(
         GROUP_NAME,
         key_exchange=Leaf(enum("ikev1", "ikev2")),
         lifetime=Leaf(lifetime_ike),
-        proposal=tag(number(1, 65535, "proposal"), dh_group=Leaf(DH_GROUP), encryption=Leaf(ENCRYPTION),
-                     hash=Leaf(HASH),
-                     prf=Leaf(enum("prfmd5", "prfsha1", "prfsha256", "prfsha384", "prfsha512", "prfaesxcbc",
-                                   "prfaescmac"))),
+        proposal=tag(number(1, 65535, "proposal"), **ike_proposal),
         **ike_extra,
     )
     profile_name = GROUP_NAME if old else regex(r"[a-zA-Z][0-9a-zA-Z_-]+", "profile name")
@@ -149,8 +160,9 @@ def _ipsec(version):
         bind=node(tunnel=tag(TUN_NAME)) if old else node(tunnel=Leaf(TUN_NAME, multi=True)),
         esp_group=Leaf(GROUP_NAME),
         ike_group=Leaf(GROUP_NAME),
-        disable=Flag(),
     )
+    if not old:
+        profile = profile.extend(disable=Flag())
     children = dict(esp_group=esp_group, ike_group=ike_group, profile=profile)
     if old:
         children["ipsec_interfaces"] = node(interface=Leaf(IF_NAME, multi=True))
@@ -160,16 +172,14 @@ def _ipsec(version):
     return node(ipsec=node(**children))
 
 
-def _static():
-    route = tag(
-        ipv4_prefix,
-        next_hop=tag(ipv4, distance=Leaf(number(1, 255, "distance")), disable=Flag(), interface=Leaf(IF_NAME)),
-        blackhole=node(distance=Leaf(number(1, 255, "distance"))),
-        description=Leaf(text(255, 0)),
-        interface=tag(IF_NAME, distance=Leaf(number(1, 255, "distance"))),
-        dhcp_interface=Leaf(IF_NAME),
-    )
-    return node(route=route)
+def _static(version):
+    next_hop = dict(distance=Leaf(number(1, 255, "distance")), disable=Flag())
+    route = dict(blackhole=node(distance=Leaf(number(1, 255, "distance"))), dhcp_interface=Leaf(IF_NAME))
+    if version not in ("1.2", "1.3"):
+        # vyos-1x protocols_static (1.4+); vyatta-cfg-quagga crux/equuleus have none of these.
+        next_hop["interface"] = Leaf(IF_NAME)
+        route.update(description=Leaf(text(255, 0)), interface=tag(IF_NAME, distance=Leaf(number(1, 255, "distance"))))
+    return node(route=tag(ipv4_prefix, next_hop=tag(ipv4, **next_hop), **route))
 
 
 def _bgp(version):
@@ -178,7 +188,8 @@ def _bgp(version):
         network=tag(ipv4_prefix),
         redistribute=node(connected=node(), static=node()),
     ))
-    nbr_af = node(ipv4_unicast=node(route_reflector_client=Flag(), nexthop_self=Flag(),
+    # nexthop-self is a node (it has a 'force' child) in vyatta-cfg-quagga and vyos-1x alike.
+    nbr_af = node(ipv4_unicast=node(route_reflector_client=Flag(), nexthop_self=node(),
                                     attribute_unchanged=node(as_path=Flag(), med=Flag(), next_hop=Flag()),
                                     soft_reconfiguration=node(inbound=Flag())))
     neighbor_children = dict(
@@ -194,12 +205,15 @@ def _bgp(version):
     )
     bgp_children = dict(
         neighbor=tag(ipv4, **neighbor_children),
-        peer_group=tag(GROUP_NAME, **{k: v for k, v in neighbor_children.items() if k != "peer_group"}),
-        listen=node(range=tag(ipv4_prefix, peer_group=Leaf(GROUP_NAME)), limit=Leaf(number(1, 5000))),
+        # VyOS has no 'timers' below a peer group (vyatta-cfg-quagga crux/equuleus, vyos-1x).
+        peer_group=tag(GROUP_NAME, **{k: v for k, v in neighbor_children.items() if k not in ("peer_group", "timers")}),
         address_family=af,
         parameters=node(router_id=Leaf(ipv4), cluster_id=Leaf(ipv4), log_neighbor_changes=Flag(),
                         network_import_check=Flag()),
     )
+    if version != "1.2":
+        # listen range: vyatta-cfg-quagga equuleus (1.3.3) and vyos-1x; crux has none.
+        bgp_children["listen"] = node(range=tag(ipv4_prefix, peer_group=Leaf(GROUP_NAME)), limit=Leaf(number(1, 5000)))
     if version in ("1.2", "1.3"):
         return tag(asn, **bgp_children)
     return node(system_as=Leaf(asn), **bgp_children)
@@ -213,12 +227,19 @@ def _system(version):
                                             type=Leaf(enum("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256")))),
         full_name=Leaf(text(255, 0)),
     )
-    if version in ("1.2", "1.3"):
+    if version == "1.2":
+        # vyatta-cfg-system crux; equuleus's system-login XML has no level.
         user = user.extend(level=Leaf(enum("admin", "operator")))
     config_mgmt = node(commit_revisions=Leaf(number(1, 65535, "commit-revisions")))
-    if version in ("1.4", "1.5"):
+    if version == "1.5":
+        # vyos-1x current 64196ec5f (T5976); sagitta c3f688653 has no commit-confirm node.
         config_mgmt = config_mgmt.extend(commit_confirm=node(action=Leaf(enum("reload", "reboot"))))
+    children = {}
+    if version in ("1.2", "1.3"):
+        # 1.4+ has it as 'service ntp' (vyos-1x sagitta service_ntp.xml.in).
+        children["ntp"] = _ntp()
     return node(
+        **children,
         host_name=Leaf(HOST_NAME),
         domain_name=Leaf(fqdn),
         time_zone=Leaf(text(64)),
@@ -226,10 +247,13 @@ def _system(version):
         config_management=config_mgmt,
         console=node(device=tag(any_text, speed=Leaf(enum("1200", "2400", "4800", "9600", "19200", "38400",
                                                           "57600", "115200")))),
-        ntp=node(server=tag(either(ipv4, fqdn))),
         name_server=Leaf(either(ipv4, fqdn), multi=True),
         syslog=node(global_=node(facility=tag(any_text, level=Leaf(any_text)))),
     )
+
+
+def _ntp():
+    return node(server=tag(either(ipv4, fqdn)))
 
 
 def _firewall(version):
@@ -251,18 +275,23 @@ def build(version):
     # ``global`` is a Python keyword: the helper above used ``global_``.
     syslog = system.children["syslog"]
     syslog.children["global"] = syslog.children.pop("global-")
-    return node(
+    # ssh port is multi in every version (vyos-1x crux ssh.xml .. current service_ssh.xml.in).
+    service = node(ssh=node(port=Leaf(number(1, 65535, "port"), multi=True), listen_address=Leaf(ip, multi=True)))
+    if version not in ("1.2", "1.3"):
+        service.children["ntp"] = _ntp()
+    root = node(
         firewall=_firewall(version),
         interfaces=node(
             ethernet=_ethernet(version),
             loopback=tag(regex(r"lo", "loopback name"), address=_address_leaf(False), description=Leaf(text(255, 0))),
             tunnel=_tunnel(version),
         ),
-        protocols=node(static=_static(), nhrp=_nhrp(version), bgp=_bgp(version)),
-        service=node(ssh=node(port=Leaf(number(1, 65535, "port")), listen_address=Leaf(ip, multi=True))),
+        protocols=node(static=_static(version), nhrp=_nhrp(version), bgp=_bgp(version)),
+        service=service,
         system=system,
         vpn=_ipsec(version),
     )
+    return facts.apply_to_schema(root, version)
 
 
 _CACHE = {}

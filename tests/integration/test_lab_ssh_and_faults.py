@@ -134,7 +134,7 @@ def test_slow_commit(lab):
 
 @pytest.mark.parametrize("version, action, survives_unsaved", [
     ("1.3", None, False),        # older VyOS reboots into the saved config
-    ("1.4", "reload", True),     # newer VyOS can reload the previous config instead
+    ("1.5", "reload", True),     # 1.5 can reload the previous config instead (vyos-1x current T5976; not in sagitta)
 ])
 def test_commit_confirm_rolls_back_unless_confirmed(lab, version, action, survives_unsaved):
     handle = lab({"R1": version}, minute_seconds=0.5)

@@ -23,44 +23,12 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.ipsec_values import CRUX, LATER
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import normalize_version
 
-# -- value lists shared by every supported version -------------------------------------
-DH_GROUPS = ("1", "2", "5") + tuple(str(group) for group in range(14, 33))
-
-ENCRYPTION_ALGORITHMS = (
-    ("null", "aes128", "aes192", "aes256", "aes128ctr", "aes192ctr", "aes256ctr")
-    + tuple(
-        "aes%d%s%d" % (bits, mode, icv)
-        for bits in (128, 192, 256)
-        for mode in ("ccm", "gcm")
-        for icv in (64, 96, 128)
-    )
-    + ("aes128gmac", "aes192gmac", "aes256gmac", "3des",
-       "blowfish128", "blowfish192", "blowfish256",
-       "camellia128", "camellia192", "camellia256",
-       "camellia128ctr", "camellia192ctr", "camellia256ctr")
-    + tuple(
-        "camellia%dccm%d" % (bits, icv) for bits in (128, 192, 256) for icv in (64, 96, 128)
-    )
-    + ("serpent128", "serpent192", "serpent256",
-       "twofish128", "twofish192", "twofish256",
-       "cast128", "chacha20poly1305")
-)
-
-HASH_ALGORITHMS = (
-    "md5", "md5_128", "sha1", "sha1_160", "sha256", "sha256_96", "sha384", "sha512",
-    "aesxcbc", "aescmac", "aes128gmac", "aes192gmac", "aes256gmac",
-)
-
-PFS_VALUES = ("enable", "disable") + tuple("dh-group" + group for group in DH_GROUPS)
+# -- value lists shared by every supported version (per-version IPsec lists: ipsec_values)
 KEY_EXCHANGE_VALUES = ("ikev1", "ikev2")
 ESP_MODES = ("tunnel", "transport")
-
-# Characters VyOS 1.3 accepts in an IPsec pre-shared secret; applied to every version.
-PSK_ALLOWED_RE = re.compile(r"^[-+&!@#$%^*(),.:_a-zA-Z0-9]+\Z")
-PSK_ALLOWED_TEXT = "letters, digits and - + & ! @ # $ % ^ * ( ) , . : _"
-
 WILDCARD = "*"
 
 # Interfaces whose address comes and goes with a session (PPP, PPPoE, SSTP client, L2TP, IPoE):
@@ -126,15 +94,12 @@ class Syntax:
         # vpn ipsec
         self.ipsec_interface_path = facts["ipsec_interface_path"]
         self.key_exchange_values = KEY_EXCHANGE_VALUES
-        self.pfs_values = PFS_VALUES
         self.esp_modes = ESP_MODES
-        self.encryption_values = ENCRYPTION_ALGORITHMS
-        self.hash_values = HASH_ALGORITHMS
-        self.dh_groups = DH_GROUPS
+        # encryption_values, hash_values, dh_groups, pfs_values, psk_allowed_re/_text
+        for name, value in facts["ipsec_values"].items():
+            setattr(self, name, value)
         self.lifetime_range = (30, 86400)
         self.proposal_id_range = (1, 65535)
-        self.psk_allowed_re = PSK_ALLOWED_RE
-        self.psk_allowed_text = PSK_ALLOWED_TEXT
         # protocols nhrp
         self.nhrp_flavour = facts["nhrp_flavour"]                # "opennhrp" | "frr"
         # How the NHRP peer list (status.nhrp_command) prints: "blocks" (opennhrpctl's own
@@ -163,6 +128,8 @@ class Syntax:
         # the transient timer commit-confirm.timer; vyos/vyos-1x python/vyos/config_mgmt.py
         # commit_confirm, sagitta c3f688653 / circinus d5322412e).
         self.commit_confirm_scheduler = facts["commit_confirm_scheduler"]
+        # Policy, not VyOS's rule: the FRR-era XML puts no constraint on network-id; nhrpd takes
+        # a 32-bit id and 0 means none.
         self.network_id_range = (1, 4294967295)
         # protocols static
         self.distance_range = (1, 255)
@@ -381,6 +348,7 @@ _SYNTAX = {
     "1.2": _build(
         "1.2",
         commit_confirm_scheduler="at",
+        ipsec_values=CRUX,
         tunnel_local_leaf="local-ip",
         tunnel_remote_leaf="remote-ip",
         multicast_words=("multicast",),
@@ -397,6 +365,7 @@ _SYNTAX = {
     "1.3": _build(
         "1.3",
         commit_confirm_scheduler="at",
+        ipsec_values=LATER,
         tunnel_local_leaf="source-address",
         tunnel_remote_leaf="remote",
         multicast_words=("multicast",),
@@ -413,6 +382,7 @@ _SYNTAX = {
     "1.4": _build(
         "1.4",
         commit_confirm_scheduler="systemd",
+        ipsec_values=LATER,
         tunnel_local_leaf="source-address",
         tunnel_remote_leaf="remote",
         multicast_words=("enable-multicast",),
@@ -427,6 +397,7 @@ _SYNTAX = {
     "1.5": _build(
         "1.5",
         commit_confirm_scheduler="systemd",
+        ipsec_values=LATER,
         tunnel_local_leaf="source-address",
         tunnel_remote_leaf="remote",
         multicast_words=("enable-multicast",),

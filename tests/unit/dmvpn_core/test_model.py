@@ -532,3 +532,23 @@ def test_a_description_vyos_cannot_print_back_is_refused(version, description):
     assert [(p.field, p.message) for p in err.problems] == [
         ("tunnel.description", "contains a double quote or a backslash, which VyOS does not print back as stored "
                                "(every run would send it again)")]
+
+
+# crux (1.2) refuses these: vyatta-cfg-vpn crux 03e70cd8690a templates/vpn/ipsec/esp-group/node.tag/
+# proposal/node.tag/encryption, ike-group/.../dh-group (2, 5, 14-26) and esp-group/node.tag/pfs.
+CRUX_REFUSES = [
+    ("ipsec.esp_group.proposal[0].encryption", "aes192ctr", "ipsec.esp_group.proposal[0].encryption",
+     "aes128, aes256, aes128gcm128, aes256gcm128, 3des, chacha20poly1305"),
+    ("ipsec.ike_group.proposal[0].dh_group", "1", "ipsec.ike_group.proposal[0].dh_group", "2, 5, 14, 15,"),
+    ("ipsec.esp_group.pfs", "dh-group31", "ipsec.esp_group.pfs", "dh-group25, dh-group26"),
+    ("ipsec.esp_group.proposal[0].hash", "sha256_96", "ipsec.esp_group.proposal[0].hash",
+     "md5, sha1, sha256, sha384, sha512"),
+]
+
+
+@pytest.mark.parametrize("path, value, field, allowed", CRUX_REFUSES)
+def test_crux_refuses_what_its_templates_refuse_and_lists_its_values(path, value, field, allowed):
+    err = problems(changed(hub(), path, value), "1.2")
+    assert field in err.fields(), str(err)
+    assert allowed in str(err) and "dh-group27" not in str(err)
+    changed(hub(), path, value) and md.validate_endpoint(changed(hub(), path, value), "1.3")  # 1.3 takes it

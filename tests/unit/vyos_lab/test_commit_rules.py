@@ -257,7 +257,7 @@ case("bgp-peer-group-exists", OLD, [], ["set protocols bgp 65000 neighbor 10.0.0
      ("protocols bgp", 'Specified peer-group "NOPE" for neighbor "10.0.0.2" does not exist!'))
 case("bgp-remote-as", OLD, [], ["set protocols bgp 65000 neighbor 10.0.0.2 description x"],
      ("protocols bgp", "remote-as must be set under neighbor or peer-group for 10.0.0.2!"))
-case("bgp-listen-range-peer-group", OLD, [], ["set protocols bgp 65000 listen range 10.0.0.0/24 peer-group NOPE"],
+case("bgp-listen-range-peer-group", ("1.3",), [], ["set protocols bgp 65000 listen range 10.0.0.0/24 peer-group NOPE"],
      ("protocols bgp", "Listen range 10.0.0.0/24 requires an existing peer-group!"))
 case("bgp-system-as", NEW, [], ["set protocols bgp neighbor 10.0.0.2 remote-as 65000"],
      ("protocols bgp", "BGP system-as number must be defined!"))

@@ -59,7 +59,6 @@ BAD_VALUES = [
     ("set protocols static route 192.168.2.1/24 next-hop 10.0.0.2", "not a valid IPv4 prefix"),
     ("set system host-name 'bad;name'", "Invalid host name"),
     ("set system host-name \"it's\"", "Invalid host name"),
-    ("set vpn ipsec profile NHRPVPN authentication pre-shared-secret 'sp ace'", "Invalid pre-shared-secret"),
     ("set interfaces tunnel tun0 encapsulation", "requires a value"),
 ]
 

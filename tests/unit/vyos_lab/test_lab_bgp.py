@@ -120,7 +120,8 @@ def paths(lab, name):
     return {str(path.prefix): path for path in lab.bgp_view().best_paths(lab.routers[name])}
 
 
-@pytest.mark.parametrize("version", ["1.2", "1.3", "1.4", "1.5"])
+# Not 1.2: crux has no 'protocols bgp <asn> listen' (vyatta-cfg-quagga crux, vyos_facts.json).
+@pytest.mark.parametrize("version", ["1.3", "1.4", "1.5"])
 def test_route_reflector_hubs_reflect_spoke_lans_with_the_spokes_next_hop(version):
     lab, cli = rr_topology(version)
     bgp = lab.bgp_view()
