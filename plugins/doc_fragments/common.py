@@ -62,10 +62,11 @@ options:
       - Minutes for C(commit-confirm). When set, the module commits with C(commit-confirm), checks that the router
         still answers on the same session, and then sends C(confirm). If the session dies in between, the router
         undoes the commit by itself when the time runs out.
-      - How the router undoes it depends on the version. VyOS 1.2 and 1.3 reboot into the saved configuration, so
-        unsaved earlier changes are lost too. VyOS 1.4 and later do the same by default and can instead reload the
-        previous configuration without a reboot when C(system config-management commit-confirm action reload) is
-        set.
+      - 'How the router undoes it depends on the version. VyOS 1.2, 1.3 and 1.4 reboot into the saved configuration,
+        so unsaved earlier changes are lost too. VyOS 1.5 does the same by default and can instead reload the previous
+        configuration without a reboot when C(system config-management commit-confirm action reload) is set (the
+        option is not in 1.4: vyos-1x python/vyos/config_mgmt.py, sagitta c3f688653 always reboots; current 3710c5879
+        reads the action).'
       - 'C(0) commits without confirmation; otherwise 1 to 1440 minutes (a day: VyOS refuses negative times and
         sets no upper bound; a longer rollback would not protect a lost session).'
     default: 0
