@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from vyos_lab.lab import Lab, RouterSpec
+from vyos_lab.lab import Lab, LabThread, RouterSpec
 from vyos_lab.router import Router
 from vyos_lab.upgrade import installed_version, migrate_14_to_15, parse, render, upgrade_router
 
@@ -181,6 +181,25 @@ def test_a_lab_started_again_on_the_state_boots_the_upgraded_version(tmp_path):
     again = Lab([RouterSpec("SPOKE1", "1.4")], state_dir=str(tmp_path))
     assert again.routers["SPOKE1"].version == "1.5"
     assert again.routers["SPOKE1"].running.commands() == migrated.running.commands()
+
+
+def test_the_control_api_upgrades_and_the_router_answers_as_15(tmp_path):
+    """(python -m vyos_lab upgrade sends this request.) Version and op mode follow: 1.4's
+    ``show nhrp tunnel`` is gone, nhrpd's ``show ip nhrp`` table answers."""
+    thread = LabThread([RouterSpec("SPOKE1", "1.4", initial_lines=fixture_lines("1.4", "spoke1"))],
+                       state_dir=str(tmp_path))
+    with thread:
+        result = thread.control(op="upgrade", router="SPOKE1", version="1.5")
+        assert result == {"router": "SPOKE1", "from": "1.4", "to": "1.5", "lines_changed": 12}
+        assert thread.control(op="status")["routers"][0]["version"] == "1.5"
+        shown = thread.control(op="command", router="SPOKE1", command="show version")
+        assert shown.splitlines()[:2] == ["Version:          VyOS 1.5-rolling-202410210000",
+                                          "Release train:    circinus"]
+        old = thread.control(op="command", router="SPOKE1", command="show nhrp tunnel")
+        assert old == "\n  Invalid command: [show nhrp tunnel]\n"
+        table = thread.control(op="command", router="SPOKE1", command="show ip nhrp")
+        assert table.splitlines()[0].split() == ["Iface", "Type", "Protocol", "NBMA", "Claimed", "NBMA", "Flags",
+                                                 "Identity"]
 
 
 @pytest.mark.parametrize("version, target", [("1.4", "1.4"), ("1.3", "1.5"), ("1.5", "1.5")])
