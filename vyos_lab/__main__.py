@@ -7,6 +7,7 @@
   python -m vyos_lab show    ROUTER "show configuration commands"
   python -m vyos_lab fault   ROUTER fail_commits=1 commit_delay_ms=500 | --clear
   python -m vyos_lab restart ROUTER
+  python -m vyos_lab upgrade ROUTER 1.5                       a 1.4 router boots 1.5, its config migrated
   python -m vyos_lab serve   ...                              the same as up, in the foreground
 """
 
@@ -323,6 +324,10 @@ def main(argv=None):
     p.add_argument("--clear", action="store_true")
     p = sub.add_parser("restart")
     p.add_argument("router")
+    p = sub.add_parser("upgrade", help="boot a router on another VyOS version's image, its saved config migrated "
+                       "as VyOS's migration scripts do (unsaved changes are lost, as on VyOS)")
+    p.add_argument("router")
+    p.add_argument("version", help="the version to boot (1.4 -> 1.5 is the upgrade the lab has)")
     args = parser.parse_args(argv)
     args.state_dir = os.path.abspath(args.state_dir)
 
@@ -352,6 +357,9 @@ def main(argv=None):
     elif args.command == "restart":
         control(args.state_dir, op="restart", router=args.router)
         print("%s restarted (unsaved changes lost)" % args.router)
+    elif args.command == "upgrade":
+        result = control(args.state_dir, op="upgrade", router=args.router, version=args.version)
+        print("%(router)s: VyOS %(from)s -> %(to)s, saved config migrated (%(lines_changed)d lines changed)" % result)
 
 
 if __name__ == "__main__":

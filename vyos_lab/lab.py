@@ -20,6 +20,7 @@ from .owner import REFUSED, TOKEN_ENV, lab_token, private_dir, token_matches
 from .router import Faults, Router, default_config_lines
 from .shell import split_words
 from .ssh_server import create_ssh_server, load_host_key
+from .upgrade import installed_version, upgrade_router
 
 
 class RouterSpec:
@@ -115,6 +116,7 @@ class Lab(Forwarding):
         for index, spec in enumerate(specs, 1):
             _check_loopback(spec.host)
             router_dir = os.path.join(state_dir, "routers", spec.name) if state_dir else None
+            spec.version = installed_version(router_dir) or spec.version   # (upgraded earlier)
             initial = spec.initial_lines or default_config_lines(spec.name, spec.version, index)
             router = Router(spec.name, spec.version, initial, router_dir, self, minute_seconds)
             self.routers[spec.name] = router
@@ -260,6 +262,11 @@ class Lab(Forwarding):
         if op == "restart":
             router.reboot()
             return True
+        if op == "upgrade":   # the image of another VyOS version, its config migrated (upgrade.py)
+            old = router.version
+            changed = upgrade_router(router, request["version"])
+            self.specs[name].version = router.version
+            return {"router": name, "from": old, "to": router.version, "lines_changed": changed}
         if op == "command":
             session = CliSession(router, self)
             try:

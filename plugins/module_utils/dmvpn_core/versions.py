@@ -310,7 +310,8 @@ _OPENNHRP = dict(
 )
 # FRR's nhrpd (VyOS 1.5), facts the dataplane lab (dataplane/) showed on real nhrpd, set
 # against VyOS's own 1.4 -> 1.5 migration (vyos/vyos-1x src/migration-scripts/nhrp/0-to-1,
-# d9492c2), which a router upgraded from 1.4 holds on its first converge:
+# d9492c2), which a router upgraded from 1.4 holds on its first converge (the lab replays it,
+# vyos_lab/upgrade.py; molecule/upgrade pins exactly what that converge sends):
 # - NHRP stays off on an interface without a network-id (VyOS 1.5 also refuses the commit);
 #   the migration numbers the tunnels 1, 2, ...: ours default to 1.
 # - a GRE tunnel from 0.0.0.0 gives nhrpd no NBMA address (FRR nhrpd nhrp_interface.c
