@@ -106,6 +106,17 @@ def parse_frr_nhrp(text):
     return entries
 
 
+def parse_frr_nhrp_shortcut(text):
+    """``show ip nhrp shortcut`` (FRR nhrpd): a table with Type, Prefix, Via, Identity; Via
+    is empty (None) while the shortcut is being resolved."""
+    entries = []
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] != "Type" and _PREFIX_RE.match(words[1]):
+            entries.append({"type": words[0], "prefix": words[1], "via": words[2] if len(words) > 2 else None})
+    return entries
+
+
 _NHRP_PARSERS = {"blocks": parse_opennhrp, "table": parse_opennhrp_table, "frr": parse_frr_nhrp}
 
 
