@@ -224,7 +224,10 @@ class Lab:
         for net in sorted({ipaddress.IPv4Interface(r["gateway"]).network for r in routers}):
             argv.append("--dhcp-range=%s,static,%s,1h" % (net.network_address, net.netmask))
         # The leases are in a hosts file, which dnsmasq reads again on SIGHUP: set_lease
-        # changes a spoke's address without restarting the DHCP server.
+        # changes a spoke's address without restarting the DHCP server. (dnsmasq reads it
+        # after dropping to an unprivileged user, who cannot enter the private work folder:
+        # it stays root, inside the lab's namespace.)
+        argv.append("--user=root")
         self.leases = {r["name"]: r["dhcp_address"] for r in routers}
         argv.append("--dhcp-hostsfile=%s" % self._write_leases())
         self.dnsmasq = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -258,6 +258,9 @@ class Run:
         sas = checks.parse_swanctl_sas(vm.run("swanctl --list-sas 2>/dev/null")[1])
         hub_log = self.lab.vms[self.hubs[0]].run("journalctl -u strongswan --no-pager --since '-60s' | "
                                                  "grep -c -i 'MAC mismatched\\|authentication of .* failed\\|AUTHENTICATION_FAILED'")[1].strip()
+        if self.capture.on:   # what nhrpd shows of the hub once the SAs are gone
+            for command in ("show ip nhrp cache", "show ip nhrp nhs"):
+                self.read(phase + "-wrong-key", vm, command)
         ok = received == 0 and checks.established_with(sas, hub_nbma) is None
         self.report.add(phase, "wrong key on one spoke cuts it off", spoke, ok,
                         "%d/%d replies to LAN %s, IKE SA with hub: %s, hub logged %s auth failures"
