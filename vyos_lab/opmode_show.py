@@ -66,8 +66,8 @@ def frr_nhrp_cache(rows):
     """rows: (iface, type, protocol, nbma, claimed nbma, flags "UTA" subset, identity)."""
     if not rows:
         return FRR_NO_ENTRIES
-    out = ["%-8s %-8s %-24s %-24s %-24s %-6s %s" % ("Iface", "Type", "Protocol", "NBMA", "Claimed NBMA", "Flags",
-                                                     "Identity")]
+    header = ("Iface", "Type", "Protocol", "NBMA", "Claimed NBMA", "Flags", "Identity")
+    out = ["%-8s %-8s %-24s %-24s %-24s %-6s %s" % header]
     for iface, kind, proto, nbma, claimed, flags, identity in rows:
         marks = "".join(flag if flag in flags else " " for flag in "UTA")
         out.append("%-8s %-8s %-24s %-24s %-24s %s    %s" % (iface, kind, proto, nbma, claimed, marks, identity))

@@ -5,8 +5,6 @@ The names say phase, router and command. A parser that misreads a real output fa
 
 import os
 
-import pytest
-
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
 REAL = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
