@@ -3,21 +3,14 @@ outputs the dataplane lab's VMs printed (Debian 12's FRR 8.4 nhrpd/bgpd/zebra, t
 commands VyOS 1.5 runs through vtysh), recorded by its capture mode (dataplane/capture.py).
 The names say phase, router and command. A parser that misreads a real output fails here."""
 
-import os
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
-REAL = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                    "fixtures", "dataplane")
+from fixture_files import nhrp_entry as entry, text
 
 
 def real(name):
-    with open(os.path.join(REAL, name)) as handle:
-        return handle.read()
-
-
-def entry(ptype, protocol, nbma, up=True):
-    return {"interface": "tun0", "type": ptype, "protocol": protocol, "nbma": nbma, "up": up}
+    return text("dataplane", name)
 
 
 def test_a_hubs_cache_lists_every_registered_spoke_as_up():
