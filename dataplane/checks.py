@@ -5,7 +5,12 @@ tcpdump) so that tests/unit/dataplane can feed them recorded output.
 """
 
 import ipaddress
+import os
 import re
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 PASS, FAIL, NOT_RUN = "PASS", "FAIL", "NOT RUN"
 
@@ -58,29 +63,36 @@ class Report:
         return "\n".join(lines)
 
 
+def wait_for(fetch, ready, timeout, interval=2.0):
+    """Fetch until ``ready(value)`` or ``timeout`` seconds passed; return the last value."""
+    deadline = time.time() + timeout
+    while True:
+        value = fetch()
+        if ready(value) or time.time() > deadline:
+            return value
+        time.sleep(interval)
+
+
 # -- NHRP ----------------------------------------------------------------------------------
-def parse_nhrp_cache(text):
+# nhrpd prints the same tables here as on VyOS 1.5: the collection's own parsers read them
+# (one format, one parser), so the dataplane also tests what verify reads.
+def _status():
+    link_root = os.path.join(ROOT, ".venv", "collections")
+    if os.path.isdir(link_root) and link_root not in sys.path:
+        sys.path.insert(0, link_root)
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status
+
+    return status
+
+
+def nhrp_cache(text):
     """``show ip nhrp cache`` -> {protocol address: (type, nbma)}."""
-    out = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[0] != "Iface":
-            try:
-                ipaddress.IPv4Address(parts[2])
-            except ValueError:
-                continue
-            out[parts[2]] = (parts[1], parts[3])
-    return out
+    return {e["protocol"]: (e["type"], e["nbma"]) for e in _status().parse_frr_nhrp(text)}
 
 
-def parse_nhrp_shortcuts(text):
+def nhrp_shortcuts(text):
     """``show ip nhrp shortcut`` -> {prefix: (type, via or None)}."""
-    out = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[0] != "Type" and "/" in parts[1]:
-            out[parts[1]] = (parts[0], parts[2] if len(parts) > 2 else None)
-    return out
+    return {e["prefix"]: (e["type"], e["via"]) for e in _status().parse_frr_nhrp_shortcut(text)}
 
 
 # -- IPsec ---------------------------------------------------------------------------------

@@ -168,6 +168,7 @@ class Lab:
         self.workdir = workdir or tempfile.mkdtemp(prefix="dmvpn-dataplane-")
         self.vms = {}
         self.helpers = []      # dnsmasq, captures
+        self.dnsmasq, self.leases = None, {}
         self.lan_namespaces = []
 
     # -- namespaces -----------------------------------------------------------------------
@@ -222,10 +223,28 @@ class Lab:
                 "--log-dhcp", "--log-facility=%s" % os.path.join(self.workdir, "dnsmasq.log")]
         for net in sorted({ipaddress.IPv4Interface(r["gateway"]).network for r in routers}):
             argv.append("--dhcp-range=%s,static,%s,1h" % (net.network_address, net.netmask))
-        for r in routers:
-            argv.append("--dhcp-host=%s,%s" % (self.vms[r["name"]].wan_mac, r["dhcp_address"]))
-        self.helpers.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                             start_new_session=True))
+        # The leases are in a hosts file, which dnsmasq reads again on SIGHUP: set_lease
+        # changes a spoke's address without restarting the DHCP server. (dnsmasq reads it
+        # after dropping to an unprivileged user, who cannot enter the private work folder:
+        # it stays root, inside the lab's namespace.)
+        argv.append("--user=root")
+        self.leases = {r["name"]: r["dhcp_address"] for r in routers}
+        argv.append("--dhcp-hostsfile=%s" % self._write_leases())
+        self.dnsmasq = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        self.helpers.append(self.dnsmasq)
+
+    def _write_leases(self):
+        path = os.path.join(self.workdir, "dnsmasq.hosts")
+        with open(path, "w") as fh:
+            fh.writelines("%s,%s\n" % (self.vms[name].wan_mac, address) for name, address in sorted(self.leases.items()))
+        return path
+
+    def set_lease(self, router, address):
+        """From now on the DHCP server gives ``router`` ``address`` (its next DISCOVER gets it)."""
+        self.leases[router] = address
+        self._write_leases()
+        self.dnsmasq.send_signal(signal.SIGHUP)
 
     @staticmethod
     def cleanup_stale():

@@ -23,8 +23,8 @@ import time
 
 import yaml
 
-from . import checks, image, launcher, translate
-from .checks import Report
+from . import capture, checks, image, launcher, lease_change, translate
+from .checks import Report, wait_for
 from vyos_lab.vault import vault_args
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -105,18 +105,10 @@ def wiring(guests):
 
 
 # -- helpers on the VMs ----------------------------------------------------------------------
-def vtysh(vm, *commands):
-    return vm.run("vtysh " + " ".join("-c %s" % translate.shell_quote(c) for c in commands))[1]
-
-
-def wait_for(fetch, ready, timeout, interval=2.0):
-    """Fetch until ``ready(value)`` or ``timeout`` seconds passed; return the last value."""
-    deadline = time.time() + timeout
-    while True:
-        value = fetch()
-        if ready(value) or time.time() > deadline:
-            return value
-        time.sleep(interval)
+def shell_of(command):
+    """The shell line that runs ``command``: FRR's ``show ...`` through vtysh (which prints its
+    errors, e.g. ``% Unknown command``, where the output goes), others without their stderr."""
+    return "vtysh -c %s" % translate.shell_quote(command) if command.startswith("show ") else command + " 2>/dev/null"
 
 
 def nbma_of(guest, wiring_spec):
@@ -130,6 +122,11 @@ class Run:
         self.timings = {}
         self.memory_peak_kib = 0
         self.lab = None
+        self.capture = capture.Capture()
+
+    def read(self, phase, vm, command):
+        """What ``command`` prints on ``vm``, recorded when capturing."""
+        return self.capture.save(phase, vm.name, command, vm.run(shell_of(command))[1])
 
     # -- phase plumbing ----------------------------------------------------------------------
     def configs(self, emulated, extra_vars=None):
@@ -167,7 +164,7 @@ class Run:
         hub = self.lab.vms[self.hubs[0]]
         want = {guests[s].tunnel_ip: nbma_of(guests[s], specs[s]) for s in self.spokes}
 
-        cache = wait_for(lambda: checks.parse_nhrp_cache(vtysh(hub, "show ip nhrp cache")),
+        cache = wait_for(lambda: checks.nhrp_cache(self.read(phase, hub, "show ip nhrp cache")),
                          lambda cache: all(cache.get(t, ("", ""))[0] == "dynamic" for t in want), 150)
         for spoke in self.spokes:
             tip = guests[spoke].tunnel_ip
@@ -180,7 +177,7 @@ class Run:
         hub_nbma = nbma_of(guests[self.hubs[0]], specs[self.hubs[0]])
         for spoke in self.spokes:
             vm = self.lab.vms[spoke]
-            sas = checks.parse_swanctl_sas(vm.run("swanctl --list-sas 2>/dev/null")[1])
+            sas = checks.parse_swanctl_sas(self.read(phase, vm, "swanctl --list-sas"))
             sa = checks.established_with(sas, hub_nbma)
             out_n, in_n = checks.xfrm_states_between(vm.run("ip xfrm state")[1], nbma_of(guests[spoke], specs[spoke]), hub_nbma)
             ok = sa is not None and out_n >= 1 and in_n >= 1
@@ -221,7 +218,7 @@ class Run:
             rounds += 1
             self.lab.lan_ping(a, b, count=3, interval=0.3)
             after = checks.route_get_via(vm.run("ip route get %s" % dst)[1])
-            shortcut = checks.parse_nhrp_shortcuts(vtysh(vm, "show ip nhrp shortcut"))
+            shortcut = checks.nhrp_shortcuts(self.read(phase, vm, "show ip nhrp shortcut"))
             direct = after != hub_tip and any(t == "dynamic" and via == b_tip for t, via in shortcut.values())
             if direct:
                 break
@@ -261,6 +258,9 @@ class Run:
         sas = checks.parse_swanctl_sas(vm.run("swanctl --list-sas 2>/dev/null")[1])
         hub_log = self.lab.vms[self.hubs[0]].run("journalctl -u strongswan --no-pager --since '-60s' | "
                                                  "grep -c -i 'MAC mismatched\\|authentication of .* failed\\|AUTHENTICATION_FAILED'")[1].strip()
+        if self.capture.on:   # what nhrpd shows of the hub once the SAs are gone
+            for command in ("show ip nhrp cache", "show ip nhrp nhs"):
+                self.read(phase + "-wrong-key", vm, command)
         ok = received == 0 and checks.established_with(sas, hub_nbma) is None
         self.report.add(phase, "wrong key on one spoke cuts it off", spoke, ok,
                         "%d/%d replies to LAN %s, IKE SA with hub: %s, hub logged %s auth failures"
@@ -268,13 +268,22 @@ class Run:
                            hub_log or "0"))
         self.ping(phase, other, self.hubs[0])
 
+    def record_views(self, phase, commands):
+        """With DMVPN_DATAPLANE_CAPTURE: what FRR and swanctl print on the hub and the first
+        spoke (fixtures for the status parsers; no check reads them)."""
+        if not self.capture.on:
+            return
+        for name in (self.hubs[0], self.spokes[0]):
+            for command in commands:
+                self.read(phase, self.lab.vms[name], command)
+
     def check_bgp(self, phase, guests):
         hub = self.lab.vms[self.hubs[0]]
         spoke_tips = {guests[s].tunnel_ip for s in self.spokes}
 
         # (a spoke that tried before it had registered waits for BGP's connect retry, 120 s)
         peers = wait_for(
-            lambda: checks.bgp_established_peers(json.loads(vtysh(hub, "show bgp ipv4 unicast summary json") or "{}")),
+            lambda: checks.bgp_established_peers(json.loads(self.read(phase, hub, "show bgp ipv4 unicast summary json") or "{}")),
             lambda peers: all(peers.get(t) == "Established" for t in spoke_tips), 200)
         for spoke in self.spokes:
             tip = guests[spoke].tunnel_ip
@@ -284,7 +293,7 @@ class Run:
             want = {str(guests[r].lans[0][1].network) for r in self.hubs + self.spokes if r != spoke}
 
             vm = self.lab.vms[spoke]
-            got = wait_for(lambda vm=vm: checks.bgp_route_prefixes(json.loads(vtysh(vm, "show ip route bgp json") or "{}")),
+            got = wait_for(lambda vm=vm: checks.bgp_route_prefixes(json.loads(self.read(phase, vm, "show ip route bgp json") or "{}")),
                            lambda got, want=want: want <= got, 60)
             self.report.add(phase, "BGP prefixes learned", spoke, want <= got,
                             "%d of %d other LANs: %s" % (len(want & got), len(want), " ".join(sorted(want & got)) or "-"))
@@ -336,7 +345,7 @@ class Run:
         self.check_registrations(phase, guests, specs)
         self.check_sas(phase, guests, specs)
         t = time.time()
-        capture = self.lab.capture_start("static")
+        packets = self.lab.capture_start("static")
         for spoke in self.spokes:
             self.ping(phase, spoke, self.hubs[0])
             self.ping(phase, self.hubs[0], spoke)
@@ -345,7 +354,9 @@ class Run:
             self.check_shortcut(phase, a, b, guests)
             self.ping(phase, b, a)
         self.sample_memory()
-        self.check_capture(phase, self.lab.capture_stop(capture), guests, specs, pairs)
+        self.record_views(phase, lease_change.NHRP_VIEWS + ("show ip route",))
+        self.check_capture(phase, self.lab.capture_stop(packets), guests, specs, pairs)
+        lease_change.check(self, phase, guests, specs)
         self.check_wrong_psk(phase, texts, guests, specs)
         self.timings["static: checks"] = time.time() - t
 
@@ -356,6 +367,7 @@ class Run:
         self.check_registrations(phase, guests, specs)
         self.check_sas(phase, guests, specs)
         self.check_bgp(phase, guests)
+        self.record_views(phase, ("show ip bgp summary", "show ip route", "show ip nhrp cache"))
         for i, a in enumerate(self.spokes):
             self.ping(phase, a, self.hubs[0])
             for b in self.spokes[i + 1:]:

@@ -259,9 +259,9 @@ def cmd_demo(args):
     for r in routers:
         version = r["version"]
         nhrp = control(args.state_dir, op="command", router=r["name"],
-                       command="show ip nhrp" if version == "1.5" else "show nhrp tunnel")
-        if version == "1.5":
-            peers = len([line for line in nhrp.splitlines()[1:] if line.split()[1:2] != ["local"] and " UT " in line])
+                       command="show ip nhrp cache" if version == "1.5" else "show nhrp tunnel")
+        if version == "1.5":   # nhrpd's cache: a registered spoke (hub) or hub (spoke) is bound, type dynamic/nhs
+            peers = len([line for line in nhrp.splitlines()[1:] if line.split()[1:2] in (["dynamic"], ["nhs"])])
         elif version == "1.4":   # opmode.opennhrp_table: a row per entry, the flags a column
             peers = len(re.findall(r"^\S+ +(?:dynamic|static|cached) +.* up(?: |$)", nhrp, re.M))
         else:

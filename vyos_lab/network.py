@@ -178,7 +178,7 @@ class NetworkView:
         for ep in self.endpoints_of(router):
             if ep.ipsec is None:
                 continue
-            conn = "dmvpn-%s-%s-child" % (ep.ipsec["profile"], ep.tunnel)
+            conn = "dmvpn-%s-%s" % (ep.ipsec["profile"], ep.tunnel)   # the IKE connection (swanctl)
             peers = []
             for tip, nbma, hub, problem in self.registrations_of(ep):
                 reason = None

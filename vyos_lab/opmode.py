@@ -4,11 +4,13 @@ import asyncio
 import time
 import ipaddress
 
+from . import opmode_show
 from .config import CliError
 from .network import NetworkView
 from .schemas import VERSION_INFO
 
 LOCAL_WEIGHT = 32768
+opennhrp_blocks, opennhrp_table = opmode_show.opennhrp_blocks, opmode_show.opennhrp_table
 
 
 def _invalid(words):
@@ -38,11 +40,12 @@ async def run(session, words):
         return show_ip_route(router, await _view(session))
     if key in (("show", "lldp", "neighbors"), ("show", "lldp", "neighbors", "detail")):
         return "LLDP not configured"
-    if router.version != "1.5" and key in (("show", "nhrp", "tunnel"), ("show", "ip", "nhrp")) or \
-            router.version == "1.5" and key in (("show", "ip", "nhrp"), ("show", "ip", "nhrp", "cache")):
+    # 1.2-1.4: show nhrp tunnel (opennhrp); 1.5: show ip nhrp cache|nhs|shortcut (FRR), and
+    # no other spelling (opmode_show names the op-mode definitions).
+    if router.version != "1.5" and key == ("show", "nhrp", "tunnel"):
         return show_nhrp(session, await _view(session))
-    if router.version == "1.5" and key == ("show", "ip", "nhrp", "nhs"):
-        return show_nhrp_nhs(session, await _view(session))
+    if router.version == "1.5" and key[:3] == ("show", "ip", "nhrp") and len(key) == 4 and key[3] in FRR_NHRP_VIEWS:
+        return FRR_NHRP_VIEWS[key[3]](session, await _view(session))
     if key == ("show", "vpn", "ipsec", "sa"):
         return show_ipsec_sa(session, await _view(session))
     if key[:1] == ("ping",) and len(key) >= 2:
@@ -249,22 +252,20 @@ async def _view(session):
     return NetworkView(session.lab, routers)
 
 
+def _nhrp_configured(router):
+    return bool(router.running.get(["protocols", "nhrp"]))
+
+
 def show_nhrp(session, view):
+    """``show nhrp tunnel`` (1.2-1.4): opennhrpctl's peers, as blocks (1.2/1.3) or VyOS 1.4's
+    table; without NHRP configured opennhrp does not run."""
     router = session.router
     if view is None:
         return ""
-    eps = view.endpoints_of(router)
-    if router.version == "1.5":
-        fmt = "%-8s %-8s %-24s %-24s %-24s %-6s %s"
-        out = [fmt % ("Iface", "Type", "Protocol", "NBMA", "Claimed NBMA", "Flags", "Identity")]
-        for ep in eps:
-            if ep.tunnel_ip is not None:
-                out.append(fmt % (ep.tunnel, "local", ep.tunnel_ip.ip, ep.nbma, ep.nbma, "", "-"))
-            for ptype, proto, nbma, up in _nhrp_peers(session, view, ep):
-                out.append(fmt % (ep.tunnel, ptype, proto, nbma, nbma, "UT" if up else "", "-"))
-        return "\n".join(out)
+    if not _nhrp_configured(router):
+        return opmode_show.OPENNHRP_NOT_RUNNING
     peers = []
-    for ep in eps:
+    for ep in view.endpoints_of(router):
         if ep.tunnel_ip is not None:
             peers.append([("Interface", ep.tunnel), ("Type", "local"), ("Protocol-Address", "%s/32" % ep.tunnel_ip.ip),
                           ("Alias-Address", str(ep.tunnel_ip.ip)), ("Flags", "up")])
@@ -280,36 +281,48 @@ def show_nhrp(session, view):
     return opennhrp_blocks("ok", peers)
 
 
-def opennhrp_blocks(status, peers):
-    """``opennhrpctl show`` as opennhrp prints it (nhrp/admin.c admin_show): ``Status: ok``, a
-    blank line, then a ``Key: value`` block per peer, each ended by a blank line. VyOS 1.2/1.3
-    show it as it is."""
-    out = ["Status: %s" % status, ""]
-    for peer in peers:
-        out += ["%s: %s" % pair for pair in peer] + [""]
-    return "\n".join(out).rstrip("\n")
+def show_frr_nhrp_cache(session, view):
+    """1.5 ``show ip nhrp cache``, as the dataplane lab's nhrpd prints it (tests/fixtures/
+    dataplane): the local entry (its NBMA the tunnel's source, identity ``-``) and one per peer
+    bound to an NBMA address, ``nhs`` for a hub the spoke registered with, ``dynamic`` for a
+    registered spoke or a resolved shortcut peer, each flagged T (it times out). The lab's
+    entries carry no traffic (no U); the identity column is the IKE identity nhrpd learns
+    over vici, empty there (Debian's charon sends none)."""
+    rows = []
+    for ep in (view.endpoints_of(session.router) if view is not None else []):
+        if ep.tunnel_ip is not None:
+            rows.append((ep.tunnel, "local", str(ep.tunnel_ip.ip), str(ep.nbma), str(ep.nbma), "", "-"))
+        for ptype, proto, nbma, up in _nhrp_peers(session, view, ep):
+            if up:
+                rows.append((ep.tunnel, "nhs" if ptype == "nhs" else "dynamic", proto, str(nbma), str(nbma), "T", ""))
+    return opmode_show.frr_nhrp_cache(rows)
 
 
-def opennhrp_table(status, peers):
-    """VyOS 1.4's ``show nhrp tunnel`` (vyos-1x src/op_mode/nhrp.py show_tunnel, sagitta
-    c3f688653): ``Status: ok``, then ``tabulate(peers, headers='keys', numalign='left')`` of
-    opennhrpctl's blocks. That is tabulate's "simple" format (python3-tabulate 0.8.9 of
-    Debian 12, VyOS 1.4's base): a column per key in the order the keys first appear, as
-    wide as its longest cell or its header plus 2, columns 2 spaces apart, the header
-    underlined with dashes, an empty cell for a missing key, each line's trailing spaces
-    cut; no table at all without peers. tests/fixtures/nhrp has outputs made with tabulate
-    itself that this must match (no cell here is a number, which tabulate would realign)."""
-    keys = []
-    for peer in peers:
-        keys += [key for key, _value in peer if key not in keys]
-    rows = [[dict(peer).get(key, "") for key in keys] for peer in peers]
-    widths = [max([len(key) + 2] + [len(row[i]) for row in rows]) for i, key in enumerate(keys)]
+def show_frr_nhrp_nhs(session, view):
+    rows = []
+    for ep in (view.endpoints_of(session.router) if view is not None else []):
+        for tip, nbma, hub, problem in view.registrations_of(ep):
+            rows.append((ep.tunnel, str(nbma), str(nbma) if problem is None else "-", tip))
+    return opmode_show.frr_nhrp_nhs(rows)
 
-    def line(cells):
-        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
 
-    table = [line(keys), line(["-" * width for width in widths])] + [line(row) for row in rows] if peers else []
-    return "\n".join(["Status: %s" % status] + table)
+def show_frr_nhrp_shortcut(session, view):
+    """1.5 ``show ip nhrp shortcut``: per shortcut the other spoke's LAN (the prefix its
+    resolution reply covers) via its tunnel address (the dataplane's nhrpd: tests/fixtures/
+    dataplane)."""
+    rows = []
+    for ep in (view.endpoints_of(session.router) if view is not None else []):
+        for other_name in session.lab.shortcuts_of(ep.router):
+            other = next((o for o in view.endpoints if o.router.name == other_name), None)
+            if other is None or not view.shortcut_ok(ep, other):
+                continue
+            for net, ifname in connected_networks(other.router):
+                if ifname not in (other.tunnel, other.wan_interface) and not ifname.startswith("lo"):
+                    rows.append(("dynamic", str(net.network), str(other.tunnel_ip.ip), ""))
+    return opmode_show.frr_nhrp_shortcut(rows)
+
+
+FRR_NHRP_VIEWS = {"cache": show_frr_nhrp_cache, "nhs": show_frr_nhrp_nhs, "shortcut": show_frr_nhrp_shortcut}
 
 
 def _nhrp_peers(session, view, ep):
@@ -326,27 +339,12 @@ def _nhrp_peers(session, view, ep):
     return rows
 
 
-def show_nhrp_nhs(session, view):
-    out = ["%-8s %-24s %-24s %s" % ("Iface", "FQDN", "NBMA", "Protocol")]
-    for ep in view.endpoints_of(session.router):
-        for tip, nbma, hub, problem in view.registrations_of(ep):
-            out.append("%-8s %-24s %-24s %s" % (ep.tunnel, nbma, nbma if problem is None else "-", tip))
-    return "\n".join(out)
-
-
 def show_ipsec_sa(session, view):
     if view is None:
         return ""
-    header = ("%-28s %-7s %-9s %-15s %-17s %-17s %-12s %s"
-              % ("Connection", "State", "Uptime", "Bytes In/Out", "Packets In/Out", "Remote address", "Remote ID",
-                 "Proposal"))
-    out = [header, "  ".join("-" * n for n in (28, 7, 9, 15, 17, 17, 12, 20))]
-    for conn, nbma, state, _reason in view.sa_entries(session.router):
-        proposal = "AES_CBC_256/HMAC_SHA1_96/MODP_1024" if state == "up" else ""
-        uptime = "5m" if state == "up" else ""
-        out.append("%-28s %-7s %-9s %-15s %-17s %-17s %-12s %s" % (conn, state, uptime, "0B/0B", "0/0", nbma, "N/A",
-                                                                   proposal))
-    return "\n".join(out)
+    running = bool(session.router.running.get(["vpn", "ipsec"]))
+    entries = [(conn, str(nbma), state) for conn, nbma, state, _reason in view.sa_entries(session.router)]
+    return opmode_show.ipsec_sa(session.router.version, entries, running)
 
 
 def _ping_option(args, name, convert):

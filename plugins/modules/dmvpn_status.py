@@ -12,7 +12,7 @@ module: dmvpn_status
 short_description: Read the DMVPN state of a VyOS router (NHRP peers, IPsec SAs, BGP sessions)
 version_added: 0.1.0
 description:
-  - Runs the version's show commands (C(show nhrp tunnel) up to 1.4, C(show ip nhrp) on 1.5,
+  - Runs the version's show commands (C(show nhrp tunnel) up to 1.4, C(show ip nhrp cache) on 1.5,
     C(show vpn ipsec sa), with O(bgp) C(show ip bgp summary), with O(bgp) or O(routes)
     C(show ip route)) and returns them parsed. Optionally pings addresses first (from
     O(ping_source)), so that spoke-to-spoke shortcuts get a chance to form and LAN-to-LAN
@@ -80,7 +80,9 @@ nhrp:
   type: list
   elements: dict
 ipsec_sa:
-  description: IPsec SAs (connection, state, remote address).
+  description: IPsec SAs (connection, state, remote address, scope), read the way the version prints
+    them; scope C(connection) where the version lists one row per connection (1.2, 1.3), C(sa) where it
+    lists one per SA (1.4, 1.5).
   returned: always
   type: list
   elements: dict
@@ -147,7 +149,7 @@ def main():
             out = conn.get(command="ping %s count 2%s" % (target, suffix))
             pings[target] = bool(re.search(r"\b[1-9]\d* received", out))
         nhrp = status.parse_nhrp(conn.get(command=status.nhrp_command(version)), version)
-        sas = status.parse_ipsec_sa(conn.get(command=status.IPSEC_SA_COMMAND))
+        sas = status.parse_ipsec_sa(conn.get(command=status.IPSEC_SA_COMMAND), version)
         result = dict(changed=False, version=version, nhrp=nhrp, ipsec_sa=sas, ping=pings, ping_source=source)
         if module.params["bgp"]:
             result["bgp"] = status.parse_bgp_summary(conn.get(command=status.BGP_SUMMARY_COMMAND))

@@ -106,9 +106,11 @@ def test_seed_topology_on_every_version_in_one_commit_each_then_one_changed_line
     for version in VERSIONS:
         # the DMVPN works: both spokes registered at their hub, IPsec up
         hub = "HUB_" + tag(version)
-        nhrp = handle.show(hub, "show ip nhrp" if version == "1.5" else "show nhrp tunnel")
+        nhrp = handle.show(hub, "show ip nhrp cache" if version == "1.5" else "show nhrp tunnel")
         assert "10.0.0.2" in nhrp and "10.0.0.3" in nhrp, hub
-        assert handle.show(hub, "show vpn ipsec sa").count(" up ") == 2, hub
+        # (1.2/1.3's op mode lists one row per connection, 1.4/1.5 one per child SA:
+        # vyos_lab/opmode_show.py names the scripts)
+        assert handle.show(hub, "show vpn ipsec sa").count(" up ") == (1 if version in ("1.2", "1.3") else 2), hub
     # (the same again commits nothing and enters no configuration session: 1.2, 1.3 and 1.5 in
     # test_site.py's every-version run, 1.4 in test_converge_cost.py's no-op phase)
 

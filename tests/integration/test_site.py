@@ -118,14 +118,16 @@ def test_every_version_in_one_inventory_a_wrong_psk_a_lost_commit_confirm_and_th
     assert "DMVPN verification failed" in output
     table = output[output.index("DMVPN verification failed"):]
     rows = verify_rows(table)
-    # the victim's DMVPN fails: its spoke is not registered, its SA is down; the other spoke's
+    # the victim's DMVPN fails: its spoke is not registered, it has no SA up; the other spoke's
     # ping gets no reply, and its row names the victim as the cause (issue 19 item 12)
     assert {host: row.split()[-1] for host, row in rows.items() if host != "SPOKE1_V15"} == \
         {"HUB_V15": "FAIL", victim: "FAIL"}, table[:3000]
     assert rows["SPOKE1_V15"] == \
         "spoke 1/1 1/1 0 ping 192.168.3.1 failed: cause at SPOKE2_V15 (not registered at HUB_V15)", rows
     assert rows[victim].startswith("spoke 0/1 0/1 ") and rows[victim].endswith(" FAIL"), rows
-    assert "IPsec: SA with %s is down" % plan[victim][0] in table, table[:3000]
+    # (1.5's show vpn ipsec sa lists child SAs only: the victim's SA never establishes, so it
+    # has no row at all; vyos-1x src/op_mode/ipsec.py show_sa, circinus d5322412e)
+    assert "IPsec: 0 of 1 SAs up" in table, table[:3000]
     assert "SECRET" not in output and "WRONGPSK" not in output
 
     # 3. the repair commits with commit-confirm, then the session dies before it can confirm

@@ -20,8 +20,12 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
 
 
 def nhrp_command(version):
-    """The command that lists NHRP peers: opennhrp (up to 1.4) or FRR nhrpd (1.5)."""
-    return "show ip nhrp" if syntax_for(version).is_frr_nhrp else "show nhrp tunnel"
+    """The command that lists NHRP peers: ``show nhrp tunnel`` (opennhrp, up to 1.4: vyos/
+    vyos-nhrp templates-op/show/nhrp/tunnel, crux b428efd / equuleus 43421e0; vyos-1x
+    op-mode-definitions/nhrp.xml.in, sagitta c3f688653) or ``show ip nhrp cache`` (FRR nhrpd,
+    1.5: the FRR-era nhrp.xml.in of dozenos/dozenos-1x 020ab1d has cache, nhs and shortcut
+    below ``show ip nhrp`` and no command on ``show ip nhrp`` itself)."""
+    return "show ip nhrp cache" if syntax_for(version).is_frr_nhrp else "show nhrp tunnel"
 
 
 IPSEC_SA_COMMAND = "show vpn ipsec sa"
@@ -65,44 +69,66 @@ def parse_opennhrp(text):
 _DASHES_RE = re.compile(r"-+")
 
 
-def parse_opennhrp_table(text):
-    """``show nhrp tunnel`` on 1.4: ``Status: ok``, then opennhrpctl's blocks as one table
-    (vyos-1x src/op_mode/nhrp.py show_tunnel, sagitta c3f688653: tabulate's "simple" format,
-    a column per key in the order the keys first appear, headers over dashes). Cells are cut
-    at the columns the dashes mark: a cell may hold spaces (``Flags: used up``) or be empty
-    (an entry without that key)."""
+def _simple_table(text):
+    """The rows of a table in tabulate's "simple" format (headers over dashes) as dicts of
+    the non-empty cells, cut at the columns the dashes mark: a cell may hold spaces or be
+    empty. [] when the text has no such table."""
     lines = (text or "").splitlines()
     for index in range(1, len(lines)):
         rule = lines[index].rstrip()
         if rule and set(rule) <= set("- "):
             break
     else:
-        return []   # no table: opennhrp has no entries (only the status line is printed)
+        return []
     starts = [match.start() for match in _DASHES_RE.finditer(rule)]
     bounds = list(zip(starts, starts[1:] + [None]))
     headers = [lines[index - 1][start:end].strip() for start, end in bounds]
-    entries = []
+    rows = []
     for line in lines[index + 1:]:
         if not line.strip():
             break
         cells = [line[start:end].strip() for start, end in bounds]
-        entry = _opennhrp_entry({key: cell for key, cell in zip(headers, cells) if cell})
-        if entry is not None:
-            entries.append(entry)
-    return entries
+        rows.append({key: cell for key, cell in zip(headers, cells) if cell})
+    return rows
+
+
+def parse_opennhrp_table(text):
+    """``show nhrp tunnel`` on 1.4: ``Status: ok``, then opennhrpctl's blocks as one table
+    (vyos-1x src/op_mode/nhrp.py show_tunnel, sagitta c3f688653: tabulate's "simple" format,
+    a column per key in the order the keys first appear); no table without entries."""
+    entries = [_opennhrp_entry(row) for row in _simple_table(text)]
+    return [entry for entry in entries if entry is not None]
+
+
+# nhrpd's cache types (nhrp_cache.c nhrp_cache_type_str): an entry that is not resolved is
+# "incomplete" or "negative"; every other one (local, nhs, dynamic, static, cached...) is
+# bound to an NBMA address. A hub keeps a spoke's "dynamic" entry while its registration
+# lasts (the T flag: it times out); the U flag only says that traffic used the entry.
+_FRR_UNRESOLVED = ("invalid", "incomplete", "negative")
 
 
 def parse_frr_nhrp(text):
-    """``show ip nhrp`` (FRR nhrpd): a table with Iface, Type, Protocol, NBMA, Claimed NBMA, Flags."""
+    """``show ip nhrp cache`` (FRR nhrpd, FRRouting/frr nhrpd/nhrp_vty.c show_ip_nhrp_cache):
+    printf columns Iface, Type, Protocol, NBMA, Claimed NBMA, Flags (U, T, A or blank),
+    Identity; ``% No entries`` when empty."""
     entries = []
-    lines = (text or "").splitlines()
-    for line in lines:
+    for line in (text or "").splitlines():
         words = line.split()
-        if len(words) < 4 or words[0] == "Iface" or set(line.strip()) <= set("- "):
+        if len(words) < 4 or words[0] == "Iface" or line.startswith("%"):
             continue
-        flags = words[5] if len(words) > 6 else ""
         entries.append({"interface": words[0], "type": words[1], "protocol": words[2], "nbma": words[3],
-                        "up": words[1] == "local" or "U" in flags})
+                        "up": words[1] not in _FRR_UNRESOLVED and words[3] != "-"})
+    return entries
+
+
+def parse_frr_nhrp_shortcut(text):
+    """``show ip nhrp shortcut`` (FRR nhrpd): a table with Type, Prefix, Via, Identity; Via
+    is empty (None) while the shortcut is being resolved."""
+    entries = []
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] != "Type" and _PREFIX_RE.match(words[1]):
+            entries.append({"type": words[0], "prefix": words[1], "via": words[2] if len(words) > 2 else None})
     return entries
 
 
@@ -114,17 +140,33 @@ def parse_nhrp(text, version):
     return _NHRP_PARSERS[syntax_for(version).nhrp_show_format](text)
 
 
-def parse_ipsec_sa(text):
-    """``show vpn ipsec sa``: one row per SA (connection, state, remote address)."""
+# ``show vpn ipsec sa`` per Syntax.ipsec_sa_format, each a tabulate "simple" table:
+# - "statusall" (1.2: vyos-1x src/op_mode/show_ipsec_sa.py, crux 5e67704be, run by vyos/
+#   vyatta-op-vpn templates/show/vpn/ipsec/sa, crux 18d6073): Connection, State, Up, Bytes
+#   In/Out, Remote address, Remote ID, Proposal; one row per connection from ``ipsec
+#   statusall`` (its first SA), so a hub shows one row for all its spokes;
+# - "vici_last" (1.3: the same script, equuleus a79b59070, over vici): Connection (the child),
+#   State, Uptime, Bytes In/Out, Packets In/Out, Remote address, Remote ID, Proposal; one row
+#   per connection (the IKE SAs are kept by name: the last one listed counts);
+# - "vici" (1.4/1.5: src/op_mode/ipsec.py show_sa, sagitta c3f688653, circinus d5322412e):
+#   the same columns, one row per child SA, i.e. per peer.
+# Rows of the first two stand for a connection ("scope": "connection"), so check() wants one
+# up row per connection there, one per peer otherwise. Without charon the scripts print a
+# sentence and no table.
+_SA_SCOPES = {"statusall": "connection", "vici_last": "connection", "vici": "sa"}
+
+
+def parse_ipsec_sa(text, version):
+    """``show vpn ipsec sa``: one row per SA or connection (connection, state, remote address
+    or None, scope), read the way ``version`` prints it."""
+    scope = _SA_SCOPES[syntax_for(version).ipsec_sa_format]
     rows = []
-    for line in (text or "").splitlines():
-        words = line.split()
-        if len(words) < 2 or words[0] == "Connection" or re.match(r"^-+$", words[0]):
+    for row in _simple_table(text):
+        if "Connection" not in row or "State" not in row:
             continue
-        if words[1] not in ("up", "down", "connecting", "installed"):
-            continue
-        remote = next((w for w in words[2:] if re.match(r"^\d+\.\d+\.\d+\.\d+$", w)), None)
-        rows.append({"connection": words[0], "state": words[1], "remote": remote})
+        remote = row.get("Remote address")
+        rows.append({"connection": row["Connection"], "state": row["State"],
+                     "remote": remote if remote and remote != "N/A" else None, "scope": scope})
     return rows
 
 
@@ -276,12 +318,16 @@ def check(expected, nhrp, sas):
         elif nbma is not None and entry.get("nbma") not in (None, nbma):
             problems.append("NHRP: %s %s is at %s, expected %s" % (what, tunnel_ip, entry.get("nbma"), nbma))
     if expected["ipsec"]:
-        up = [s for s in sas if s["state"] in ("up", "installed")]
+        up = [s for s in sas if s["state"] == "up"]
         down = [s for s in sas if s not in up]
         for sa in down:
-            problems.append("IPsec: SA with %s is %s" % (sa["remote"], sa["state"]))
-        if len(up) < expected["ipsec_peers"]:
-            problems.append("IPsec: %d of %d SAs up" % (len(up), expected["ipsec_peers"]))
+            what = "SA with %s" % sa["remote"] if sa.get("remote") else "connection %s" % sa["connection"]
+            problems.append("IPsec: %s is %s" % (what, sa["state"]))
+        # (1.2/1.3 list one row per connection however many peers it has: one DMVPN tunnel)
+        wanted = min(1, expected["ipsec_peers"]) if any(s.get("scope") == "connection" for s in sas) \
+            else expected["ipsec_peers"]
+        if len(up) < wanted:
+            problems.append("IPsec: %d of %d SAs up" % (len(up), wanted))
     return problems
 
 

@@ -102,11 +102,8 @@ class Syntax:
         self.proposal_id_range = (1, 65535)
         # protocols nhrp
         self.nhrp_flavour = facts["nhrp_flavour"]                # "opennhrp" | "frr"
-        # How the NHRP peer list (status.nhrp_command) prints: "blocks" (opennhrpctl's own
-        # ``Key: value`` blocks), "table" (1.4: vyos-1x src/op_mode/nhrp.py show_tunnel
-        # prints ``Status: ok`` and a tabulate table of those blocks, sagitta c3f688653) or
-        # "frr" (nhrpd's ``show ip nhrp`` table).
-        self.nhrp_show_format = facts["nhrp_show_format"]
+        # How the NHRP peer list and ``show vpn ipsec sa`` print (_SHOW_FORMATS below).
+        self.nhrp_show_format, self.ipsec_sa_format = _SHOW_FORMATS[version]
         self.nhrp_auth_leaf = facts["nhrp_auth_leaf"]
         self.nhrp_auth_max_length = 8
         self.nhrp_holdtime_leaf = facts["nhrp_holdtime_leaf"]
@@ -294,11 +291,14 @@ _NEW_BGP = dict(
     bgp_peer_group_text="1 to 64 letters, digits, '-' or '_', e.g. DMVPN",
 )
 
-# 1.2/1.3: vyatta-nhrp's op mode shows opennhrpctl's blocks as they are (its source is not
-# mirrored here; this is what the lab has always printed).
+# The op-mode output formats (status.py reads them; its parsers name the op-mode sources):
+# NHRP "blocks" (1.2/1.3 opennhrpctl show), "table" (1.4 nhrp.py show_tunnel), "frr" (nhrpd);
+# IPsec SAs "statusall" (1.2: a row per connection), "vici_last" (1.3: a row per connection,
+# its last IKE SA), "vici" (1.4/1.5: a row per child SA).
+_SHOW_FORMATS = {"1.2": ("blocks", "statusall"), "1.3": ("blocks", "vici_last"), "1.4": ("table", "vici"),
+                 "1.5": ("frr", "vici")}
 _OPENNHRP = dict(
     nhrp_flavour="opennhrp",
-    nhrp_show_format="blocks",
     nhrp_auth_leaf="cisco-authentication",
     nhrp_holdtime_leaf="holding-time",
     nhrp_network_id_leaf=None,
@@ -334,7 +334,6 @@ _OPENNHRP = dict(
 #   62) were with the interface named; a migrated router gets it added on its first converge.
 _FRR = dict(
     nhrp_flavour="frr",
-    nhrp_show_format="frr",
     nhrp_auth_leaf="authentication",
     nhrp_holdtime_leaf="holdtime",
     nhrp_network_id_leaf="network-id",
@@ -393,7 +392,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **dict(_NEW_BGP, **dict(_OPENNHRP, nhrp_show_format="table"))
+        **dict(_NEW_BGP, **_OPENNHRP)
     ),
     "1.5": _build(
         "1.5",

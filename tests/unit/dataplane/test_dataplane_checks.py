@@ -1,13 +1,17 @@
 """The dataplane checks' parsers, on output recorded from the lab's VMs."""
 
+import os
+
 from dataplane import checks
 
-NHRP_CACHE = """\
-Iface    Type     Protocol                 NBMA                     Claimed NBMA             Flags  Identity
-tun0     local    10.0.0.1                 198.51.100.41            198.51.100.41                   -
-tun0     dynamic  10.0.0.12                203.0.113.12             203.0.113.12              T
-tun0     nhs      10.0.0.1                 198.51.100.41            198.51.100.41             T
-"""
+REAL = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                    "fixtures", "dataplane")
+
+
+def real(name):
+    with open(os.path.join(REAL, name)) as handle:
+        return handle.read()
+
 
 SAS = """\
 dmvpn-NHRPVPN-tun0: #3, ESTABLISHED, IKEv2, 6af68466c05199cb_i 525831bb1e62fe4e_r*
@@ -36,17 +40,22 @@ CAPTURE = """\
 """
 
 
-def test_nhrp_cache():
-    cache = checks.parse_nhrp_cache(NHRP_CACHE)
-    assert cache["10.0.0.12"] == ("dynamic", "203.0.113.12")
-    assert cache["10.0.0.1"][0] == "nhs"      # the last line for an address wins
+def test_nhrp_cache_and_shortcuts_are_read_with_the_collections_parsers():
+    """Real nhrpd output recorded by the capture mode (tests/fixtures/dataplane): the checks
+    read it with status.parse_frr_nhrp / parse_frr_nhrp_shortcut (one format, one parser)."""
+    cache = checks.nhrp_cache(real("static-HUB-show-ip-nhrp-cache.txt"))
+    assert cache == {"10.0.0.1": ("local", "198.51.100.41"), "10.0.0.11": ("dynamic", "203.0.113.11"),
+                     "10.0.0.12": ("dynamic", "203.0.113.12"), "10.0.0.13": ("dynamic", "203.0.113.13")}
+    assert checks.nhrp_shortcuts(real("static-SPOKE1-show-ip-nhrp-shortcut.txt")) == \
+        {"192.168.12.0/24": ("dynamic", "10.0.0.12"), "192.168.13.0/24": ("dynamic", "10.0.0.13")}
+    assert checks.nhrp_shortcuts(real("static-HUB-show-ip-nhrp-shortcut.txt")) == {}   # "% No entries"
 
 
-def test_shortcuts():
-    text = "Type     Prefix                   Via                      Identity\n" \
-           "dynamic  192.168.12.0/24          10.0.0.12\nincomplete 192.168.13.10/32\n"
-    assert checks.parse_nhrp_shortcuts(text) == {"192.168.12.0/24": ("dynamic", "10.0.0.12"),
-                                                 "192.168.13.10/32": ("incomplete", None)}
+def test_real_swanctl_output_is_read():
+    sas = checks.parse_swanctl_sas(real("static-SPOKE1-swanctl-list-sas.txt"))
+    sa = checks.established_with(sas, "198.51.100.41")
+    assert (sa["version"], sa["local"], sa["children"][0][:3]) == \
+        ("IKEv2", "203.0.113.11", ("dmvpn-NHRPVPN-tun0-child", "INSTALLED", "TRANSPORT"))
 
 
 def test_only_an_established_sa_with_an_installed_child_counts():

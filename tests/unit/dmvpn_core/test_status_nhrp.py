@@ -5,23 +5,15 @@ tests/fixtures/nhrp: opennhrpctl's output written from opennhrp's admin.c, and t
 made from it with tabulate by make_fixtures.py there (derived from the sources: no VyOS image
 runs here)."""
 
-import os
-
 import pytest
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "fixtures", "nhrp")
+from fixture_files import nhrp_entry as peer, text
 
 
 def fixture(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read()
-
-
-def peer(ptype, protocol, nbma, up=True):
-    return {"interface": "tun0", "type": ptype, "protocol": protocol, "nbma": nbma, "up": up}
+    return text("nhrp", name)
 
 
 EXPECTED = {

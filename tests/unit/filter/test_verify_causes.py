@@ -185,3 +185,16 @@ def test_the_route_table_is_read_with_next_hops_and_interfaces():
         {"code": "S", "prefix": "192.168.2.0/24", "selected": True, "via": "10.0.0.2", "interface": "tun0"},
         {"code": "S", "prefix": "192.168.3.0/24", "selected": True, "via": "10.0.0.3", "interface": "tun0"},
         {"code": "S", "prefix": "192.168.9.0/24", "selected": False, "via": None, "interface": None}]
+
+
+@pytest.mark.parametrize("version, kind", [("1.4", "cached"), ("1.5", "dynamic")])
+def test_the_shortcuts_column_counts_the_other_spokes_entry(version, kind):
+    """opennhrp lists a shortcut peer as "cached", nhrpd (1.5) as "dynamic" (the dataplane
+    lab's real cache: tests/fixtures/dataplane/static-SPOKE1-show-ip-nhrp-cache.txt); a LAN
+    host nhrpd resolved on the way (192.168.3.10) is no shortcut."""
+    states = observed()
+    states["SPOKE1"]["version"] = version
+    states["SPOKE1"]["nhrp"] += [{"interface": "tun0", "type": kind, "protocol": address, "nbma": "203.0.113.3",
+                                  "up": True} for address in ("10.0.0.3", "192.168.3.10")]
+    rows = {row["host"]: row for row in report(states)["rows"]}
+    assert (rows["SPOKE1"]["shortcuts"], rows["SPOKE2"]["shortcuts"], rows["HUB"]["shortcuts"]) == (1, 0, 0)

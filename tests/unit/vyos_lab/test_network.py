@@ -6,6 +6,15 @@ from vyos_lab.cli import LocalConsole as Console
 from vyos_lab.lab import Lab, RouterSpec
 
 VERSIONS = ["1.2", "1.3", "1.4", "1.5"]
+# The command listing NHRP peers: 1.2-1.4 show nhrp tunnel (opennhrp); 1.5 show ip nhrp cache
+# (FRR-era op-mode-definitions/nhrp.xml.in, dozenos/dozenos-1x 020ab1d).
+NHRP_COMMAND = {"1.2": "show nhrp tunnel", "1.3": "show nhrp tunnel", "1.4": "show nhrp tunnel",
+                "1.5": "show ip nhrp cache"}
+# show vpn ipsec sa: 1.2/1.3 a row per connection, named dmvpn-<profile>-<tunnel> (1.2) or by
+# its child dmvpn (1.3); 1.4/1.5 a row per child SA, dmvpn (1.4) or dmvpn-<profile>-<tunnel>-child
+# (1.5) (vyos_lab/opmode_show.py names the scripts; tests/fixtures/ipsec).
+SA_ROWS = {"1.2": ("dmvpn-NHRPVPN-tun0", 1), "1.3": ("dmvpn", 1), "1.4": ("dmvpn", 2),
+           "1.5": ("dmvpn-NHRPVPN-tun0-child", 2)}
 
 
 def build(version, config_lines, mutate=None):
@@ -26,31 +35,32 @@ def build(version, config_lines, mutate=None):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_seed_topology_registers_and_brings_up_ipsec(config_lines, version):
     lab, cli = build(version, config_lines)
-    nhrp_cmd = "show ip nhrp" if version == "1.5" else "show nhrp tunnel"
-    hub = cli["HUB"](nhrp_cmd)
+    hub = cli["HUB"](NHRP_COMMAND[version])
     assert hub.count("dynamic") == 2, hub
     assert "10.0.0.2" in hub and "10.0.0.3" in hub
-    spoke = cli["SPOKE1"](nhrp_cmd)
+    spoke = cli["SPOKE1"](NHRP_COMMAND[version])
     assert "198.51.100.41" in spoke
-    sa = cli["HUB"]("show vpn ipsec sa")
-    assert sa.count(" up ") == 2, sa
-    assert "dmvpn-NHRPVPN-tun0-child" in sa
+    name, rows = SA_ROWS[version]
+    sa = cli["HUB"]("show vpn ipsec sa").splitlines()
+    assert [line.split()[:2] for line in sa[2:]] == [[name, "up"]] * rows, sa
 
 
 @pytest.mark.parametrize("version", ["1.2", "1.4", "1.5"])
 def test_mismatched_psk_shows_the_spoke_down(config_lines, version):
+    """1.2: the spoke's connection row is down, the hub's up (its other spoke); 1.4/1.5 list
+    child SAs only: the spoke has no row, the hub one (ipsec.py show_sa, sagitta c3f688653)."""
     def wrong_psk(name, lines):
         if name != "SPOKE2":
             return lines
         return [line.replace("pre-shared-secret SECRET", "pre-shared-secret WRONG") for line in lines]
 
     lab, cli = build(version, config_lines, wrong_psk)
-    sa = cli["SPOKE2"]("show vpn ipsec sa")
-    assert " down " in sa and " up " not in sa, sa
-    hub_sa = cli["HUB"]("show vpn ipsec sa")
-    assert hub_sa.count(" up ") == 1 and hub_sa.count(" down ") == 1, hub_sa
-    nhrp_cmd = "show ip nhrp" if version == "1.5" else "show nhrp tunnel"
-    assert "10.0.0.3" not in cli["HUB"](nhrp_cmd)
+    name = SA_ROWS[version][0]
+    sa = cli["SPOKE2"]("show vpn ipsec sa").splitlines()
+    assert [line.split()[:2] for line in sa[2:]] == ([[name, "down"]] if version == "1.2" else []), sa
+    hub_sa = cli["HUB"]("show vpn ipsec sa").splitlines()
+    assert [line.split()[:2] for line in hub_sa[2:]] == [[name, "up"]], hub_sa
+    assert "10.0.0.3" not in cli["HUB"](NHRP_COMMAND[version])
 
 
 def test_mismatched_gre_key_and_nhrp_secret(config_lines):
@@ -70,13 +80,19 @@ def test_mismatched_gre_key_and_nhrp_secret(config_lines):
 @pytest.mark.parametrize("version", ["1.2", "1.4", "1.5"])
 def test_spoke_to_spoke_traffic_creates_a_shortcut(config_lines, version):
     lab, cli = build(version, config_lines)
-    nhrp_cmd = "show ip nhrp" if version == "1.5" else "show nhrp tunnel"
-    assert "cached" not in cli["SPOKE1"](nhrp_cmd)
+    # opennhrp lists the other spoke as "cached"; nhrpd lists the shortcut (show ip nhrp
+    # shortcut: type dynamic, the other spoke's LAN via its tunnel address)
+    nhrp_cmd, mark = ("show ip nhrp shortcut", "192.168.3.0/24") if version == "1.5" else ("show nhrp tunnel", "cached")
+    assert mark not in cli["SPOKE1"](nhrp_cmd)
     out = cli["SPOKE1"]("ping 192.168.3.1 count 2")
     assert "2 received" in out, out
     assert lab.forward(lab.routers["SPOKE1"], "192.168.3.1") == (True, ["SPOKE1", "SPOKE2"])
-    assert "cached" in cli["SPOKE1"](nhrp_cmd)
-    assert "cached" in cli["SPOKE2"](nhrp_cmd)
+    if version == "1.5":
+        assert cli["SPOKE1"](nhrp_cmd).splitlines()[1].split() == ["dynamic", "192.168.3.0/24", "10.0.0.3"]
+        assert cli["SPOKE2"](nhrp_cmd).splitlines()[1].split() == ["dynamic", "192.168.2.0/24", "10.0.0.2"]
+    else:
+        assert "cached" in cli["SPOKE1"](nhrp_cmd)
+        assert "cached" in cli["SPOKE2"](nhrp_cmd)
 
 
 def test_no_shortcut_without_redirect_on_the_hub(config_lines):
