@@ -185,7 +185,9 @@ def test_a_lab_started_again_on_the_state_boots_the_upgraded_version(tmp_path):
 
 def test_the_control_api_upgrades_and_the_router_answers_as_15(tmp_path):
     """(python -m vyos_lab upgrade sends this request.) Version and op mode follow: 1.4's
-    ``show nhrp tunnel`` is gone, nhrpd's ``show ip nhrp`` table answers."""
+    ``show nhrp tunnel`` is gone, nhrpd's ``show ip nhrp cache`` table answers (the FRR-era op
+    mode has only cache, nhs and shortcut under show ip nhrp: vyos-1x op-mode-definitions
+    nhrp.xml.in, dozenos/dozenos-1x 020ab1d)."""
     thread = LabThread([RouterSpec("SPOKE1", "1.4", initial_lines=fixture_lines("1.4", "spoke1"))],
                        state_dir=str(tmp_path))
     with thread:
@@ -197,7 +199,7 @@ def test_the_control_api_upgrades_and_the_router_answers_as_15(tmp_path):
                                           "Release train:    circinus"]
         old = thread.control(op="command", router="SPOKE1", command="show nhrp tunnel")
         assert old == "\n  Invalid command: [show nhrp tunnel]\n"
-        table = thread.control(op="command", router="SPOKE1", command="show ip nhrp")
+        table = thread.control(op="command", router="SPOKE1", command="show ip nhrp cache")
         assert table.splitlines()[0].split() == ["Iface", "Type", "Protocol", "NBMA", "Claimed", "NBMA", "Flags",
                                                  "Identity"]
 
