@@ -161,7 +161,8 @@ VARIABLES = {
                                             "the router that causes it. Unset - a spoke pings the next spoke's first "
                                             "LAN address (with dmvpn_verify_shortcuts, the default), a hub nothing; [] "
                                             "- no ping.", elements="str", where="host_vars"),
-    "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them back as stored).", model=["tunnel.description"], where="any"),
+    "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them "
+                                   "back as stored).", model=["tunnel.description"], where="any"),
     "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),
     "dmvpn_tunnel_multicast": _v("bool", "Multicast on the tunnel.", default=True, model=["tunnel.multicast"],
                                  where="group_vars"),
