@@ -262,7 +262,7 @@ def cmd_demo(args):
                        command="show ip nhrp cache" if version == "1.5" else "show nhrp tunnel")
         if version == "1.5":   # nhrpd's cache: a registered spoke (hub) or hub (spoke) is bound, type dynamic/nhs
             peers = len([line for line in nhrp.splitlines()[1:] if line.split()[1:2] in (["dynamic"], ["nhs"])])
-        elif version == "1.4":   # opmode.opennhrp_table: a row per entry, the flags a column
+        elif version == "1.4":   # opmode_show.opennhrp_table: a row per entry, the flags a column
             peers = len(re.findall(r"^\S+ +(?:dynamic|static|cached) +.* up(?: |$)", nhrp, re.M))
         else:
             peers = len(re.findall(r"Type: (?:dynamic|static|cached)\nProtocol-Address: \S+\n(?:NBMA-Address: \S+\n)?"

@@ -10,7 +10,6 @@ from .network import NetworkView
 from .schemas import VERSION_INFO
 
 LOCAL_WEIGHT = 32768
-opennhrp_blocks, opennhrp_table = opmode_show.opennhrp_blocks, opmode_show.opennhrp_table
 
 
 def _invalid(words):
@@ -277,8 +276,8 @@ def show_nhrp(session, view):
             # ibazzi/opennhrp, 9aa852d9c157): a peer not up shows none.
             peers.append(peer + ([("Flags", "up")] if up else []))
     if router.version == "1.4":
-        return opennhrp_table("ok", peers)
-    return opennhrp_blocks("ok", peers)
+        return opmode_show.opennhrp_table("ok", peers)
+    return opmode_show.opennhrp_blocks("ok", peers)
 
 
 def show_frr_nhrp_cache(session, view):

@@ -1,16 +1,12 @@
 """The dataplane checks' parsers, on output recorded from the lab's VMs."""
 
-import os
 
 from dataplane import checks
-
-REAL = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                    "fixtures", "dataplane")
+from fixture_files import text
 
 
 def real(name):
-    with open(os.path.join(REAL, name)) as handle:
-        return handle.read()
+    return text("dataplane", name)
 
 
 SAS = """\

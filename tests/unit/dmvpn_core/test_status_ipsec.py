@@ -3,19 +3,14 @@ tabulate from each version's op-mode script by make_fixtures.py there, which cit
 1.2/1.3 list one row per connection, so a hub with two spokes has one up row and is fine;
 1.4/1.5 list one row per child SA, and a peer whose IKE SA does not establish has no row."""
 
-import os
-
 import pytest
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
-
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "fixtures", "ipsec")
+from fixture_files import text
 
 
 def fixture(version, case):
-    with open(os.path.join(FIXTURES, "show-vpn-ipsec-sa-%s-%s.txt" % (version, case))) as handle:
-        return handle.read()
+    return text("ipsec", "show-vpn-ipsec-sa-%s-%s.txt" % (version, case))
 
 
 def row(connection, state, remote, scope):

@@ -3,17 +3,13 @@ layout are compared with what the dataplane lab's nhrpd printed (tests/fixtures/
 Debian 12's FRR 8.4; the columns are FRRouting/frr nhrpd/nhrp_vty.c's printf formats), line
 for line, for the same entries."""
 
-import os
 
 from vyos_lab import opmode_show
-
-REAL = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                    "fixtures", "dataplane")
+from fixture_files import text
 
 
 def real(name):
-    with open(os.path.join(REAL, name)) as handle:
-        return handle.read().splitlines()
+    return text("dataplane", name).splitlines()
 
 
 def test_the_cache_lines_are_nhrpds():

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from vyos_lab import opmode
+from vyos_lab import opmode_show
 from vyos_lab.cli import LocalConsole as Console
 from vyos_lab.lab import Lab, RouterSpec
 
@@ -31,13 +31,13 @@ def peers_of(output):
 @pytest.mark.parametrize("case", CASES)
 def test_the_1_4_table_is_what_tabulate_prints(case):
     status, peers = peers_of(fixture("opennhrpctl-show-%s.txt" % case))
-    assert opmode.opennhrp_table(status, peers) + "\n" == fixture("show-nhrp-tunnel-1.4-%s.txt" % case)
+    assert opmode_show.opennhrp_table(status, peers) + "\n" == fixture("show-nhrp-tunnel-1.4-%s.txt" % case)
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_the_blocks_are_what_opennhrpctl_prints(case):
     status, peers = peers_of(fixture("opennhrpctl-show-%s.txt" % case))
-    assert opmode.opennhrp_blocks(status, peers) == fixture("opennhrpctl-show-%s.txt" % case).rstrip("\n")
+    assert opmode_show.opennhrp_blocks(status, peers) == fixture("opennhrpctl-show-%s.txt" % case).rstrip("\n")
 
 
 def _outputs(config_lines, version, mutate=lambda name, lines: lines):

@@ -3,16 +3,14 @@
 (its last IKE SA), 1.4/1.5 a row per child SA. The expected texts are tests/fixtures/ipsec,
 made with tabulate itself by make_fixtures.py there (which names the scripts and commits)."""
 
-import os
 
 import pytest
 
 from vyos_lab import opmode_show
 from vyos_lab.cli import LocalConsole as Console
 from vyos_lab.lab import Lab, RouterSpec
+from fixture_files import text
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "fixtures", "ipsec")
 CONN = "dmvpn-NHRPVPN-tun0"
 # case -> the lab's SA entries (IKE connection, peer address, state), in the fixtures' order
 ENTRIES = {
@@ -23,8 +21,7 @@ ENTRIES = {
 
 
 def fixture(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read()
+    return text("ipsec", name)
 
 
 @pytest.mark.parametrize("version", ["1.2", "1.3", "1.4", "1.5"])
