@@ -305,7 +305,7 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
         others = [str(r.tunnel_ip) for r in design.routers if r is not router]
         shortcuts = len([e for e in nhrp if e["type"] in ("cached", "dynamic") and e["up"] and e["protocol"] in others
                          and e["protocol"] not in expected["nhrp_peers"]])
-        sas_up = len([s for s in sas if s["state"] in ("up", "installed")])
+        sas_up = len(st.sas_up(sas))
         row = {"host": name, "role": router.role, "nhrp": "%d/%d" % (registered, len(expected["nhrp_peers"])),
                "ipsec": "%d/%d" % (sas_up, expected["ipsec_peers"]) if expected["ipsec"] else "off",
                "shortcuts": shortcuts}

@@ -304,6 +304,11 @@ def expectations(design, name):
     return {"role": me.role, "nhrp_peers": peers, "ipsec": ipsec, "ipsec_peers": len(peers) if ipsec else 0}
 
 
+def sas_up(sas):
+    """The rows of parse_ipsec_sa that are up (every version's script says ``up``)."""
+    return [sa for sa in sas if sa["state"] == "up"]
+
+
 def check(expected, nhrp, sas):
     """Problems (strings) when the observed state falls short of the expectation."""
     problems = []
@@ -318,7 +323,7 @@ def check(expected, nhrp, sas):
         elif nbma is not None and entry.get("nbma") not in (None, nbma):
             problems.append("NHRP: %s %s is at %s, expected %s" % (what, tunnel_ip, entry.get("nbma"), nbma))
     if expected["ipsec"]:
-        up = [s for s in sas if s["state"] == "up"]
+        up = sas_up(sas)
         down = [s for s in sas if s not in up]
         for sa in down:
             what = "SA with %s" % sa["remote"] if sa.get("remote") else "connection %s" % sa["connection"]
