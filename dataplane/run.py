@@ -23,7 +23,7 @@ import time
 
 import yaml
 
-from . import capture, checks, image, launcher, lease_change, translate
+from . import capture, checks, feature_checks, image, launcher, lease_change, translate
 from .checks import Report, wait_for
 from vyos_lab.vault import vault_args
 
@@ -111,6 +111,24 @@ def shell_of(command):
     return "vtysh -c %s" % translate.shell_quote(command) if command.startswith("show ") else command + " 2>/dev/null"
 
 
+def load_extra(path):
+    """``--extra FILE``: YAML {router name | hubs | spokes | all: [set lines]} appended to the
+    converged configurations before translation (debugging, and exercising translated options
+    the collection does not render yet). Every line must be a ``set`` line."""
+    with open(path) as fh:
+        data = yaml.safe_load(fh) or {}
+    for key, lines in data.items():
+        bad = [line for line in lines or [] if not str(line).startswith("set ") or "\n" in str(line)]
+        if bad:
+            raise RuntimeError("%s: %s: not a set line: %s" % (path, key, bad[0]))
+    return data
+
+
+def extra_lines(extra, router, hubs):
+    role = "hubs" if router in hubs else "spokes"
+    return list(extra.get("all") or []) + list(extra.get(role) or []) + list(extra.get(router) or [])
+
+
 def nbma_of(guest, wiring_spec):
     return wiring_spec.get("dhcp_address") or guest.wan[1]
 
@@ -123,6 +141,9 @@ class Run:
         self.memory_peak_kib = 0
         self.lab = None
         self.capture = capture.Capture()
+        self.extra = load_extra(args.extra) if getattr(args, "extra", None) else {}
+        # Rows of checks whose option came from --extra lines say so (not the collection's output).
+        self.extra_note = " [option from --extra %s]" % os.path.basename(args.extra) if self.extra else ""
 
     def read(self, phase, vm, command):
         """What ``command`` prints on ``vm``, recorded when capturing."""
@@ -131,7 +152,8 @@ class Run:
     # -- phase plumbing ----------------------------------------------------------------------
     def configs(self, emulated, extra_vars=None):
         seconds = emulated.converge(extra_vars)
-        texts = {r: emulated.configuration(r) for r in self.hubs + self.spokes}
+        texts = {r: emulated.configuration(r) + "".join(line + "\n" for line in extra_lines(self.extra, r, self.hubs))
+                 for r in self.hubs + self.spokes}
         guests = {r: translate.translate(t) for r, t in texts.items()}
         return seconds, texts, guests
 
@@ -356,8 +378,13 @@ class Run:
         self.sample_memory()
         self.record_views(phase, lease_change.NHRP_VIEWS + ("show ip route",))
         self.check_capture(phase, self.lab.capture_stop(packets), guests, specs, pairs)
+        feature_checks.check_mss(self, phase, guests, self.spokes[0], self.hubs[0])
+        feature_checks.check_firewall(self, phase, guests, specs, self.hubs[0])
+        feature_checks.check_clouds(self, phase, guests)
         lease_change.check(self, phase, guests, specs)
         self.check_wrong_psk(phase, texts, guests, specs)
+        # last: it pauses the first spoke's VM until the hub gives it up
+        feature_checks.check_dpd(self, phase, guests, specs, self.hubs[0], self.spokes[0], nbma_of)
         self.timings["static: checks"] = time.time() - t
 
     def bgp_phase(self, guests, specs):
@@ -385,6 +412,9 @@ def main(argv=None):
     run.add_argument("--phases", nargs="+", default=["static", "bgp"], choices=["static", "bgp"])
     run.add_argument("--memory", type=int, default=384, help="MiB per VM (default 384)")
     run.add_argument("--keep", action="store_true", help="keep the VM work folder (consoles, captures)")
+    run.add_argument("--extra", metavar="FILE",
+                     help="YAML {router|hubs|spokes|all: [set lines]} appended to the converged configurations "
+                          "before translation (the checks of those options say so in their evidence)")
     run.add_argument("--hold", type=int, default=0, metavar="SECONDS",
                      help="debugging: keep the VMs running this long after the checks")
     args = parser.parse_args(argv)
