@@ -33,6 +33,14 @@ CUT_OFF_SPOKE = "SPOKE3"        # the spoke whose VM gets a wrong PSK in the las
 WRONG_KEY = "wrong-key-on-purpose"
 
 
+# What diagnose() asks each VM (services, FRR's view, kernel routes and charon's log).
+DIAGNOSTICS = "; ".join([
+    "systemctl is-active frr strongswan", "ps -eo pid,etimes,args | grep -E '[z]ebra|[n]hrpd|[s]taticd|[w]atchfrr|[c]haron'",
+    "ip -br addr", "ip route", "vtysh -c 'show ip nhrp nhs' -c 'show ip route'",
+    "journalctl -b --no-pager -u frr | tail -40", "journalctl -b --no-pager -u strongswan | tail -20",
+    "nft list ruleset | head -60"])
+
+
 def log(msg):
     print("[dataplane %s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
 
@@ -188,12 +196,25 @@ class Run:
 
         cache = wait_for(lambda: checks.nhrp_cache(self.read(phase, hub, "show ip nhrp cache")),
                          lambda cache: all(cache.get(t, ("", ""))[0] == "dynamic" for t in want), 150)
+        failed = False
         for spoke in self.spokes:
             tip = guests[spoke].tunnel_ip
             kind, nbma = cache.get(tip, (None, None))
-            self.report.add(phase, "NHRP registration at %s" % self.hubs[0], spoke,
-                            kind == "dynamic" and nbma == want[tip],
-                            "%s -> NBMA %s (%s)" % (tip, nbma, kind) if kind else "%s not in the hub's cache" % tip)
+            failed |= not self.report.add(phase, "NHRP registration at %s" % self.hubs[0], spoke,
+                                          kind == "dynamic" and nbma == want[tip],
+                                          "%s -> NBMA %s (%s)" % (tip, nbma, kind) if kind else "%s not in the hub's cache" % tip)
+        if failed:
+            self.diagnose(phase)
+
+    def diagnose(self, phase):
+        """What the routers' daemons say when registration failed: written to the work folder
+        (kept with --keep) and its first lines logged."""
+        for name, vm in self.lab.vms.items():
+            out = vm.run(DIAGNOSTICS, timeout=120)[1]
+            path = os.path.join(self.lab.workdir, "%s-%s-diagnostics.txt" % (phase, name))
+            with open(path, "w") as fh:
+                fh.write(out)
+            log("diagnostics of %s: %s\n%s" % (name, path, "\n".join(out.splitlines()[:25])))
 
     def check_sas(self, phase, guests, specs):
         hub_nbma = nbma_of(guests[self.hubs[0]], specs[self.hubs[0]])
