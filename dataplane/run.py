@@ -182,7 +182,8 @@ class Run:
         for name, (rc, out) in results.items():
             err = [line for line in out.splitlines() if line and not line.startswith("+") and "plugin '" not in line]
             self.report.add(phase, "configuration applied", name, rc == 0,
-                            "exit 0" if rc == 0 else "exit %d: %s" % (rc, (err or ["?"])[-1][:100]))
+                            ("exit 0" + "".join("; " + line for line in err if line.startswith("frr: ")))
+                            if rc == 0 else "exit %d: %s" % (rc, (err or ["?"])[-1][:100]))
         self.sample_memory()
         self.timings["%s: boot and apply" % phase] = time.time() - start
 

@@ -174,8 +174,32 @@ class Translator:
         self._frr_files()
         if ipsec:
             g.commands += ["systemctl start strongswan.service", "swanctl --load-all --noprompt >/dev/null"]
-        g.commands += ["systemctl start frr.service"]
+        g.commands += ["systemctl start frr.service"] + self._frr_settled()
         return g
+
+    def _frr_settled(self):
+        """Lines that wait until FRR's daemons run the whole frr.conf, loading it again when not.
+
+        On a loaded TCG guest watchfrr may find the daemons slow to answer and restart them
+        after frrinit.sh has loaded frr.conf: the restarted nhrpd then runs with no interface
+        configuration (seen: ``show ip nhrp nhs`` "% No entries" on two of three spokes, no
+        registration). VyOS applies its FRR configuration through frr-reload.py with the
+        daemons already up, so this wait is the lab's, not VyOS's. The markers are frr.conf's
+        NHS, network-id, static route and BGP lines as FRR prints them back."""
+        markers = [line.strip() for line in self.frr
+                   if line.startswith((" ip nhrp nhs ", " ip nhrp network-id ", "ip route ", "router bgp "))]
+        if not markers:
+            return []
+        self.guest.files["/run/frr-markers.txt"] = "\n".join(markers) + "\n"
+        return ["set +x",
+                "for i in $(seq 1 30); do",
+                "  running=$(vtysh -c 'show running-config' 2>/dev/null | sed 's/^ *//' || true)",
+                "  present=$(printf '%s\\n' \"$running\" | grep -c -x -F -f - /run/frr-markers.txt || true)",
+                "  [ \"$present\" -ge $(wc -l < /run/frr-markers.txt) ] && { echo \"frr: configuration running after $i checks\"; break; }",
+                "  [ $((i % 5)) -eq 0 ] && { echo \"frr: $present of $(wc -l < /run/frr-markers.txt) lines running: loading frr.conf again\"; vtysh -b >/dev/null 2>&1 || true; }",
+                "  sleep 3",
+                "done",
+                "set -x"]
 
     # -- what the translator knows -------------------------------------------------------
     KNOWN = (

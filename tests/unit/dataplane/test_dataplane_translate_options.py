@@ -166,3 +166,13 @@ set vpn ipsec profile NHRPVPN2 ike-group 'IKE-DMVPN'
     assert " tunnel protection vici profile dmvpn-NHRPVPN2-tun1-child" in frr
     assert frr.index("interface tun1") > frr.index(" tunnel protection vici profile dmvpn-NHRPVPN-tun0-child")
     assert g.nhrp["tun1"]["network_id"] == "2" and g.nhrp["tun1"]["nhs"] == [("10.1.0.1", "198.51.100.45")]
+
+
+def test_frr_start_waits_for_its_configuration_to_run():
+    # a loaded guest's watchfrr may restart nhrpd after frr.conf was loaded (seen in the lab)
+    g = tr.translate(SPOKE)
+    assert g.files["/run/frr-markers.txt"].splitlines() == [
+        "ip nhrp nhs 10.0.0.1 nbma 198.51.100.41", "ip nhrp network-id 1",
+        "ip route 10.0.0.0/24 10.0.0.1 tun0 250", "ip route 192.168.0.0/16 10.0.0.1 tun0"]
+    start = g.commands.index("systemctl start frr.service")
+    assert any("vtysh -b" in line for line in g.commands[start:])
