@@ -20,7 +20,16 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_name
 
 ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
 MODULE_STATES = ("merged", "replaced", "overridden")
-DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "proposal": [
+# Dead peer detection on the default IKE group: without the node no VyOS version runs DPD for a
+# DMVPN connection (1.4+ profile.j2 writes dpd_delay only when dead-peer-detection exists, and
+# vpn_ipsec.py drops its defaults otherwise; 1.2/1.3 dmvpn-config.pl only with all three set), so
+# a vanished peer's SAs stay until they expire. "clear" is the action VyOS 1.5 forces for DMVPN
+# (the FRR-era profile.j2, aapostoliuk/vyos-1x 74ba38b): NHRP (opennhrp or nhrpd) brings the SA up
+# again when it needs the peer, while restart would retry a vanished peer forever (keyingtries = 0
+# in both connection writers) - from a hub, to every spoke that moved away. 30 s / 120 s are VyOS's
+# own defaults for interval and timeout (every version's definitions).
+DEFAULT_DPD = {"action": "clear", "interval": 30, "timeout": 120}
+DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "dead_peer_detection": DEFAULT_DPD, "proposal": [
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}
 DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "proposal": [
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}
@@ -152,7 +161,8 @@ VARIABLES = {
     "dmvpn_wan_interface": _v("str", "The WAN interface IPsec runs on (and, on VyOS 1.5, a DHCP spoke's tunnel is bound "
                                      "to, unless it is a dynamic interface such as pppoe0).", default="eth0",
                               model=["ipsec.interface", "tunnel.source_interface"], where="group_vars / host_vars"),
-    "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14).", options=so.IKE_GROUP,
+    "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14, dead peer detection clear "
+                                  "after 120 s, keep-alive every 30 s).", options=so.IKE_GROUP,
                           model=["ipsec.ike_group"], where="group_vars (per role if you like)"),
     "dmvpn_esp_group": _v("dict", "ESP group (default ESP-DMVPN, aes256/sha256, pfs dh-group14).", options=so.ESP_GROUP,
                           model=["ipsec.esp_group"], where="group_vars (per role if you like)"),
