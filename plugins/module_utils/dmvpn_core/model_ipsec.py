@@ -148,7 +148,8 @@ def _unused(check, field, given, result, names):
     for name in names:
         value = given.get(name)
         why = check.syntax.unused_group_options.get(name)
-        if why and value is not None and value is not False:
+        # (a switch that is not a boolean is reported as such, once)
+        if why and value is not None and value is not False and result.get(name, True) is True:
             check.add("%s.%s" % (field, name), "is not supported on VyOS %s: %s" % (check.syntax.version, why),
                       "leave it out")
             if name in result:
