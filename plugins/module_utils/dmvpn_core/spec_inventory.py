@@ -145,8 +145,10 @@ VARIABLES = {
     "dmvpn_nhrp_secret": _v("str", "NHRP authentication key, %d-8 characters (keep it in Ansible Vault)."
                             % MIN_NHRP_SECRET_LENGTH, min_length=MIN_NHRP_SECRET_LENGTH,
                             required=True, no_log=True, model=["nhrp.authentication"], where="group_vars/dmvpn, vault"),
-    "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds.", model=["nhrp.holding_time"],
-                                  where="group_vars"),
+    "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds (1-65000): how long other routers keep this "
+                                         "router's NHRP entries; a spoke re-registers at a third of it. Unset - VyOS's "
+                                         "default.", model=["nhrp.holding_time"],
+                                  where="group_vars (dmvpn_hubs and dmvpn_spokes may differ)"),
     "dmvpn_nhrp_redirect": _v("bool", "NHRP redirect.", default=True, model=["nhrp.redirect"], where="group_vars"),
     "dmvpn_nhrp_shortcut": _v("bool", "NHRP shortcuts; default true on spokes, false on hubs.",
                               model=["nhrp.shortcut"], where="group_vars"),
