@@ -21,13 +21,15 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_name
 ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
 MODULE_STATES = ("merged", "replaced", "overridden")
 # Dead peer detection on the default IKE group: without the node no VyOS version runs DPD for a
-# DMVPN connection (1.4+ profile.j2 writes dpd_delay only when dead-peer-detection exists, and
-# vpn_ipsec.py drops its defaults otherwise; 1.2/1.3 dmvpn-config.pl only with all three set), so
-# a vanished peer's SAs stay until they expire. "clear" is the action VyOS 1.5 forces for DMVPN
-# (the FRR-era profile.j2, aapostoliuk/vyos-1x 74ba38b): NHRP (opennhrp or nhrpd) brings the SA up
-# again when it needs the peer, while restart would retry a vanished peer forever (keyingtries = 0
-# in both connection writers) - from a hub, to every spoke that moved away. 30 s / 120 s are VyOS's
-# own defaults for interval and timeout (every version's definitions).
+# DMVPN connection, so a vanished peer's SAs stay until they expire. 1.4+ writes dpd_delay only
+# when dead-peer-detection exists, and get_config() drops its defaults otherwise (vyos-1x
+# data/templates/ipsec/swanctl/profile.j2 and src/conf_mode/vpn_ipsec.py, sagitta c3f688653,
+# current 3710c5879); 1.2/1.3 only when interval, timeout and action all have a value
+# (vyatta-cfg-vpn scripts/dmvpn-config.pl, crux 03e70cd, equuleus 9cc815f). "clear" is what VyOS
+# 1.5 forces for DMVPN (the FRR-era profile.j2, aapostoliuk/vyos-1x 74ba38b): NHRP (opennhrp or
+# nhrpd) brings the SA up again when it needs the peer, while restart would retry a vanished peer
+# forever (keyingtries = 0 in both connection writers) - from a hub, towards every spoke that
+# moved away. 30 s / 120 s are VyOS's own defaults (every version's definitions).
 DEFAULT_DPD = {"action": "clear", "interval": 30, "timeout": 120}
 DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "dead_peer_detection": DEFAULT_DPD, "proposal": [
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}
