@@ -315,6 +315,11 @@ _OPENNHRP = dict(
     nhrp_network_id_leaf=None,
     nhrp_network_id_default=None,
     any_source_tunnel_leaf=None,
+    # No registration-no-unique on 1.2-1.4: VyOS's opennhrp CLI has no such node (vyos/vyos-nhrp
+    # templates-cfg, crux b428efd / equuleus 43421e0; vyos-1x sagitta protocols_nhrp.xml.in), and
+    # none is needed: an opennhrp hub replaces a spoke's dynamic registration when it re-registers
+    # from a new NBMA address, only static entries conflict (opennhrp nhrp/nhrp_server.c
+    # nhrp_server_start_cie_reg, read in the public copy ibazzi/opennhrp 03d537d).
     nhrp_registration_no_unique=False,
     tunnel_routes_name_interface=False,
     nhs_subnet_route_distance=None,
