@@ -172,3 +172,23 @@ def test_the_default_ike_group_runs_dead_peer_detection_on_every_version():
             "set vpn ipsec ike-group IKE-DMVPN dead-peer-detection action 'clear'",
             "set vpn ipsec ike-group IKE-DMVPN dead-peer-detection interval '30'",
             "set vpn ipsec ike-group IKE-DMVPN dead-peer-detection timeout '120'"], version
+
+
+# -- gather: the switches as a router holds them ----------------------------------------------
+@pytest.mark.parametrize("version, lines, expected", [
+    ("1.2", ["ikev2-reauth 'yes'", "mobike 'disable'"], (True, True)),
+    # VyOS's other values (the defaults) read as false: rendering false writes nothing
+    ("1.3", ["ikev2-reauth 'no'", "mobike 'enable'"], (False, False)),
+    ("1.4", ["ikev2-reauth", "disable-mobike"], (True, True)),
+    ("1.5", [], (False, False)),
+])
+def test_gather_reads_the_switches_in_the_words_of_the_version(version, lines, expected):
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import gather as gt
+
+    tree = rd.render_endpoint(md.validate_endpoint(hub(), version), version)
+    extra = ct.parse_set_lines(["set vpn ipsec ike-group IKE-HUB " + line for line in lines])
+    tree.merge(extra)
+    ike = gt.gather_endpoint(tree, version, "tun0")["ipsec"]["ike_group"]
+    assert (ike["ikev2_reauth"], ike["disable_mobike"]) == expected
+    assert ike["dead_peer_detection"] is None
