@@ -98,6 +98,9 @@ def _gather_group(tree, path, ike, syntax):
         proposals.append(entry)
     group = {"name": path[-1]}
     group.update(lt.gather_leaves(tree, path, group_table, syntax))
+    if ike:
+        dpd = lt.gather_leaves(tree, path + lt.IKE_DPD_WORDS, lt.IKE_DPD, syntax)
+        group["dead_peer_detection"] = dpd if any(value is not None for value in dpd.values()) else None
     group["proposal"] = proposals
     return group
 

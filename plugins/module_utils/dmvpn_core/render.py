@@ -107,6 +107,8 @@ def render_group(tree, base, group, proposal_table, group_table, syntax):
         tag = base + ("proposal", str(proposal["proposal_id"]))
         lt.render_leaves(tree, tag, proposal_table, proposal, syntax)
     lt.render_leaves(tree, base, group_table, group, syntax)
+    if group.get("dead_peer_detection"):
+        lt.render_leaves(tree, base + lt.IKE_DPD_WORDS, lt.IKE_DPD, group["dead_peer_detection"], syntax)
 
 
 def _render_ipsec(tree, endpoint, syntax):

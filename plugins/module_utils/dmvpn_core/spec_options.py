@@ -162,11 +162,29 @@ IKE_PROPOSAL = {
 ESP_PROPOSAL = {key: IKE_PROPOSAL[key] for key in ("proposal_id", "encryption", "hash")}
 _GROUP_NAME = _o("str", "Group name.", required=True)
 _LIFETIME = _o("int", "SA lifetime in seconds (30-86400).")
+# Group options beyond the proposals: named as vyos.vyos vyos_vpn_ipsec names them; which
+# version's DMVPN connection uses which is ipsec_values.*_GROUP_OPTIONS (the README's table
+# "IPsec and NHRP options per VyOS version").
+_UNUSED = "Refused on versions whose DMVPN connection never uses it (see the README's table of options per version)."
+IKE_DPD = {
+    "action": _o("str", ["What to do with the SAs of a peer that stopped answering.",
+                         "VyOS 1.2/1.3 take C(hold), C(clear), C(restart); 1.4 C(trap), C(clear), C(restart) (C(hold) is "
+                         "written as C(trap), as VyOS's own 1.3 to 1.4 migration does); 1.5 only C(clear), the action "
+                         "its DMVPN connection always uses."]),
+    "interval": _o("int", "Seconds between keep-alives (2-86400; VyOS's default 30)."),
+    "timeout": _o("int", "Seconds without an answer before the peer is dead (2-86400; VyOS's default 120; IKEv1)."),
+}
 IKE_GROUP = {
     "name": _GROUP_NAME,
     "key_exchange": _o("str", "IKE version.", choices=list(KEY_EXCHANGE_VALUES)),
     "lifetime": _LIFETIME,
     "proposal": _o("list", "Proposals, in order.", elements="dict", options=IKE_PROPOSAL),
+    "dead_peer_detection": _o("dict", ["Dead peer detection (C(dead-peer-detection)); at least one key. VyOS fills the "
+                                       "others with its defaults."], options=IKE_DPD),
+    "close_action": _o("str", ["C(close-action). No VyOS version's DMVPN connection reads it (1.5 forces C(none)), so "
+                               "it is refused on every version rather than stored without effect."]),
+    "ikev2_reauth": _o("bool", ["Re-authenticate the peer at each IKE rekey (C(ikev2-reauth yes) on 1.2/1.3).", _UNUSED]),
+    "disable_mobike": _o("bool", ["Turn MOBIKE off (C(mobike disable) on 1.2/1.3).", _UNUSED]),
 }
 ESP_GROUP = {
     "name": _GROUP_NAME,
@@ -174,6 +192,9 @@ ESP_GROUP = {
     "mode": _o("str", "ESP mode.", choices=list(ESP_MODES)),
     "pfs": _o("str", "Perfect forward secrecy, e.g. C(enable), C(dh-group2), C(dh-group14)."),
     "proposal": _o("list", "Proposals, in order.", elements="dict", options=ESP_PROPOSAL),
+    "compression": _o("bool", ["IPComp compression (C(compression enable) on 1.2/1.3).", _UNUSED]),
+    "life_bytes": _o("int", ["C(life-bytes) (VyOS 1.4+). No version's DMVPN connection reads it: refused."]),
+    "life_packets": _o("int", ["C(life-packets) (VyOS 1.4+). No version's DMVPN connection reads it: refused."]),
 }
 _PSK = _o("str", "The pre-shared key, the same on every router. Never logged.", no_log=True)
 _PROFILE_NAME = _o("str", "Profile name (starts with a letter).", required=True)

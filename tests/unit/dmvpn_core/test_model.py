@@ -102,10 +102,12 @@ def test_hub_is_valid_and_fully_normalised(version):
             "interface": "eth0",
             "ike_group": {"name": "IKE-HUB", "key_exchange": None, "lifetime": 3600, "proposal": [
                 {"proposal_id": 1, "encryption": "aes256", "hash": "sha1", "dh_group": None},
-                {"proposal_id": 2, "encryption": "aes128", "hash": "sha1", "dh_group": None}]},
+                {"proposal_id": 2, "encryption": "aes128", "hash": "sha1", "dh_group": None}],
+                "dead_peer_detection": None, "close_action": None, "ikev2_reauth": False, "disable_mobike": False},
             "esp_group": {"name": "ESP-HUB", "lifetime": 1800, "mode": None, "pfs": "dh-group2", "proposal": [
                 {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
-                {"proposal_id": 2, "encryption": "3des", "hash": "md5"}]},
+                {"proposal_id": 2, "encryption": "3des", "hash": "md5"}],
+                "compression": False, "life_bytes": None, "life_packets": None},
             "profile": {"name": "NHRPVPN", "pre_shared_secret": "SECRET"},
         },
         "static_routes": [
