@@ -28,6 +28,13 @@ PROBES_DROPPED = (("TCP 23", "tcp", 23), ("TCP 80", "tcp", 80), ("UDP 53", "udp"
 PROBE_SSH = ("TCP 22 (SSH)", "tcp", 22)
 
 
+def extra_note(run, keyword):
+    """" [option from --extra FILE]" when that file added lines with ``keyword``: the row then
+    tests the dataplane on lines the collection did not render."""
+    lines = [line for lines in (run.extra or {}).values() for line in lines or []]
+    return run.extra_note if any(keyword in line for line in lines) else ""
+
+
 def parse_syn_mss(text):
     """``tcpdump -n -v`` lines -> [(flags, mss)] of the SYN and SYN-ACK segments."""
     out = []
@@ -91,7 +98,7 @@ def check_mss(run, phase, guests, src, dst):
                                                  got_ack or "-", limit_dst, dst,
                                                  "" if connect.returncode == 0 else "; connect failed: "
                                                  + (connect.stderr.strip().splitlines() or ["?"])[-1][:80])
-                   + run.extra_note)
+                   + extra_note(run, "adjust-mss"))
 
 
 def probe(ns, address, kind, port, timeout=3.0):
@@ -127,11 +134,11 @@ def check_firewall(run, phase, guests, specs, hub):
     dropped = all(results[label].startswith("dropped") for label, dummy, dummy2 in PROBES_DROPPED)
     evidence = ", ".join("%s %s" % (label, results[label]) for label, dummy, dummy2 in PROBES_DROPPED)
     run.report.add(phase, name, hub, dropped, "from the underlay to %s: %s; ICMP echo %d/%d replies"
-                   % (address, evidence, ping[1], ping[0]) + run.extra_note)
+                   % (address, evidence, ping[1], ping[0]) + extra_note(run, "firewall"))
     ssh = results[PROBE_SSH[0]]
     run.report.add(phase, "WAN firewall accepts SSH", hub, ssh.startswith("answered"),
                    "TCP 22 %s (the VM runs no sshd: a refused connection is the kernel's RST, the packet "
-                   "was let in)" % ssh + run.extra_note)
+                   "was let in)" % ssh + extra_note(run, "firewall"))
     # GRE, ESP and IKE: this phase's registrations, SAs and pings ran with these rules loaded.
     earlier = [c for c in run.report.checks if c.phase == phase and
                (c.name.startswith("NHRP registration") or c.name.startswith("IPsec SA") or c.name.startswith("ping LAN"))]
@@ -177,7 +184,7 @@ def check_dpd(run, phase, guests, specs, hub, spoke, nbma_of):
                    % (hub, peer, seconds, limit, interval,
                       "timeout %d (IKEv1)" % timeout if dpd["version"] == "1"
                       else "charon's IKEv2 retransmissions %.0f s (IKEv2 has no dpd_timeout)" % budget,
-                      DPD_SLACK, dpd["action"], log or "0") + run.extra_note)
+                      DPD_SLACK, dpd["action"], log or "0") + extra_note(run, "dead-peer-detection"))
 
 
 def check_clouds(run, phase, guests):

@@ -174,7 +174,8 @@ class Run:
         def apply(name):
             vm = self.lab.vms[name]
             vm.push(dict(guests[name].files, **{"/run/dataplane-apply.sh": guests[name].script}))
-            return vm.run("bash /run/dataplane-apply.sh 2>&1")
+            # (the script waits for FRR up to 150 s on a loaded machine; the agent allows 300 s)
+            return vm.run("bash /run/dataplane-apply.sh 2>&1", timeout=320)
 
         # every VM applies its configuration at the same time (each has its own agent channel)
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(guests)) as pool:

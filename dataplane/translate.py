@@ -192,7 +192,10 @@ class Translator:
             return []
         self.guest.files["/run/frr-markers.txt"] = "\n".join(markers) + "\n"
         return ["set +x",
-                "for i in $(seq 1 30); do",
+                # at most 150 s: the guest agent gives a whole script 300 s
+                "i=0; start=$SECONDS",
+                "while [ $((SECONDS - start)) -lt 150 ]; do",
+                "  i=$((i + 1))",
                 "  running=$(vtysh -c 'show running-config' 2>/dev/null | sed 's/^ *//' || true)",
                 "  present=$(printf '%s\\n' \"$running\" | grep -c -x -F -f - /run/frr-markers.txt || true)",
                 "  [ \"$present\" -ge $(wc -l < /run/frr-markers.txt) ] && { echo \"frr: configuration running after $i checks\"; break; }",

@@ -33,6 +33,7 @@ class FakeRun:
     def __init__(self):
         self.report = checks.Report()
         self.extra_note = ""
+        self.extra = {}
         self.hubs, self.spokes = ["HUB"], ["SPOKE1", "SPOKE2"]
 
 
@@ -69,9 +70,16 @@ def test_extra_file_refuses_what_is_not_a_set_line(tmp_path):
 def test_the_shipped_extra_file_translates_on_the_lab_routers():
     extra = dprun.load_extra(os.path.join(dprun.ROOT, "dataplane", "extra-options.yml"))
     hub = tr.translate(SPOKE.replace("SPOKE1", "HUB") + "".join(l + "\n" for l in dprun.extra_lines(extra, "HUB", ["HUB"])))
-    assert hub.firewall and hub.dpd and hub.tunnel["adjust_mss"] == "1360"
+    # (no DPD lines: the collection's default IKE group has dead-peer-detection)
+    assert hub.firewall and not hub.dpd and hub.tunnel["adjust_mss"] == "1360"
     rules = hub.files["/run/nftables_firewall.conf"]
     for proto in ("gre", "esp"):
         assert "meta l4proto %s iifname {eth0} counter accept" % proto in rules
     assert "udp dport {500,4500}" in rules and "tcp dport {22}" in rules
     assert 'iifname {eth0} counter drop comment "ipv4-INP-filter-9099"' in rules
+
+
+def test_extra_note_only_on_options_the_extra_file_added():
+    run = FakeRun()
+    run.extra, run.extra_note = {"hubs": ["set firewall ipv4 input filter rule 9099 action 'drop'"]}, " [x]"
+    assert fc.extra_note(run, "firewall") == " [x]" and fc.extra_note(run, "dead-peer-detection") == ""

@@ -150,7 +150,7 @@ set protocols nhrp tunnel tun1 network-id '2'
 set protocols nhrp tunnel tun1 nhs tunnel-ip 10.1.0.1 nbma '198.51.100.45'
 set protocols nhrp tunnel tun1 shortcut
 set vpn ipsec profile NHRPVPN2 authentication mode 'pre-shared-secret'
-set vpn ipsec profile NHRPVPN2 authentication pre-shared-secret 'PSK-2'
+set vpn ipsec profile NHRPVPN2 authentication pre-shared-secret 'Another-1'
 set vpn ipsec profile NHRPVPN2 bind tunnel 'tun1'
 set vpn ipsec profile NHRPVPN2 esp-group 'ESP-DMVPN'
 set vpn ipsec profile NHRPVPN2 ike-group 'IKE-DMVPN'
@@ -160,7 +160,7 @@ set vpn ipsec profile NHRPVPN2 ike-group 'IKE-DMVPN'
     assert sorted(g.tunnels) == ["tun0", "tun1"] and g.tunnel["name"] == "tun0"
     conf = g.files["/etc/swanctl/conf.d/vyos.conf"]
     assert "    dmvpn-NHRPVPN-tun0 {" in conf and "    dmvpn-NHRPVPN2-tun1 {" in conf
-    assert "    ike-dmvpn-tun1 {\n        secret = PSK-2\n" in conf
+    assert "    ike-dmvpn-tun1 {\n        secret = Another-1\n" in conf
     frr = g.files["/etc/frr/frr.conf"]
     assert " tunnel protection vici profile dmvpn-NHRPVPN-tun0-child" in frr
     assert " tunnel protection vici profile dmvpn-NHRPVPN2-tun1-child" in frr
