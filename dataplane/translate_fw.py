@@ -1,6 +1,9 @@
 """The VyOS 1.5 firewall and TCP MSS lines the dataplane translator knows, as nftables.
 
 Facts (vyos-1x current 3710c5879):
+* ``firewall group address-group X address A``: nftables-defines.j2's ``set A_X`` (type
+  ipv4_addr, flags interval, auto-merge) in the same table; a rule's ``source group
+  address-group X`` is ``ip saddr @A_X``.
 * ``firewall ipv4 input filter`` / ``firewall ipv4 name X``: data/templates/firewall/nftables.j2
   renders ``table ip vyos_filter`` with ``chain VYOS_INPUT_filter`` (``type filter hook input
   priority filter; policy accept;``), one rule per rule number (disabled ones left out), then
@@ -58,13 +61,19 @@ def _rule(tree, base, hook, chain_name, rule_id):
         words.append("meta l4proto %s%s" % (op, "{tcp, udp}" if proto == "tcp_udp" else proto))
     for side in ("destination", "source"):
         sbase = base + (side,)
-        unknown = set(tree.children(sbase)) - {"address", "port"}
+        unknown = set(tree.children(sbase)) - {"address", "port", "group"}
+        unknown |= {"group " + g for g in set(tree.children(sbase + ("group",))) - {"address-group"}}
         if unknown:
             raise FirewallError("rule %s: no translation for %s %s" % (rule_id, side, ", ".join(sorted(unknown))))
         addr = tree.value(sbase + ("address",))
         if addr:
             op = "!= " if addr.startswith("!") else ""
             words.append("ip %saddr %s%s" % (side[0], op, addr.lstrip("!")))
+        group = tree.value(sbase + ("group", "address-group"))
+        if group:
+            # parse_rule: "ip saddr @A_<group>" (a set nftables-defines.j2 writes into vyos_filter)
+            op = "!= " if group.startswith("!") else ""
+            words.append("ip %saddr %s@A_%s" % (side[0], op, _word(group.lstrip("!"))))
         port = tree.value(sbase + ("port",))
         if port:
             if not proto:
@@ -111,9 +120,17 @@ def firewall(tree):
     if not tree.exists(("firewall",)):
         return None
     for path in tree.paths():
-        if path[:1] == ("firewall",) and (path[1:2] != ("ipv4",) or path[2:3] not in {(h,) for h in BASE_HOOKS} | {("name",)}):
+        if path[:1] != ("firewall",) or path[1:3] == ("group", "address-group") and path[4:5] in ((), ("address",)):
+            continue
+        if path[1:2] != ("ipv4",) or path[2:3] not in {(h,) for h in BASE_HOOKS} | {("name",)}:
             raise FirewallError("no translation for '%s'" % " ".join(path))
     body = []
+    # nftables-defines.j2: each address-group is a set A_<name> (ipv4, interval, auto-merge)
+    for name in sorted(tree.children(("firewall", "group", "address-group"))):
+        elements = [_word(a) for a in tree.values(("firewall", "group", "address-group", name, "address"))]
+        body += ["    set A_%s {" % _word(name), "        type ipv4_addr", "        flags interval", "        auto-merge"]
+        body += ["        elements = { %s }" % ",".join(elements)] if elements else []
+        body += ["    }"]
     for hook_word, (chain_fmt, nft_hook, short) in sorted(BASE_HOOKS.items()):
         for prior in sorted(tree.children(base + (hook_word,))):
             if prior != "filter":

@@ -128,7 +128,7 @@ def test_named_set_and_jump():
 
 @pytest.mark.parametrize("line, words", [
     ("set firewall ipv4 input filter rule 10 tcp flags syn", "rule 10: no translation for tcp"),
-    ("set firewall ipv4 input filter rule 10 destination group address-group X", "destination group"),
+    ("set firewall ipv4 input filter rule 10 destination group network-group X", "destination group network-group"),
     ("set firewall ipv4 input filter rule 10 destination port '22'", "destination port without protocol"),
     ("set firewall ipv4 input filter rule 10 source address '1.2.3.4;drop'", "not one address"),
     ("set firewall ipv6 input filter rule 10 action 'drop'", "firewall ipv6 input filter rule 10"),
@@ -176,3 +176,18 @@ def test_frr_start_waits_for_its_configuration_to_run():
         "ip route 10.0.0.0/24 10.0.0.1 tun0 250", "ip route 192.168.0.0/16 10.0.0.1 tun0"]
     start = g.commands.index("systemctl start frr.service")
     assert any("vtysh -b" in line for line in g.commands[start:])
+
+
+def test_address_group_is_a_set_the_rule_names():
+    # the shape of the collection's WAN rules: peers in an address group (nftables-defines.j2)
+    g = tr.translate(HUB + "set firewall group address-group DMVPN-PEERS address '203.0.113.11'\n"
+                     "set firewall group address-group DMVPN-PEERS address '203.0.113.12'\n"
+                     "set firewall ipv4 input filter rule 9901 action 'accept'\n"
+                     "set firewall ipv4 input filter rule 9901 protocol 'esp'\n"
+                     "set firewall ipv4 input filter rule 9901 source group address-group 'DMVPN-PEERS'\n")
+    lines = g.files["/run/nftables_firewall.conf"].splitlines()
+    start = lines.index("    set A_DMVPN-PEERS {")
+    assert lines[start:start + 6] == ["    set A_DMVPN-PEERS {", "        type ipv4_addr", "        flags interval",
+                                      "        auto-merge", "        elements = { 203.0.113.11,203.0.113.12 }", "    }"]
+    assert start < lines.index("    chain VYOS_INPUT_filter {")
+    assert '        meta l4proto esp ip saddr @A_DMVPN-PEERS counter accept comment "ipv4-INP-filter-9901"' in lines
