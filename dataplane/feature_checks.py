@@ -28,6 +28,19 @@ PROBES_DROPPED = (("TCP 23", "tcp", 23), ("TCP 80", "tcp", 80), ("UDP 53", "udp"
 PROBE_SSH = ("TCP 22 (SSH)", "tcp", 22)
 
 
+# One TCP connection from a LAN host, tried again while the listener is not up yet.
+CONNECT = """import socket, time
+for attempt in range(20):
+    try:
+        socket.create_connection((%r, %d), 10).close()
+        break
+    except ConnectionRefusedError:
+        time.sleep(1)
+else:
+    raise SystemExit("refused 20 times")
+"""
+
+
 def extra_note(run, keyword):
     """" [option from --extra FILE]" when that file added lines with ``keyword``: the row then
     tests the dataplane on lines the collection did not render."""
@@ -76,9 +89,8 @@ def check_mss(run, phase, guests, src, dst):
     try:
         for proc in dumps.values():
             proc.stderr.readline()          # "listening on": it captures
-        time.sleep(1.5)                     # the listener is up
-        connect = subprocess.run(["ip", "netns", "exec", lab.lan_ns(src), sys.executable, "-c",
-                                  "import socket; socket.create_connection((%r, %d), 10).close()" % (host, MSS_PORT)],
+        # (a loaded machine starts the listener slowly: a refused connection is tried again)
+        connect = subprocess.run(["ip", "netns", "exec", lab.lan_ns(src), sys.executable, "-c", CONNECT % (host, MSS_PORT)],
                                  capture_output=True, text=True, check=False)
         time.sleep(1)
     finally:
