@@ -162,8 +162,9 @@ class BgpView:
                      if ep.tunnel_ip is not None and str(ep.tunnel_ip.ip) == address), None)
 
     def _linked(self, a, b):
-        """Can endpoints ``a`` and ``b`` talk over the tunnel (one registered at the other)?"""
-        return any(hub is b and problem is None for _tip, _nbma, hub, problem in self.network.registrations_of(a)) \
+        """Can endpoints ``a`` and ``b`` talk over the tunnel (one registered at the other, or
+        each mapping the other statically, as hubs do)?"""
+        return self.network.static_link(a, b) or any(hub is b and problem is None for _tip, _nbma, hub, problem in self.network.registrations_of(a)) \
             or any(hub is a and problem is None for _tip, _nbma, hub, problem in self.network.registrations_of(b))
 
     def _evaluate(self, speaker, address):
