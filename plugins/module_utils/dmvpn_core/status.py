@@ -225,16 +225,16 @@ def parse_route_table(text):
 
 def bgp_expectations(design, name):
     """With dmvpn_routing bgp: the BGP peers ``name`` should have established (tunnel addresses)
-    and the prefixes it should have learned (hubs: every spoke's; spokes: every other router's)."""
+    and the prefixes it should have learned (every other router's). A hub peers with every
+    spoke and every other hub (endpoints.py hub_neighbors), a spoke with every hub."""
     me = design.by_name[name]
     if me.routing != "bgp":
         return None
     if me.role == "hub":
-        peers = [r for r in design.routers if r.role == "spoke"]
-        sources = peers
+        peers = [r for r in design.routers if r is not me]
     else:
         peers = [r for r in design.routers if r.role == "hub"]
-        sources = [r for r in design.routers if r is not me]
+    sources = [r for r in design.routers if r is not me]
     learned = []
     for router in sources:
         learned += [p for p in announced(router) if p not in learned and p not in announced(me)]
