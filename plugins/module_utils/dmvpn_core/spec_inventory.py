@@ -124,7 +124,9 @@ VARIABLES = {
     "dmvpn_routing": _v("str", "full_mesh - every spoke routes to every other spoke's LANs (the guide). via_hub - spokes "
                                "route dmvpn_summary_prefixes via the hubs and NHRP shortcuts find direct paths. bgp - "
                                "every router announces its LANs in BGP over the tunnel, spokes peer with every hub "
-                               "(dmvpn_bgp_* variables); no static routes.", choices=list(ROUTING_MODES),
+                               "(dmvpn_bgp_* variables); no static routes. In every mode each hub reaches every other hub's "
+                               "LANs (static routes via its tunnel address, or iBGP between the hubs).",
+                        choices=list(ROUTING_MODES),
                         default="full_mesh", where="group_vars/dmvpn"),
     "dmvpn_summary_prefixes": _v("list", "Prefixes spokes send to the hubs in via_hub mode.", elements="str",
                                  where="group_vars"),
