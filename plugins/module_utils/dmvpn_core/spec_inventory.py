@@ -175,8 +175,8 @@ VARIABLES = {
     "dmvpn_verify_ping_targets": _v("list", "IPv4 addresses this router pings (from the first address of its first "
                                             "LAN) before verify reads its state; a ping without reply fails verify, at "
                                             "the router that causes it. Unset - a spoke pings the next spoke's first "
-                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub nothing; [] "
-                                            "- no ping.", elements="str", where="host_vars"),
+                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub the next hub's "
+                                            "first LAN address (none with one hub); [] - no ping.", elements="str", where="host_vars"),
     "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them "
                                    "back as stored).", model=["tunnel.description"], where="any"),
     "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),

@@ -213,3 +213,21 @@ def test_verify_expects_a_hub_to_peer_with_the_other_hub_and_learn_its_lan():
     assert sorted(expected["peers"]) == ["10.0.0.2", "10.0.0.254", "10.0.0.3"]
     assert sorted(expected["prefixes"]) == ["192.168.2.0/24", "192.168.254.0/24", "192.168.3.0/24"]
     assert sorted(st.bgp_expectations(design, "SPOKE1")["peers"]) == ["10.0.0.1", "10.0.0.254"]
+
+
+def test_verify_has_each_hub_ping_the_next_hubs_lan_from_its_own():
+    design = ds.design(network(hubs=3))
+    order = [r.name for r in design.routers if r.role == "hub"]
+    first = {"HUB": "192.168.1.1", "HUB2": "192.168.254.1", "HUB3": "192.168.253.1"}
+    for index, name in enumerate(order):
+        following = order[(index + 1) % len(order)]
+        # whatever the shortcut pings: these are the hubs' own
+        for shortcuts in (True, False):
+            assert st.ping_plan(design, name, shortcuts) == {"targets": [first[following]], "source": first[name]}
+    # the spokes' plan is unchanged: the next spoke only
+    assert st.ping_plan(design, "SPOKE1")["targets"] == ["192.168.3.1"]
+    # one hub pings nothing; dmvpn_verify_ping_targets still decides alone
+    assert st.ping_plan(ds.design(network(hubs=1)), "HUB") == {"targets": [], "source": None}
+    inventory = network()
+    inventory["HUB"]["dmvpn_verify_ping_targets"] = []
+    assert st.ping_plan(ds.design(inventory), "HUB")["targets"] == []
