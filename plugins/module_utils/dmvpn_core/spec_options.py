@@ -248,10 +248,9 @@ BGP = {
     "hub_neighbors": _o("list", "The other hubs (a hub): neighbors outside the peer group, each with its own "
                                 "remote-as and the IPv4 unicast family, so hubs learn each other's LANs and the "
                                 "spokes' routes.", elements="dict", options={
-        "address": _PEER_ADDRESS,
-        "remote_as": _o("str", "The hub's AS number (all hubs share one), or C(internal)/C(external).",
-                        required=True),
-    }),
+                                    "address": _PEER_ADDRESS,
+                                    "remote_as": _o("str", "The hub's AS number (all hubs share one), or "
+                                                           "C(internal)/C(external).", required=True)}),
     "networks": _o("list", "Prefixes this router announces (its LANs).", elements="str"),
     "keepalive": _o("int", "Keepalive timer of neighbors outside a peer group (with O(config.bgp.holdtime))."),
     "holdtime": _o("int", "Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group."),
