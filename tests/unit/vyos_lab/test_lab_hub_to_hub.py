@@ -23,7 +23,10 @@ MIX_IDS = ["1.2", "1.3", "1.4", "1.5", "mixed"]
 
 
 def two_hubs(routing, versions):
-    """The guide's network with a second hub (10.0.0.254, LAN 192.168.254.0/24), in ``routing``."""
+    """The guide's network with a second hub (10.0.0.254, LAN 192.168.254.0/24), in ``routing``
+    (``ebgp``: bgp with each spoke in an AS of its own)."""
+    ebgp = routing == "ebgp"
+    routing = "bgp" if ebgp else routing
     inventory = hosts()
     inventory["HUB2"] = dict(copy.deepcopy(inventory["HUB"]), dmvpn_tunnel_address="10.0.0.254",
                              dmvpn_public_address="198.51.100.45", dmvpn_lan_prefixes=["192.168.254.0/24"])
@@ -32,6 +35,8 @@ def two_hubs(routing, versions):
         hv.update(dmvpn_routing=routing, dmvpn_vyos_version=versions[name])
         if routing == "bgp":
             hv["dmvpn_bgp_asn"] = 65000
+    if ebgp:
+        inventory["SPOKE1"]["dmvpn_bgp_asn"], inventory["SPOKE2"]["dmvpn_bgp_asn"] = 65001, 65002
     return inventory
 
 
@@ -58,7 +63,7 @@ def reaches(lab, source, target):
     return reached, path
 
 
-@pytest.mark.parametrize("routing", ["full_mesh", "via_hub", "bgp"])
+@pytest.mark.parametrize("routing", ["full_mesh", "via_hub", "bgp", "ebgp"])
 @pytest.mark.parametrize("versions", MIXES, ids=MIX_IDS)
 def test_each_hub_reaches_the_other_hubs_lan(routing, versions):
     lab = build(routing, versions)
