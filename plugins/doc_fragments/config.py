@@ -115,6 +115,25 @@ options:
                 description:
                   - The hub's public (NBMA) address.
                 required: true
+          maps:
+            type: list
+            description:
+              - 'Static mappings that do not register: peers reached by their public address without an NHS (a hub
+                - every other hub, which it could not resolve otherwise).'
+              - Rendered as C(map <tunnel-ip>/32 nbma-address ...) without C(register) up to 1.4 and as C(map tunnel-ip
+                ... nbma ...) on 1.5.
+            elements: dict
+            suboptions:
+              tunnel_ip:
+                type: str
+                description:
+                  - The peer's tunnel address.
+                required: true
+              nbma:
+                type: str
+                description:
+                  - The peer's public (NBMA) address.
+                required: true
       ipsec:
         type: dict
         description:
@@ -383,6 +402,23 @@ options:
                 type: str
                 description:
                   - The peer's AS (unless the peer group sets it), or C(internal)/C(external).
+          hub_neighbors:
+            type: list
+            description:
+              - 'The other hubs (a hub): neighbors outside the peer group, each with its own remote-as and the IPv4
+                unicast family, so hubs learn each other''s LANs and the spokes'' routes.'
+            elements: dict
+            suboptions:
+              address:
+                type: str
+                description:
+                  - The peer's tunnel address.
+                required: true
+              remote_as:
+                type: str
+                description:
+                  - The hub's AS number (all hubs share one), or C(internal)/C(external).
+                required: true
           networks:
             type: list
             description:
@@ -511,6 +547,25 @@ options:
             type: str
             description:
               - The hub's public (NBMA) address.
+            required: true
+      maps:
+        type: list
+        description:
+          - 'Static mappings that do not register: peers reached by their public address without an NHS (a hub -
+            every other hub, which it could not resolve otherwise).'
+          - Rendered as C(map <tunnel-ip>/32 nbma-address ...) without C(register) up to 1.4 and as C(map tunnel-ip
+            ... nbma ...) on 1.5.
+        elements: dict
+        suboptions:
+          tunnel_ip:
+            type: str
+            description:
+              - The peer's tunnel address.
+            required: true
+          nbma:
+            type: str
+            description:
+              - The peer's public (NBMA) address.
             required: true
 '''
 

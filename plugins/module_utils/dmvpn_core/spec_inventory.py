@@ -124,7 +124,9 @@ VARIABLES = {
     "dmvpn_routing": _v("str", "full_mesh - every spoke routes to every other spoke's LANs (the guide). via_hub - spokes "
                                "route dmvpn_summary_prefixes via the hubs and NHRP shortcuts find direct paths. bgp - "
                                "every router announces its LANs in BGP over the tunnel, spokes peer with every hub "
-                               "(dmvpn_bgp_* variables); no static routes.", choices=list(ROUTING_MODES),
+                               "(dmvpn_bgp_* variables); no static routes. In every mode each hub reaches every other hub's "
+                               "LANs (static routes via its tunnel address, or iBGP between the hubs).",
+                        choices=list(ROUTING_MODES),
                         default="full_mesh", where="group_vars/dmvpn"),
     "dmvpn_summary_prefixes": _v("list", "Prefixes spokes send to the hubs in via_hub mode.", elements="str",
                                  where="group_vars"),
@@ -173,8 +175,8 @@ VARIABLES = {
     "dmvpn_verify_ping_targets": _v("list", "IPv4 addresses this router pings (from the first address of its first "
                                             "LAN) before verify reads its state; a ping without reply fails verify, at "
                                             "the router that causes it. Unset - a spoke pings the next spoke's first "
-                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub nothing; [] "
-                                            "- no ping.", elements="str", where="host_vars"),
+                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub the next hub's "
+                                            "first LAN address (none with one hub); [] - no ping.", elements="str", where="host_vars"),
     "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them "
                                    "back as stored).", model=["tunnel.description"], where="any"),
     "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),

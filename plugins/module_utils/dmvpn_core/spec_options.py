@@ -150,6 +150,13 @@ NHRP = {
     "nhs": _o("list", "The hubs a spoke registers with, one entry per hub. Rendered as C(map <hub-tunnel-ip>/<len> "
                       "nbma-address ...) + C(register) up to 1.4 and as C(nhs tunnel-ip ... nbma ...) on 1.5.",
               elements="dict", options=NHS),
+    "maps": _o("list", ["Static mappings that do not register: peers reached by their public address without an "
+                        "NHS (a hub - every other hub, which it could not resolve otherwise).",
+                        "Rendered as C(map <tunnel-ip>/32 nbma-address ...) without C(register) up to 1.4 and as "
+                        "C(map tunnel-ip ... nbma ...) on 1.5."],
+               elements="dict", options={
+                   "tunnel_ip": _o("str", "The peer's tunnel address.", required=True),
+                   "nbma": _o("str", "The peer's public (NBMA) address.", required=True)}),
 }
 
 _PROPOSAL_ID = _o("int", "Proposal number (1-65535).", required=True)
@@ -238,6 +245,12 @@ BGP = {
         "address": _PEER_ADDRESS,
         "remote_as": _o("str", "The peer's AS (unless the peer group sets it), or C(internal)/C(external)."),
     }),
+    "hub_neighbors": _o("list", "The other hubs (a hub): neighbors outside the peer group, each with its own "
+                                "remote-as and the IPv4 unicast family, so hubs learn each other's LANs and the "
+                                "spokes' routes.", elements="dict", options={
+                                    "address": _PEER_ADDRESS,
+                                    "remote_as": _o("str", "The hub's AS number (all hubs share one), or "
+                                                           "C(internal)/C(external).", required=True)}),
     "networks": _o("list", "Prefixes this router announces (its LANs).", elements="str"),
     "keepalive": _o("int", "Keepalive timer of neighbors outside a peer group (with O(config.bgp.holdtime))."),
     "holdtime": _o("int", "Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group."),

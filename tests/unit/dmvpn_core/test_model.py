@@ -97,7 +97,7 @@ def test_hub_is_valid_and_fully_normalised(version):
         # FRR's nhrpd (1.5) leaves NHRP off without a network-id: 1 unless given
         "nhrp": {"role": "hub", "authentication": "SECRET", "holding_time": 300,
                  "network_id": 1 if version == "1.5" else None,
-                 "redirect": True, "shortcut": False, "nhs": []},
+                 "redirect": True, "shortcut": False, "nhs": [], "maps": []},
         "ipsec": {
             "interface": "eth0",
             "ike_group": {"name": "IKE-HUB", "key_exchange": None, "lifetime": 3600, "proposal": [
