@@ -104,12 +104,12 @@ def check_mss(run, phase, guests, src, dst):
     ok = (connect.returncode == 0 and got_syn and got_ack and sent_syn and sent_ack
           and max(got_syn) <= limit_src and max(got_ack) <= limit_dst
           and min(sent_syn) > limit_src and min(sent_ack) > limit_dst)   # the clamp, not the hosts, set it
+    failed = "" if connect.returncode == 0 else \
+        "; connect failed: " + (connect.stderr.strip().splitlines() or ["?"])[-1][:80]
     run.report.add(phase, name, where, ok,
                    "SYN mss %s sent, %s arrived (adjust-mss %d on %s); SYN-ACK mss %s sent, %s arrived "
                    "(adjust-mss %d on %s)%s" % (sent_syn or "-", got_syn or "-", limit_src, src, sent_ack or "-",
-                                                 got_ack or "-", limit_dst, dst,
-                                                 "" if connect.returncode == 0 else "; connect failed: "
-                                                 + (connect.stderr.strip().splitlines() or ["?"])[-1][:80])
+                                                got_ack or "-", limit_dst, dst, failed)
                    + extra_note(run, "adjust-mss"))
 
 
@@ -126,8 +126,8 @@ def probe(ns, address, kind, port, timeout=3.0):
               "    print('answered connected')\n"
               "except ConnectionRefusedError: print('answered refused')\n"
               "except (socket.timeout, TimeoutError): print('dropped timeout')\n"
-              "except OSError as e: print('dropped', e)\n") % ("STREAM" if kind == "tcp" else "DGRAM", timeout, address,
-                                                             port, kind)
+              "except OSError as e: print('dropped', e)\n")
+    script %= ("STREAM" if kind == "tcp" else "DGRAM", timeout, address, port, kind)
     out = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", script], capture_output=True, text=True,
                          check=False).stdout.strip()
     return out or "dropped (no output)"
@@ -205,7 +205,7 @@ def check_clouds(run, phase, guests):
     name = "spoke <-> spoke over each cloud"
     clouds = {}
     for spoke in run.spokes:
-        for tun, conf in sorted(guests[spoke].tunnels.items()):
+        for tun in sorted(guests[spoke].tunnels):
             clouds.setdefault(tun, []).append(spoke)
     if len(clouds) < 2:
         run.report.not_run(phase, name, "clouds", "%d cloud in the dataplane inventory (%s): no second tunnel"
@@ -231,6 +231,5 @@ def check_clouds(run, phase, guests):
         dev = re.search(r"\bdev (\S+)", vm.run("ip route get %s" % target)[1])
         ok = received > 0 and via not in hubs_tips and dev is not None and dev.group(1) == tun
         run.report.add(phase, name, "%s %s->%s" % (tun, a, b), ok,
-                       "%d/%d replies from %s; route: %s dev %s" % (received, sent, target, "via %s" % via if via else "direct",
-                                                                  dev.group(1) if dev else "?"))
-
+                       "%d/%d replies from %s; route: %s dev %s"
+                       % (received, sent, target, "via %s" % via if via else "direct", dev.group(1) if dev else "?"))

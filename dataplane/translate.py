@@ -193,13 +193,13 @@ class Translator:
         self.guest.files["/run/frr-markers.txt"] = "\n".join(markers) + "\n"
         return ["set +x",
                 # at most 150 s: the guest agent gives a whole script 300 s
-                "i=0; start=$SECONDS",
+                "i=0; start=$SECONDS; n=$(wc -l < /run/frr-markers.txt)",
                 "while [ $((SECONDS - start)) -lt 150 ]; do",
                 "  i=$((i + 1))",
                 "  running=$(vtysh -c 'show running-config' 2>/dev/null | sed 's/^ *//' || true)",
                 "  present=$(printf '%s\\n' \"$running\" | grep -c -x -F -f - /run/frr-markers.txt || true)",
-                "  [ \"$present\" -ge $(wc -l < /run/frr-markers.txt) ] && { echo \"frr: configuration running after $i checks\"; break; }",
-                "  [ $((i % 5)) -eq 0 ] && { echo \"frr: $present of $(wc -l < /run/frr-markers.txt) lines running: loading frr.conf again\"; vtysh -b >/dev/null 2>&1 || true; }",
+                "  [ \"$present\" -ge \"$n\" ] && { echo \"frr: configuration running after $i checks\"; break; }",
+                "  [ $((i % 5)) -eq 0 ] && { echo \"frr: $present of $n lines running: loading frr.conf again\"; vtysh -b >/dev/null 2>&1 || true; }",
                 "  sleep 3",
                 "done",
                 "set -x"]

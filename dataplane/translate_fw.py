@@ -50,9 +50,10 @@ def _rule(tree, base, hook, chain_name, rule_id):
     if states:
         words.append("ct state {%s}" % ",".join(states))
     proto = tree.value(base + ("protocol",))
-    for leaf in states + [proto, tree.value(base + ("action",)), tree.value(base + ("jump-target",)),
-                         tree.value(base + ("inbound-interface", "name"))] + [
-            tree.value(base + (side, leaf2)) for side in ("destination", "source") for leaf2 in ("address", "port")]:
+    leaves = states + [proto, tree.value(base + ("action",)), tree.value(base + ("jump-target",)),
+                       tree.value(base + ("inbound-interface", "name"))]
+    leaves += [tree.value(base + (side, leaf)) for side in ("destination", "source") for leaf in ("address", "port")]
+    for leaf in leaves:
         if leaf is not None:
             _word(leaf)
     if proto and proto != "all":

@@ -69,7 +69,7 @@ def test_extra_file_refuses_what_is_not_a_set_line(tmp_path):
 
 def test_the_shipped_extra_file_translates_on_the_lab_routers():
     extra = dprun.load_extra(os.path.join(dprun.ROOT, "dataplane", "extra-options.yml"))
-    hub = tr.translate(SPOKE.replace("SPOKE1", "HUB") + "".join(l + "\n" for l in dprun.extra_lines(extra, "HUB", ["HUB"])))
+    hub = tr.translate(SPOKE.replace("SPOKE1", "HUB") + "".join(line + "\n" for line in dprun.extra_lines(extra, "HUB", ["HUB"])))
     # (no DPD lines: the collection's default IKE group has dead-peer-detection)
     assert hub.firewall and not hub.dpd and hub.tunnel["adjust_mss"] == "1360"
     rules = hub.files["/run/nftables_firewall.conf"]
