@@ -131,15 +131,17 @@ def router_problems(per_router, origins):
     problems = []
     for host in sorted(per_router):
         clouds = per_router[host]
+        def field_of(cloud, variable, host=host):  # the dict entry that set it, if one did
+            return origins.get(cloud, {}).get(host, {}).get(variable) or variable
         for index, (cloud, endpoint) in enumerate(clouds):
-            def field(variable):
-                return origins.get(cloud, {}).get(host, {}).get(variable) or variable
             for other_cloud, other in clouds[:index]:
-                problems += _pair_problems(host, cloud, endpoint, other_cloud, other, field)
+                problems += _pair_problems(host, cloud, endpoint, other_cloud, other, field_of)
     return problems
 
 
-def _pair_problems(host, cloud, endpoint, other_cloud, other, field):
+def _pair_problems(host, cloud, endpoint, other_cloud, other, field_of):
+    def field(variable):
+        return field_of(cloud, variable)
     found = []
     tunnel, theirs = endpoint["tunnel"], other["tunnel"]
     if tunnel["name"] == theirs["name"]:
@@ -174,7 +176,7 @@ def _pair_problems(host, cloud, endpoint, other_cloud, other, field):
                                       "give the two clouds the same settings, or groups of their own names"))
     for name, cloud_name in ((endpoint, cloud), (other, other_cloud)):
         if name.get("bgp") is not None:
-            found.append(_problem(host, field("dmvpn_routing"), "is bgp in cloud %s, but a router in two clouds runs "
+            found.append(_problem(host, field_of(cloud_name, "dmvpn_routing"), "is bgp in cloud %s, but a router in two clouds runs "
                                   "one BGP instance (one AS, one router id) the clouds cannot share yet" % cloud_name,
                                   "use full_mesh or via_hub routing in the clouds of this router"))
             break
