@@ -203,6 +203,8 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
 def _clouds(hostvars, networks):
     """{host: its variables} of every router of a cloud inventory (dmvpn_clouds set); {} else."""
     table = {}
+    if not any(cl.CLOUDS in hostvars[host] for dummy, hosts in networks for host in hosts):
+        return table  # (the common case, asked once per host by verify: no table built)
     for dummy, hosts in networks:
         table.update(_hosts(hostvars, hosts))
     return table if cl.uses_clouds(table) else {}

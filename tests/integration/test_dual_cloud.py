@@ -6,6 +6,7 @@ cloud2 removes only that cloud's objects from it (and its route at HUB2), in one
 import os
 import re
 
+import inventory_kit
 import pytest
 import yaml
 from conftest import underlay_lines
@@ -87,11 +88,17 @@ def test_two_clouds_converge_in_one_commit_per_router_verify_per_cloud_and_drop_
         assert any(re.match(r"set interfaces tunnel tun1 parameters ip key '2'", line) for line in lines)
     assert not any(" tun1" in line for line in running["HUB1"]) and not any(" tun0" in line for line in running["HUB2"])
 
-    # idempotent: nothing commits
+    # idempotent: nothing commits; at -vvv --diff the module's endpoints (its invocation) show
+    # no cloud's secret
     commits = site.commits()
-    again = converged(site.run(os.path.join(REPO, "playbooks", "site.yml"), "--skip-tags", "verify"))
+    again = converged(site.run(os.path.join(REPO, "playbooks", "site.yml"), "--skip-tags", "verify", "-vvv", "--diff"))
     assert site.commits() == commits
-    assert "changed=1" not in again.stdout and "changed=2" not in again.stdout
+    assert re.findall(r"changed=(\d+)", again.stdout) and set(re.findall(r"changed=(\d+)", again.stdout)) == {"0"}
+    hostvars = inventory_kit.load(SOURCE)[0]
+    secrets = [values[key] for values in hostvars["SPOKE1"]["dmvpn_clouds"].values()
+               for key in ("dmvpn_nhrp_secret", "dmvpn_ipsec_psk")]
+    assert len(set(secrets)) == 4 and ('"endpoints"' in again.stdout or "'endpoints'" in again.stdout)
+    assert not [secret for secret in secrets if secret in again.stdout]
 
     # SPOKE2 leaves cloud2: it loses tun1 and what cloud2 gave it, HUB2 its route to SPOKE2's LAN
     site.hosts["all"]["children"]["dmvpn"]["children"]["cloud2"]["hosts"].pop("SPOKE2")
