@@ -207,3 +207,11 @@ def test_verify_pings_what_each_cloud_has_the_router_ping():
                                   network_groups=dual.NETWORKS)
     # both clouds have SPOKE1 ping SPOKE2's LAN: once, from SPOKE1's LAN
     assert plan == {"targets": ["192.168.12.1"], "source": "192.168.11.1"}
+
+
+def test_a_limit_that_leaves_out_a_router_built_from_a_limited_one_is_named_in_each_cloud():
+    # HUB2 routes to SPOKE2's LAN via SPOKE2's cloud2 address; HUB1 via its cloud1 address
+    result = flt.dmvpn_networks_check(dual.hosts(), dual.GROUPS, dual.NETWORKS, limit=["SPOKE2"])
+    assert sorted(p["host"] for p in result["problems"]) == ["HUB1", "HUB2", "SPOKE1"]
+    assert all(p["field"] == "--limit" and "SPOKE2" in p["message"] for p in result["problems"])
+    assert flt.dmvpn_networks_check(dual.hosts(), dual.GROUPS, dual.NETWORKS, limit=list(dual.PORTS))["problems"] == []
