@@ -127,3 +127,12 @@ def test_two_clouds_converge_in_one_commit_per_router_verify_per_cloud_and_drop_
     # and verify passes in both clouds without SPOKE2 in cloud2
     rows = tables(converged(site.run(os.path.join(REPO, "playbooks", "verify.yml"))).stdout)
     assert sorted(rows["cloud2"]) == ["HUB2", "SPOKE1"] and all(row.endswith("OK") for t in rows.values() for row in t.values())
+
+    # dmvpn_present: false removes SPOKE2's DMVPN (its last cloud) and HUB1's route to its LAN
+    spoke2["dmvpn_present"] = False
+    with open(path, "w") as out:
+        yaml.safe_dump(spoke2, out)
+    converged(site.run(os.path.join(REPO, "playbooks", "site.yml"), "--skip-tags", "verify"))
+    gone = site.running()
+    assert not [line for line in gone["SPOKE2"] if re.search(r"tunnel|nhrp|vpn ipsec|static route", line)]
+    assert not [line for line in gone["HUB1"] + gone["SPOKE1"] if "192.168.12.0/24" in line]

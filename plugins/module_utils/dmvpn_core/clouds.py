@@ -131,6 +131,7 @@ def router_problems(per_router, origins):
     problems = []
     for host in sorted(per_router):
         clouds = per_router[host]
+
         def field_of(cloud, variable, host=host):  # the dict entry that set it, if one did
             return origins.get(cloud, {}).get(host, {}).get(variable) or variable
         for index, (cloud, endpoint) in enumerate(clouds):
@@ -142,6 +143,7 @@ def router_problems(per_router, origins):
 def _pair_problems(host, cloud, endpoint, other_cloud, other, field_of):
     def field(variable):
         return field_of(cloud, variable)
+
     found = []
     tunnel, theirs = endpoint["tunnel"], other["tunnel"]
     if tunnel["name"] == theirs["name"]:
