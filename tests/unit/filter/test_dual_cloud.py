@@ -215,3 +215,16 @@ def test_a_limit_that_leaves_out_a_router_built_from_a_limited_one_is_named_in_e
     assert sorted(p["host"] for p in result["problems"]) == ["HUB1", "HUB2", "SPOKE1"]
     assert all(p["field"] == "--limit" and "SPOKE2" in p["message"] for p in result["problems"])
     assert flt.dmvpn_networks_check(dual.hosts(), dual.GROUPS, dual.NETWORKS, limit=list(dual.PORTS))["problems"] == []
+
+
+def test_an_emptied_cloud_leaves_every_router_its_tunnel_to_delete():
+    groups = dict(copy.deepcopy(dual.GROUPS), cloud2=[])
+    hostvars = dual.hosts()
+    for name in ("SPOKE1", "SPOKE2"):
+        hostvars[name].pop("dmvpn_cloud_host_vars")
+    hostvars.pop("HUB2")
+    groups = dict(groups, dmvpn=["HUB1", "SPOKE1", "SPOKE2"], dmvpn_hubs=["HUB1"])
+    result = check(hostvars, groups)
+    assert result["problems"] == []
+    assert {host: (len(entry["endpoints"]), entry["absent_tunnels"]) for host, entry in result["endpoints"].items()} == {
+        "HUB1": (1, ["tun1"]), "SPOKE1": (1, ["tun1"]), "SPOKE2": (1, ["tun1"])}
