@@ -77,6 +77,7 @@ class Guest:
         self.commands = []       # shell lines, in VyOS's order
         self.adaptations = []
         self.wan = None          # (interface, address or "dhcp")
+        self.wans = []           # every static WAN (two clouds over two ISPs), the first one's included
         self.lans = []           # [(interface, ipaddress.IPv4Interface)]
         self.all_addresses = []  # every static ethernet address, WAN included
         self.tunnel = None       # the first tunnel: {"name", "address", "key", "local", "dev", "mtu", "adjust_mss"}
@@ -238,11 +239,19 @@ class Translator:
     def _split_wan(self):
         """The WAN is the interface IPsec runs on (else the tunnel's source); the others are LANs."""
         g, t = self.guest, self.tree
-        wan = (t.values(("vpn", "ipsec", "interface")) or [None])[0] or (g.tunnel or {}).get("dev")
+        # Two clouds over two ISPs: each tunnel's source (and every IPsec interface) is a WAN;
+        # g.wan stays the first one's (the IPsec interface, else the first tunnel's source).
+        first = (t.values(("vpn", "ipsec", "interface")) or [None])[0] or (g.tunnel or {}).get("dev")
+        wan_ifs = set(t.values(("vpn", "ipsec", "interface"))) | {tun["dev"] for tun in g.tunnels.values() if tun["dev"]}
+        wan_ifs.add(first)
+        locals_ = {tun["local"] for tun in g.tunnels.values() if tun["local"]}
+        first_local = (g.tunnel or {}).get("local")
         for ifname, iface in list(g.lans):
-            if ifname == wan or (g.tunnel and str(iface.ip) == g.tunnel["local"]):
+            if ifname in wan_ifs or str(iface.ip) in locals_:
                 g.lans.remove((ifname, iface))
-                g.wan = (ifname, str(iface.ip))
+                g.wans.append((ifname, str(iface.ip)))
+                if ifname == first or str(iface.ip) == first_local or g.wan is None:
+                    g.wan = (ifname, str(iface.ip))
         if g.wan is None:
             raise TranslateError("%s: cannot tell the WAN interface (no vpn ipsec interface, no tunnel source)" % g.hostname)
 

@@ -191,3 +191,29 @@ def test_address_group_is_a_set_the_rule_names():
                                       "        auto-merge", "        elements = { 203.0.113.11,203.0.113.12 }", "    }"]
     assert start < lines.index("    chain VYOS_INPUT_filter {")
     assert '        meta l4proto esp ip saddr @A_DMVPN-PEERS counter accept comment "ipv4-INP-filter-9901"' in lines
+
+
+def test_two_clouds_over_two_isps_have_two_wans_and_one_lan():
+    # inventories/dual_cloud's spoke shape: cloud1 over eth0 (ISP 1), cloud2 over eth2 (ISP 2)
+    text = SPOKE.replace("set interfaces ethernet eth0 address 'dhcp'\n", "set interfaces ethernet eth0 address '198.51.100.11/24'\n")
+    text += """\
+set interfaces ethernet eth2 address '203.0.113.11/24'
+set interfaces tunnel tun1 address '10.2.0.11/32'
+set interfaces tunnel tun1 encapsulation 'gre'
+set interfaces tunnel tun1 parameters ip key '2'
+set interfaces tunnel tun1 source-interface 'eth2'
+set protocols nhrp tunnel tun1 network-id '2'
+set vpn ipsec interface 'eth2'
+"""
+    g = tr.translate(text)
+    assert g.wan == ("eth0", "198.51.100.11")
+    assert sorted(g.wans) == [("eth0", "198.51.100.11"), ("eth2", "203.0.113.11")]
+    assert [(n, str(i)) for n, i in g.lans] == [("eth1", "192.168.11.1/24")]
+
+
+def test_a_dhcp_wan_stays_the_wan_beside_a_static_second_one():
+    g = tr.translate(SPOKE + "set interfaces ethernet eth2 address '203.0.113.11/24'\n"
+                     "set interfaces tunnel tun1 source-interface 'eth2'\n"
+                     "set interfaces tunnel tun1 encapsulation 'gre'\n")
+    assert g.wan == ("eth0", "dhcp") and g.wans == [("eth2", "203.0.113.11")]
+    assert [n for n, i in g.lans] == ["eth1"]
