@@ -217,3 +217,29 @@ def test_a_dhcp_wan_stays_the_wan_beside_a_static_second_one():
                      "set interfaces tunnel tun1 encapsulation 'gre'\n")
     assert g.wan == ("eth0", "dhcp") and g.wans == [("eth2", "203.0.113.11")]
     assert [n for n, i in g.lans] == ["eth1"]
+
+
+# The 1.5 lines of the collection's WAN firewall with drop_other (fw branch, tests/unit/dmvpn_core/
+# test_firewall.py expected()): the translator takes every one of them.
+COLLECTION_FIREWALL = "".join("set firewall ipv4 input filter rule %s\n" % line for line in (
+    "9900 action 'accept'", "9900 description 'dmvpn.vyos: established/related'", "9900 inbound-interface name 'eth0'",
+    "9900 state 'established'", "9900 state 'related'",
+    "9901 action 'accept'", "9901 description 'dmvpn.vyos: GRE from DMVPN peers'", "9901 inbound-interface name 'eth0'",
+    "9901 protocol 'gre'", "9901 source group address-group 'DMVPN-PEERS'",
+    "9903 action 'accept'", "9903 inbound-interface name 'eth0'", "9903 protocol 'udp'", "9903 destination port '500'",
+    "9903 source group address-group 'DMVPN-PEERS'",
+    "9905 action 'accept'", "9905 description 'dmvpn.vyos: SSH'", "9905 inbound-interface name 'eth0'",
+    "9905 protocol 'tcp'", "9905 destination port '22'",
+    "9999 action 'drop'", "9999 description 'dmvpn.vyos: drop the rest on the WAN'", "9999 inbound-interface name 'eth0'")) + \
+    "set firewall group address-group DMVPN-PEERS address '203.0.113.11'\n"
+
+
+def test_the_collections_wan_rules_translate():
+    rules = tr.translate(HUB + COLLECTION_FIREWALL).files["/run/nftables_firewall.conf"].splitlines()
+    assert [line.strip() for line in rules if "comment" in line] == [
+        'ct state {established,related} iifname {eth0} counter accept comment "ipv4-INP-filter-9900"',
+        'meta l4proto gre ip saddr @A_DMVPN-PEERS iifname {eth0} counter accept comment "ipv4-INP-filter-9901"',
+        'meta l4proto udp udp dport {500} ip saddr @A_DMVPN-PEERS iifname {eth0} counter accept comment "ipv4-INP-filter-9903"',
+        'meta l4proto tcp tcp dport {22} iifname {eth0} counter accept comment "ipv4-INP-filter-9905"',
+        'iifname {eth0} counter drop comment "ipv4-INP-filter-9999"',
+        'counter accept comment "INP-filter default-action accept"']
