@@ -24,6 +24,7 @@ Our own code from those facts.
 import re
 
 # The rule leaves translated (VyOS's words -> what parse_rule makes of them); others are refused.
+# (``description`` is accepted and rendered nowhere: parse_rule makes no nft word of it.)
 RULE_LEAVES = {"action", "protocol", "state", "inbound-interface", "destination", "source", "description",
                "jump-target", "log", "disable"}
 BASE_HOOKS = {"input": ("VYOS_INPUT_%s", "input", "INP"), "forward": ("VYOS_FORWARD_%s", "forward", "FWD"),
