@@ -23,12 +23,14 @@ import time
 
 import yaml
 
-from . import capture, checks, feature_checks, image, launcher, lease_change, translate
+from . import capture, checks, clouds, feature_checks, image, launcher, lease_change, translate
 from .checks import Report, wait_for
 from vyos_lab.vault import vault_args
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INVENTORY = os.path.join(ROOT, "dataplane", "inventory")
+# --phases clouds boots this one instead (two clouds over two ISPs; dataplane/inventory_dual)
+INVENTORY_DUAL = os.path.join(ROOT, "dataplane", "inventory_dual")
 CUT_OFF_SPOKE = "SPOKE3"        # the spoke whose VM gets a wrong PSK in the last static check
 WRONG_KEY = "wrong-key-on-purpose"
 
@@ -94,10 +96,11 @@ def routers_of_inventory():
 def wiring(guests):
     """What the launcher needs of each router: its LAN, and its WAN as the underlay sees it."""
     out = []
+    bridges = clouds.bridges_of(guests)
     for name, guest in guests.items():
         if not guest.lans:
             raise RuntimeError("%s has no LAN interface to put a LAN host on" % name)
-        spec = {"name": name, "lan": guest.lans[0][1], "wan": guest.wan[1]}
+        spec = {"name": name, "lan": guest.lans[0][1], "wan": guest.wan[1], "bridges": bridges[name]}
         if guest.wan[1] == "dhcp":
             addr = host_vars(name).get("lab_dhcp_address")
             if not addr:
@@ -366,6 +369,8 @@ class Run:
                 log("booting %d VMs (qemu -accel %s, %d MiB each)" % (len(specs), launcher.accel(), self.args.memory))
                 if "static" in self.args.phases:
                     self.static_phase(texts, guests, specs)
+                if "clouds" in self.args.phases:
+                    clouds.phase(self, guests)
                 if "bgp" in self.args.phases:
                     log("converging the emulated lab again with dmvpn_routing: bgp")
                     secs, texts, guests = self.configs(emulated, {"dmvpn_routing": "bgp"})
@@ -432,7 +437,8 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build (or reuse) the VM image only")
     run = sub.add_parser("run", help="build, converge, boot, check, print the table")
-    run.add_argument("--phases", nargs="+", default=["static", "bgp"], choices=["static", "bgp"])
+    run.add_argument("--phases", nargs="+", default=["static", "bgp"], choices=["static", "bgp", "clouds"],
+                     help="clouds (alone): the two-cloud inventory dataplane/inventory_dual")
     run.add_argument("--memory", type=int, default=384, help="MiB per VM (default 384)")
     run.add_argument("--keep", action="store_true", help="keep the VM work folder (consoles, captures)")
     run.add_argument("--extra", metavar="FILE",
@@ -445,6 +451,11 @@ def main(argv=None):
         img = image.build(log=log)
         print(json.dumps(img.manifest, indent=2))
         return 0
+    if "clouds" in args.phases:
+        if len(args.phases) > 1:
+            parser.error("--phases clouds runs alone (it boots another inventory)")
+        global INVENTORY  # pylint: disable=global-statement
+        INVENTORY = INVENTORY_DUAL
     # A stop (Ctrl-C, kill) runs the clean-up: VMs, helpers and namespaces go away.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     r = Run(args)

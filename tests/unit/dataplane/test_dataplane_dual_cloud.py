@@ -42,3 +42,39 @@ def test_a_spoke_runs_each_cloud_over_its_own_isp():
     assert g.files["/etc/strongswan.d/interfaces_use.conf"] == "charon {\n    interfaces_use = eth0,eth2\n}\n"
     frr = g.files["/etc/frr/frr.conf"].splitlines()
     assert "ip route 192.168.12.0/24 10.1.0.12 tun0" in frr and "ip route 192.168.12.0/24 10.2.0.12 tun1" in frr
+
+
+def all_guests():
+    return {r: guest(r) for r in ("HUB1", "HUB2", "SPOKE1", "SPOKE2")}
+
+
+def test_each_isp_gets_its_own_bridge():
+    from dataplane import clouds
+    assert clouds.bridges_of(all_guests()) == {
+        "HUB1": {"eth0": "dpwan"}, "HUB2": {"eth0": "dpwan2"},
+        "SPOKE1": {"eth0": "dpwan", "eth2": "dpwan2"}, "SPOKE2": {"eth0": "dpwan", "eth2": "dpwan2"}}
+
+
+def test_clouds_hubs_and_nbma_addresses():
+    from dataplane import clouds
+    guests = all_guests()
+    assert clouds.clouds_of(guests) == {"tun0": ("HUB1", ["SPOKE1", "SPOKE2"]), "tun1": ("HUB2", ["SPOKE1", "SPOKE2"])}
+    assert clouds.source_of(guests["SPOKE1"], "tun1") == "203.0.113.11"
+    assert clouds.source_of(guests["HUB2"], "tun1") == "203.0.113.2"
+
+
+def test_wiring_of_the_dual_inventory(monkeypatch):
+    from dataplane import run as dprun
+    monkeypatch.setattr(dprun, "INVENTORY", dprun.INVENTORY_DUAL)
+    specs = {s["name"]: s for s in dprun.wiring(all_guests())}
+    assert specs["SPOKE1"]["wan"] == "198.51.100.11" and specs["SPOKE1"]["bridges"]["eth2"] == "dpwan2"
+    assert specs["HUB2"]["bridges"] == {"eth0": "dpwan2"} and specs["HUB2"]["gateway"] is None
+    assert str(specs["SPOKE2"]["lan"]) == "192.168.12.1/24"
+
+
+def test_single_cloud_wiring_is_all_on_dpwan():
+    from dataplane import clouds
+    from test_dataplane_translate import SPOKE, HUB_BGP  # pylint: disable=import-error  (same folder)
+    guests = {"HUB": tr.translate(HUB_BGP),
+              "SPOKE1": tr.translate(SPOKE)}
+    assert clouds.bridges_of(guests) == {"HUB": {"eth0": "dpwan"}, "SPOKE1": {}}
