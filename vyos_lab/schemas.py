@@ -74,8 +74,12 @@ def _tunnel(version):
         children.update({"source-address": Leaf(ip), "remote": Leaf(ip), "source-interface": Leaf(IF_NAME)})
         if version == "1.3":
             children["multicast"] = Leaf(enum("enable", "disable"))
+            children["ip"] = node()  # equuleus ipv4-options.xml.i: ARP/forwarding options only, no adjust-mss
         else:
             children["enable-multicast"] = Flag()
+            # vyos-1x include/interface/ipv4-options.xml.i -> adjust-mss.xml.i (sagitta c3f688653,
+            # current 3710c5879); equuleus's ipv4-options has no adjust-mss, crux's tunnel no ip node.
+            children["ip"] = node(adjust_mss=Leaf(either(number(536, 65535, "MSS"), enum("clamp-mss-to-pmtu"))))
     return tag(TUN_NAME, **{k.replace("-", "_"): v for k, v in children.items()})
 
 

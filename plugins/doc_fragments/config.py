@@ -58,7 +58,15 @@ options:
           mtu:
             type: int
             description:
-              - Interface MTU.
+              - Interface MTU (VyOS's default is 1476). Recommended with IPsec - C(1400) (the VyOS DMVPN documentation's
+                value). Unset - not rendered.
+          adjust_mss:
+            type: raw
+            description:
+              - TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu).
+                Recommended - C(1360) with O(config.tunnel.mtu=1400). Unset - not rendered (off by default).
+              - At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which
+                clamp only under C(firewall options).
           multicast:
             type: bool
             description:
@@ -388,7 +396,15 @@ options:
       mtu:
         type: int
         description:
-          - Interface MTU.
+          - Interface MTU (VyOS's default is 1476). Recommended with IPsec - C(1400) (the VyOS DMVPN documentation's
+            value). Unset - not rendered.
+      adjust_mss:
+        type: raw
+        description:
+          - TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu).
+            Recommended - C(1360) with O(config.tunnel.mtu=1400). Unset - not rendered (off by default).
+          - At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which
+            clamp only under C(firewall options).
       multicast:
         type: bool
         description:

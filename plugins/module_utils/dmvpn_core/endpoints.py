@@ -136,6 +136,7 @@ def build_endpoint(router, roles, with_routes=True):
             "key": hv.get("dmvpn_gre_key"),
             "description": hv.get("dmvpn_tunnel_description"),
             "mtu": hv.get("dmvpn_tunnel_mtu"),
+            "adjust_mss": hv.get("dmvpn_tunnel_adjust_mss"),
             "multicast": si.value(hv, "dmvpn_tunnel_multicast"),
         },
         "nhrp": nhrp,

@@ -47,6 +47,7 @@ TUNNEL = (
     Leaf("key", ("parameters", "ip", "key"), NUMBER),
     Leaf("description", ("description",), TEXT),
     Leaf("mtu", ("mtu",), NUMBER),
+    Leaf("adjust_mss", lambda syntax: syntax.adjust_mss_words, NUMBER),
 )
 
 # protocols nhrp tunnel <name> ... before the NHS entries and multicast ...

@@ -163,7 +163,13 @@ VARIABLES = {
                                             "- no ping.", elements="str", where="host_vars"),
     "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them "
                                    "back as stored).", model=["tunnel.description"], where="any"),
-    "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),
+    "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU; unset - VyOS's default (1476). Recommended with IPsec - 1400 (the VyOS "
+                                  "DMVPN documentation's value; the example and lab inventories set it).",
+                           model=["tunnel.mtu"], where="group_vars"),
+    "dmvpn_tunnel_adjust_mss": _v("raw", "TCP MSS clamping on the tunnel (ip adjust-mss) - a number or "
+                                         "clamp-mss-to-pmtu; unset - off. Recommended - 1360 with dmvpn_tunnel_mtu 1400; "
+                                         "at most the MTU less 40. VyOS 1.4 and later only (refused on 1.2/1.3).",
+                                  model=["tunnel.adjust_mss"], where="group_vars"),
     "dmvpn_tunnel_multicast": _v("bool", "Multicast on the tunnel.", default=True, model=["tunnel.multicast"],
                                  where="group_vars"),
 }

@@ -125,7 +125,13 @@ TUNNEL = {
     "key": _o("int", "GRE key (0-4294967295), the same on every router of the DMVPN.", no_log=False),
     "description": _o("str", ["Interface description.",
                               "No double quote or backslash: VyOS does not print them back as stored."]),
-    "mtu": _o("int", "Interface MTU."),
+    "mtu": _o("int", "Interface MTU (VyOS's default is 1476). Recommended with IPsec - C(1400) (the VyOS DMVPN "
+                     "documentation's value). Unset - not rendered."),
+    "adjust_mss": _o("raw", [
+        "TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu). "
+        "Recommended - C(1360) with O(config.tunnel.mtu=1400). Unset - not rendered (off by default).",
+        "At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which "
+        "clamp only under C(firewall options)."]),
     "multicast": _o("bool", "Enable multicast on the tunnel (needed for routing protocols). Default true."),
 }
 

@@ -88,6 +88,11 @@ class Syntax:
         self.multicast_value = facts["multicast_value"]          # None: valueless leaf
         self.tunnel_address_host = facts["tunnel_address_host"]  # True: render /32
         self.mtu_range = facts["mtu_range"]
+        self.tunnel_mtu_default = 1476  # every version's default (GRE: 1500 - 24 bytes of headers)
+        # interfaces tunnel X ip adjust-mss (None: not on this version; TUNNEL_MSS below)
+        self.adjust_mss_words = facts.get("adjust_mss_words")
+        self.adjust_mss_range = (536, 65535)
+        self.adjust_mss_clamp = "clamp-mss-to-pmtu"
         self.description_length = facts["description_length"]   # (min, max) characters
         self.key_range = (0, 4294967295)
         self.key_required_for_any_source = facts["key_required_for_any_source"]
@@ -344,6 +349,14 @@ _FRR = dict(
     nhs_subnet_route_distance=250,
 )
 
+# TCP MSS clamping on the tunnel: vyos-1x interface-definitions/include/interface/adjust-mss.xml.i
+# (a number 536-65535 or clamp-mss-to-pmtu), included by include/interface/ipv4-options.xml.i in
+# interfaces_tunnel.xml.in (sagitta c3f688653, current 3710c5879; mtu defaultValue 1476 there).
+# 1.2/1.3 have no interface leaf: equuleus a79b59070 ipv4-options.xml.i lacks it, and crux/equuleus
+# clamp only under "firewall options interface X adjust-mss" (firewall-options.xml(.in)), which
+# the product does not render.
+_TUNNEL_MSS = dict(adjust_mss_words=("ip", "adjust-mss"))
+
 _SYNTAX = {
     "1.2": _build(
         "1.2",
@@ -392,7 +405,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **dict(_NEW_BGP, **_OPENNHRP)
+        **dict(_NEW_BGP, **dict(_OPENNHRP, **_TUNNEL_MSS))
     ),
     "1.5": _build(
         "1.5",
@@ -407,7 +420,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **dict(_NEW_BGP, **_FRR)
+        **dict(_NEW_BGP, **dict(_FRR, **_TUNNEL_MSS))
     ),
 }
 
