@@ -45,6 +45,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker impo
     Problem,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_bgp import check_bgp
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_firewall import check_firewall
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_ipsec import check_ipsec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
     INTERFACE_NAME_RE,
@@ -62,7 +63,7 @@ ROLES = ("hub", "spoke")
 # The keys each mapping of the endpoint may have (those of the IPsec and BGP sections are in
 # model_ipsec.py and model_bgp.py).
 _KEYS = {
-    "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp"),
+    "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp", "firewall"),
     "tunnel": ("name", "address", "source_address", "source_interface", "key", "description", "mtu", "multicast",
                "adjust_mss"),
     "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs"),
@@ -366,11 +367,13 @@ def validate_endpoint(data, version):
     ipsec = check_ipsec(check, root.get("ipsec"))
     routes = _static_routes(check, root.get("static_routes"), iface)
     bgp = check_bgp(check, root.get("bgp"), iface)
+    firewall = check_firewall(check, root.get("firewall"), ipsec)
     _check_any_source(check, source, tunnel, ipsec)
     if check.problems:
         raise ModelError(check.problems)
     routes += _nhs_subnet_routes(check.syntax, nhrp, iface, routes)
-    return Endpoint({"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp}, version)
+    return Endpoint({"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp,
+                     "firewall": firewall}, version)
 
 
 def tunnel_network(endpoint):

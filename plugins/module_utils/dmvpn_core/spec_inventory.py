@@ -172,6 +172,19 @@ VARIABLES = {
                                   model=["tunnel.adjust_mss"], where="group_vars"),
     "dmvpn_tunnel_multicast": _v("bool", "Multicast on the tunnel.", default=True, model=["tunnel.multicast"],
                                  where="group_vars"),
+    "dmvpn_manage_firewall": _v("bool", "Write WAN firewall rules 9900-9999 that accept GRE, ESP, IKE and NAT-T from "
+                                        "the DMVPN's routers (from anywhere when one has a DHCP WAN) on "
+                                        "dmvpn_wan_interface; false removes the ones the collection wrote. Off by "
+                                        "default - see the README's WAN firewall section.", default=False,
+                                where="group_vars / host_vars"),
+    "dmvpn_firewall_wan_drop_other": _v("bool", "With dmvpn_manage_firewall, also accept SSH (dmvpn_firewall_ssh_port) "
+                                                "and drop everything else arriving on the WAN for the router.",
+                                        default=False, model=["firewall.drop_other"], where="group_vars / host_vars"),
+    "dmvpn_firewall_ssh_port": _v("int", "The SSH port dmvpn_firewall_wan_drop_other keeps open.", default=22,
+                                  model=["firewall.ssh_port"], where="group_vars / host_vars"),
+    "dmvpn_firewall_rule_set": _v("str", "VyOS 1.2/1.3 - the collection's own local rule set for the WAN interface "
+                                         "when it has none (one that has one keeps it, and gets the rules).",
+                                  default="DMVPN-WAN", model=["firewall.rule_set"], where="group_vars"),
 }
 
 # Variables the design reads (the rest are the roles' and playbooks' business; the design
@@ -192,6 +205,10 @@ MODEL_FROM_ELSEWHERE = (
     ("bgp.listen_ranges", "dmvpn_tunnel_subnet (the hub's listen range)"),
     ("bgp.networks", "dmvpn_bgp_networks (with dmvpn_lan_prefixes)"),
     ("bgp", "dmvpn_routing (bgp)"),
+    ("firewall.peers", "dmvpn_public_address (of the other routers)"),
+    ("firewall.interface", "dmvpn_wan_interface"),
+    ("firewall.address_group", "dmvpn_manage_firewall"),
+    ("firewall", "dmvpn_manage_firewall"),
 )
 
 

@@ -63,6 +63,10 @@ _COMMON_MULTI_PATHS = (
     ("vpn", "ipsec", "esp-group", WILDCARD, "proposal"),
     ("interfaces", "tunnel"),
     ("protocols", "nhrp", "tunnel"),
+    # the WAN firewall rules (versions_firewall.py): rule sets, rules, address groups, 1.4+ state
+    ("firewall", "name"), ("firewall", "name", WILDCARD, "rule"), ("firewall", "ipv4", "input", "filter", "rule"),
+    ("firewall", "group", "address-group"), ("firewall", "group", "address-group", WILDCARD, "address"),
+    ("firewall", "ipv4", "input", "filter", "rule", WILDCARD, "state"),
 )
 
 
@@ -93,6 +97,8 @@ class Syntax:
         self.adjust_mss_words = facts.get("adjust_mss_words")
         self.adjust_mss_range = (536, 65535)
         self.adjust_mss_clamp = "clamp-mss-to-pmtu"
+        # WAN firewall: ("named" rule sets | "input_filter" chain, highest rule number): versions_firewall.py
+        self.firewall_style, self.firewall_rule_max = facts["firewall"]
         self.description_length = facts["description_length"]   # (min, max) characters
         self.key_range = (0, 4294967295)
         self.key_required_for_any_source = facts["key_required_for_any_source"]
@@ -360,6 +366,7 @@ _TUNNEL_MSS = dict(adjust_mss_words=("ip", "adjust-mss"))
 _SYNTAX = {
     "1.2": _build(
         "1.2",
+        firewall=("named", 9999),
         commit_confirm_scheduler="at",
         ipsec_values=CRUX,
         tunnel_local_leaf="local-ip",
@@ -377,6 +384,7 @@ _SYNTAX = {
     ),
     "1.3": _build(
         "1.3",
+        firewall=("named", 999999),
         commit_confirm_scheduler="at",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",
@@ -394,6 +402,7 @@ _SYNTAX = {
     ),
     "1.4": _build(
         "1.4",
+        firewall=("input_filter", 999999),
         commit_confirm_scheduler="systemd",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",
@@ -409,6 +418,7 @@ _SYNTAX = {
     ),
     "1.5": _build(
         "1.5",
+        firewall=("input_filter", 999999),
         commit_confirm_scheduler="systemd",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",

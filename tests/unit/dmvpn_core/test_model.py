@@ -115,6 +115,7 @@ def test_hub_is_valid_and_fully_normalised(version):
             {"prefix": "192.168.3.0/24", "next_hop": "10.0.0.3", "distance": None},
         ],
         "bgp": None,
+        "firewall": None,
     }
 
 
