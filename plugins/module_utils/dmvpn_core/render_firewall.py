@@ -101,8 +101,8 @@ def _group_users(have, name, skip):
     """Rules in ``have`` outside ``skip`` (rule paths) that use address group ``name``."""
     users = []
     for path in have.subtree(("firewall",)).paths():
-        for index in range(len(path) - 3):
-            if index >= 2 and path[index:index + 3] == ("group", "address-group", name) and path[index - 2] == "source" \
+        for index in range(len(path) - 2):
+            if index >= 1 and path[index:index + 3] == ("group", "address-group", name) and path[index - 1] == "source" \
                     and not any(path[:len(mine)] == mine for mine in skip):
                 users.append(path)
     return users
