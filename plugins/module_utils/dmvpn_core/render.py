@@ -357,8 +357,9 @@ def owned_objects(endpoint, version, have_tree=None):
     (the router's configuration): every static route whose next hop lies inside the tunnel
     subnet (the model's, or the one of the tunnel's current address on the router), any
     other IPsec profile that binds this tunnel and nothing else, and the BGP paths of
-    :func:`bgp_objects`. Nothing else (other tunnels, firewall, users, routes via other
-    gateways, BGP peers outside the tunnel subnet) is ever owned.
+    :func:`bgp_objects`; the WAN firewall rules 9900-9999, our rule set and address group
+    (render_firewall.firewall_objects). Nothing else (other tunnels, other firewall rules,
+    users, routes via other gateways, BGP peers outside the tunnel subnet) is ever owned.
     """
     syntax = syntax_for(version)
     endpoint = validated(endpoint, version)

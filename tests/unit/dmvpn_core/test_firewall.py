@@ -225,3 +225,14 @@ def test_a_bad_firewall_variable_names_the_variable(variable, value, words):
     problems = ds.inventory_problems(inventory(**{variable: value}))
     assert [p["field"] for p in problems if words in p["message"] and p["host"] == "HUB"] == [variable]
     assert all(p["fix"] for p in problems)
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_state_deleted_takes_the_rules_along(version):
+    """dmvpn_present: false (state deleted by tunnel name) leaves no rule of the range, no rule
+    set or address group of ours, and the operator's rule 10."""
+    dummy, after = converge(hub(), version, parse_set_lines(OPERATOR[version]))
+    objects = rs.DMVPN.objects({"name": "tun0"}, version, after, "deleted")
+    commands = df.plan_commands(after, ConfigTree(), objects, version, "deleted")
+    gone = df.apply_commands(after, commands, version)
+    assert fw_lines(gone) == fw_lines(parse_set_lines(OPERATOR[version]))
