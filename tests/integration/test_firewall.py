@@ -7,6 +7,7 @@ operator's stay. Words per version: versions_firewall.py."""
 import copy
 
 import pytest
+from labkit import site  # noqa: F401 pylint: disable=unused-import
 from seed_models import model
 
 pytestmark = pytest.mark.lab
@@ -69,3 +70,32 @@ def test_firewall_on_again_off_keeps_the_operators_rule(lab, playbook):
         mine = sorted(line for line in running if " firewall " in line and "'" in line)
         assert mine == sorted(OPERATOR[family(version)]), (host, mine)
         assert not [line for line in running if " rule 99" in line or "DMVPN-PEERS" in line], host
+
+
+@pytest.mark.parametrize("version", ["1.3", "1.5"])
+def test_site_with_dmvpn_manage_firewall_then_without(site, version):  # noqa: F811
+    """site.yml on the lab inventory: the guide's spokes have DHCP WANs, so the rules take any
+    source; with drop_other the WAN keeps SSH and drops the rest; verify passes; a re-run
+    commits nothing; dmvpn_manage_firewall false takes every rule of the range away."""
+    s = site(version)
+    s.set_group_var("dmvpn_manage_firewall", True)
+    s.set_group_var("dmvpn_firewall_wan_drop_other", True)
+    first = s.run()
+    assert first.rc == 0, first.stdout[-4000:]
+    prefix = "set firewall name DMVPN-WAN" if version == "1.3" else "set firewall ipv4 input filter"
+    for name, lines in s.running().items():
+        assert prefix + " rule 9901 protocol 'gre'" in lines, name
+        assert prefix + " rule 9905 destination port '22'" in lines, name
+        assert prefix + " rule 9999 action 'drop'" in lines, name
+        assert not [line for line in lines if "address-group" in line], name  # DHCP spokes: any source
+        if version == "1.3":
+            assert "set interfaces ethernet eth0 firewall local name 'DMVPN-WAN'" in lines, name
+    commits = s.commits()
+    again = s.run()
+    assert again.rc == 0, again.stdout[-4000:]
+    assert s.commits() == commits
+    s.set_group_var("dmvpn_manage_firewall", False)
+    off = s.run()
+    assert off.rc == 0, off.stdout[-4000:]
+    for name, lines in s.running().items():
+        assert not [line for line in lines if " firewall " in line], (name, [line for line in lines if "firewall" in line])
