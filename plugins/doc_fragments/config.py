@@ -64,7 +64,7 @@ options:
             type: raw
             description:
               - TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu).
-                Recommended - C(1360) with O(config.tunnel.mtu=1400). Unset - not rendered (off by default).
+                Recommended - C(1360) with an MTU of C(1400). Unset - not rendered (off by default).
               - At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which
                 clamp only under C(firewall options).
           multicast:
@@ -442,7 +442,7 @@ options:
         type: raw
         description:
           - TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu).
-            Recommended - C(1360) with O(config.tunnel.mtu=1400). Unset - not rendered (off by default).
+            Recommended - C(1360) with an MTU of C(1400). Unset - not rendered (off by default).
           - At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which
             clamp only under C(firewall options).
       multicast:

@@ -52,8 +52,8 @@ def rule_lines(prefix, number, *leaves):
 def expected(version, drop_other=False, rule_set="DMVPN-WAN"):
     """The lines the hub must get, written out per version family."""
     if version in OLD:
-        prefix, wan, state = "firewall name %s" % rule_set, [], ["state established 'enable'",
-                                                                "state related 'enable'"]
+        state = ["state established 'enable'", "state related 'enable'"]
+        prefix, wan = "firewall name %s" % rule_set, []
     else:
         prefix, wan, state = "firewall ipv4 input filter", ["inbound-interface name 'eth0'"], [
             "state 'established'", "state 'related'"]
