@@ -21,6 +21,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError, Problem
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import INTERFACE_NAME_RE
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions_firewall import (
     NAME_RE,
@@ -120,6 +121,13 @@ def resolve_with_router(endpoint, have):
         fw["rule_set"], fw["own_set"] = current[0], False
     elif current:
         fw["rule_set"], fw["own_set"] = current[0], True
+    elif not only_our_rules(have, fw["rule_set"]):
+        # a set of that name with someone else's rules, not on the WAN: taking it over as ours
+        # would attach it and, with overridden, delete its rules
+        raise ModelError([Problem("firewall.rule_set", "%s is a rule set on the router with rules of its own, and "
+                                  "not the local rule set of %s" % (fw["rule_set"], fw["interface"]),
+                                  "choose another name (dmvpn_firewall_rule_set), or attach that set to %s as its "
+                                  "local rule set so the rules go into it" % fw["interface"])])
     return endpoint
 
 

@@ -236,3 +236,12 @@ def test_state_deleted_takes_the_rules_along(version):
     commands = df.plan_commands(after, ConfigTree(), objects, version, "deleted")
     gone = df.apply_commands(after, commands, version)
     assert fw_lines(gone) == fw_lines(parse_set_lines(OPERATOR[version]))
+
+
+@pytest.mark.parametrize("version", OLD)
+def test_a_set_of_our_name_with_other_rules_not_on_the_wan_is_not_taken_over(version):
+    have = parse_set_lines(["set firewall name DMVPN-WAN rule 10 action 'accept'"])
+    with pytest.raises(md.ModelError) as info:
+        rs.DMVPN.validate(hub(), version, have, "overridden")
+    (problem,) = info.value.problems
+    assert problem.field == "firewall.rule_set" and "dmvpn_firewall_rule_set" in problem.fix
