@@ -157,7 +157,6 @@ def firewall_objects(endpoint, version, have):
 def gather_firewall(tree, version):
     """The ``firewall`` section found in ``tree`` (None when no rule of the range is there)."""
     syntax = firewall_syntax(version)
-    candidates = []
     if syntax.named:
         candidates = [(interface, name, syntax.rules_path(name)) for interface, name in _attached_sets(tree)]
     else:
