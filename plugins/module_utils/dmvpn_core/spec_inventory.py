@@ -20,7 +20,18 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_name
 
 ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
 MODULE_STATES = ("merged", "replaced", "overridden")
-DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "proposal": [
+# Dead peer detection on the default IKE group: without the node no VyOS version runs DPD for a
+# DMVPN connection, so a vanished peer's SAs stay until they expire. 1.4+ writes dpd_delay only
+# when dead-peer-detection exists, and get_config() drops its defaults otherwise (vyos-1x
+# data/templates/ipsec/swanctl/profile.j2 and src/conf_mode/vpn_ipsec.py, sagitta c3f688653,
+# current 3710c5879); 1.2/1.3 only when interval, timeout and action all have a value
+# (vyatta-cfg-vpn scripts/dmvpn-config.pl, crux 03e70cd, equuleus 9cc815f). "clear" is what VyOS
+# 1.5 forces for DMVPN (the FRR-era profile.j2, aapostoliuk/vyos-1x 74ba38b): NHRP (opennhrp or
+# nhrpd) brings the SA up again when it needs the peer, while restart would retry a vanished peer
+# forever (keyingtries = 0 in both connection writers) - from a hub, towards every spoke that
+# moved away. 30 s / 120 s are VyOS's own defaults (every version's definitions).
+DEFAULT_DPD = {"action": "clear", "interval": 30, "timeout": 120}
+DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "dead_peer_detection": DEFAULT_DPD, "proposal": [
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}
 DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "proposal": [
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}
@@ -75,7 +86,8 @@ VARIABLES = {
     "dmvpn_endpoint_config": _v("dict", "This router's endpoint computed ahead (what the dmvpn.vyos.dmvpn_networks_check "
                                         "filter gives for it); site.yml computes every router's once on localhost so no "
                                         "router repeats the whole design. Unset (or null), the role computes the "
-                                        "endpoint from the inventory.", where="set by site.yml"),
+                                        "endpoint from the inventory. With dmvpn_clouds: {endpoints: [one per cloud], absent_tunnels: [the "
+                                        "tunnels of the clouds the router is not in]}.", where="set by site.yml"),
     "dmvpn_present": _v("bool", "false removes this router's DMVPN endpoint (tunnel, NHRP, its IPsec profile and unused "
                                 "groups, its routes).", default=True, where="host_vars"),
     "dmvpn_state": _v("str", "State of dmvpn.vyos.dmvpn - overridden makes the router exactly the design and removes "
@@ -113,7 +125,9 @@ VARIABLES = {
     "dmvpn_routing": _v("str", "full_mesh - every spoke routes to every other spoke's LANs (the guide). via_hub - spokes "
                                "route dmvpn_summary_prefixes via the hubs and NHRP shortcuts find direct paths. bgp - "
                                "every router announces its LANs in BGP over the tunnel, spokes peer with every hub "
-                               "(dmvpn_bgp_* variables); no static routes.", choices=list(ROUTING_MODES),
+                               "(dmvpn_bgp_* variables); no static routes. In every mode each hub reaches every other hub's "
+                               "LANs (static routes via its tunnel address, or iBGP between the hubs).",
+                        choices=list(ROUTING_MODES),
                         default="full_mesh", where="group_vars/dmvpn"),
     "dmvpn_summary_prefixes": _v("list", "Prefixes spokes send to the hubs in via_hub mode.", elements="str",
                                  where="group_vars"),
@@ -136,8 +150,10 @@ VARIABLES = {
     "dmvpn_nhrp_secret": _v("str", "NHRP authentication key, %d-8 characters (keep it in Ansible Vault)."
                             % MIN_NHRP_SECRET_LENGTH, min_length=MIN_NHRP_SECRET_LENGTH,
                             required=True, no_log=True, model=["nhrp.authentication"], where="group_vars/dmvpn, vault"),
-    "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds.", model=["nhrp.holding_time"],
-                                  where="group_vars"),
+    "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds (1-65000): how long other routers keep this "
+                                         "router's NHRP entries; a spoke re-registers at a third of it. Unset - VyOS's "
+                                         "default.", model=["nhrp.holding_time"],
+                                  where="group_vars (dmvpn_hubs and dmvpn_spokes may differ)"),
     "dmvpn_nhrp_redirect": _v("bool", "NHRP redirect.", default=True, model=["nhrp.redirect"], where="group_vars"),
     "dmvpn_nhrp_shortcut": _v("bool", "NHRP shortcuts; default true on spokes, false on hubs.",
                               model=["nhrp.shortcut"], where="group_vars"),
@@ -152,15 +168,16 @@ VARIABLES = {
     "dmvpn_wan_interface": _v("str", "The WAN interface IPsec runs on (and, on VyOS 1.5, a DHCP spoke's tunnel is bound "
                                      "to, unless it is a dynamic interface such as pppoe0).", default="eth0",
                               model=["ipsec.interface", "tunnel.source_interface"], where="group_vars / host_vars"),
-    "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14).", options=so.IKE_GROUP,
+    "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14, dead peer detection clear "
+                                  "after 120 s, keep-alive every 30 s).", options=so.IKE_GROUP,
                           model=["ipsec.ike_group"], where="group_vars (per role if you like)"),
     "dmvpn_esp_group": _v("dict", "ESP group (default ESP-DMVPN, aes256/sha256, pfs dh-group14).", options=so.ESP_GROUP,
                           model=["ipsec.esp_group"], where="group_vars (per role if you like)"),
     "dmvpn_verify_ping_targets": _v("list", "IPv4 addresses this router pings (from the first address of its first "
                                             "LAN) before verify reads its state; a ping without reply fails verify, at "
                                             "the router that causes it. Unset - a spoke pings the next spoke's first "
-                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub nothing; [] "
-                                            "- no ping.", elements="str", where="host_vars"),
+                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub the next hub's "
+                                            "first LAN address (none with one hub); [] - no ping.", elements="str", where="host_vars"),
     "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them "
                                    "back as stored).", model=["tunnel.description"], where="any"),
     "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU; unset - VyOS's default (1476). Recommended with IPsec - 1400 (the VyOS "
@@ -185,7 +202,34 @@ VARIABLES = {
     "dmvpn_firewall_rule_set": _v("str", "VyOS 1.2/1.3 - the collection's own local rule set for the WAN interface "
                                          "when it has none (one that has one keeps it, and gets the rules).",
                                   default="DMVPN-WAN", model=["firewall.rule_set"], where="group_vars"),
+    # Two clouds per router (clouds.py): Ansible merges the group_vars of a host's groups into
+    # one value per variable, so the values of each cloud live in dicts keyed by its group.
+    "dmvpn_clouds": _v("dict", "Two (or more) DMVPN clouds per router: the values of each cloud, keyed by its inventory "
+                               "group (one of dmvpn_network_groups), e.g. {cloud2: {dmvpn_tunnel_name: tun1, "
+                               "dmvpn_tunnel_subnet: 10.0.2.0/24, dmvpn_gre_key: 2}}. A cloud's routers take these over "
+                               "their own variables in that cloud; a router in two clouds gets one endpoint per cloud, "
+                               "applied in one commit. Keys: the network-wide dmvpn_* variables (see README, Two clouds "
+                               "per router).", where="group_vars/dmvpn"),
+    "dmvpn_cloud_host_vars": _v("dict", "This router's own values per cloud, keyed by the cloud's group, e.g. {cloud2: "
+                                        "{dmvpn_public_address: 203.0.113.12, dmvpn_wan_interface: eth2}}; they win over "
+                                        "dmvpn_clouds and the router's other variables in that cloud.",
+                                where="host_vars"),
 }
+
+# The variables dmvpn_clouds may set per cloud, and dmvpn_cloud_host_vars per router and cloud.
+# (dmvpn_role stays one per router: a router is a hub or a spoke in all its clouds; BGP is one
+# instance per router (one AS, one router id), so dmvpn_routing bgp is for one cloud only.)
+CLOUD_VARIABLES = (
+    "dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_gre_key", "dmvpn_nhrp_secret", "dmvpn_nhrp_network_id",
+    "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_ipsec_enabled",
+    "dmvpn_ipsec_profile", "dmvpn_ipsec_psk", "dmvpn_wan_interface", "dmvpn_ike_group", "dmvpn_esp_group",
+    "dmvpn_tunnel_description", "dmvpn_tunnel_mtu", "dmvpn_tunnel_multicast", "dmvpn_routing",
+    "dmvpn_summary_prefixes",
+)
+CLOUD_HOST_VARIABLES = (
+    "dmvpn_tunnel_address", "dmvpn_spoke_id", "dmvpn_public_address", "dmvpn_wan_interface", "dmvpn_lan_prefixes",
+    "dmvpn_upstream_gateway", "dmvpn_tunnel_description", "dmvpn_verify_ping_targets",
+)
 
 # Variables the design reads (the rest are the roles' and playbooks' business; the design
 # reads dmvpn_commit_confirm only to check its range before any router is touched).

@@ -23,7 +23,14 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.ipsec_values import CRUX, LATER
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.ipsec_values import (
+    CRUX,
+    DPD_RANGE,
+    FRR_GROUP_OPTIONS,
+    LATER,
+    SAGITTA_GROUP_OPTIONS,
+    VYATTA_GROUP_OPTIONS,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import normalize_version
 
 # -- value lists shared by every supported version (per-version IPsec lists: ipsec_values)
@@ -63,9 +70,8 @@ _COMMON_MULTI_PATHS = (
     ("vpn", "ipsec", "esp-group", WILDCARD, "proposal"),
     ("interfaces", "tunnel"),
     ("protocols", "nhrp", "tunnel"),
-    # the WAN firewall rules (versions_firewall.py): rule sets, rules, address groups, 1.4+ state
-    ("firewall", "name"), ("firewall", "name", WILDCARD, "rule"), ("firewall", "ipv4", "input", "filter", "rule"),
-    ("firewall", "group", "address-group"), ("firewall", "group", "address-group", WILDCARD, "address"),
+    ("firewall", "name"), ("firewall", "name", WILDCARD, "rule"), ("firewall", "group", "address-group"),  # the WAN rules
+    ("firewall", "group", "address-group", WILDCARD, "address"), ("firewall", "ipv4", "input", "filter", "rule"),
     ("firewall", "ipv4", "input", "filter", "rule", WILDCARD, "state"),
 )
 
@@ -93,12 +99,9 @@ class Syntax:
         self.tunnel_address_host = facts["tunnel_address_host"]  # True: render /32
         self.mtu_range = facts["mtu_range"]
         self.tunnel_mtu_default = 1476  # every version's default (GRE: 1500 - 24 bytes of headers)
-        # interfaces tunnel X ip adjust-mss (None: not on this version; TUNNEL_MSS below)
-        self.adjust_mss_words = facts.get("adjust_mss_words")
-        self.adjust_mss_range = (536, 65535)
-        self.adjust_mss_clamp = "clamp-mss-to-pmtu"
-        # WAN firewall: ("named" rule sets | "input_filter" chain, highest rule number): versions_firewall.py
-        self.firewall_style, self.firewall_rule_max = facts["firewall"]
+        self.adjust_mss_words = facts.get("adjust_mss_words")  # ip adjust-mss (None: not on this version; _TUNNEL_MSS)
+        self.adjust_mss_range, self.adjust_mss_clamp = (536, 65535), "clamp-mss-to-pmtu"  # VyOS's range and word
+        self.firewall_style = facts["firewall_style"]  # "named" rule sets | "input_filter" chain: versions_firewall.py
         self.description_length = facts["description_length"]   # (min, max) characters
         self.key_range = (0, 4294967295)
         self.key_required_for_any_source = facts["key_required_for_any_source"]
@@ -110,6 +113,10 @@ class Syntax:
         for name, value in facts["ipsec_values"].items():
             setattr(self, name, value)
         self.lifetime_range = (30, 86400)
+        # dpd_actions, *_switch, life_*_range, migrated_dpd_actions, unused_group_options: ipsec_values
+        for name, value in facts["ipsec_group_options"].items():
+            setattr(self, name, value)
+        self.dpd_range = DPD_RANGE
         self.proposal_id_range = (1, 65535)
         # protocols nhrp
         self.nhrp_flavour = facts["nhrp_flavour"]                # "opennhrp" | "frr"
@@ -315,6 +322,11 @@ _OPENNHRP = dict(
     nhrp_network_id_leaf=None,
     nhrp_network_id_default=None,
     any_source_tunnel_leaf=None,
+    # No registration-no-unique on 1.2-1.4: VyOS's opennhrp CLI has no such node (vyos/vyos-nhrp
+    # templates-cfg, crux b428efd / equuleus 43421e0; vyos-1x sagitta protocols_nhrp.xml.in), and
+    # none is needed: an opennhrp hub replaces a spoke's dynamic registration when it re-registers
+    # from a new NBMA address, only static entries conflict (opennhrp nhrp/nhrp_server.c
+    # nhrp_server_start_cie_reg, read in the public copy ibazzi/opennhrp 03d537d).
     nhrp_registration_no_unique=False,
     tunnel_routes_name_interface=False,
     nhs_subnet_route_distance=None,
@@ -355,18 +367,16 @@ _FRR = dict(
     nhs_subnet_route_distance=250,
 )
 
-# TCP MSS clamping on the tunnel: vyos-1x interface-definitions/include/interface/adjust-mss.xml.i
-# (a number 536-65535 or clamp-mss-to-pmtu), included by include/interface/ipv4-options.xml.i in
-# interfaces_tunnel.xml.in (sagitta c3f688653, current 3710c5879; mtu defaultValue 1476 there).
-# 1.2/1.3 have no interface leaf: equuleus a79b59070 ipv4-options.xml.i lacks it, and crux/equuleus
-# clamp only under "firewall options interface X adjust-mss" (firewall-options.xml(.in)), which
-# the product does not render.
-_TUNNEL_MSS = dict(adjust_mss_words=("ip", "adjust-mss"))
+# TCP MSS clamping: vyos-1x include/interface/adjust-mss.xml.i (536-65535 or clamp-mss-to-pmtu) in
+# ipv4-options.xml.i of interfaces_tunnel.xml.in (sagitta c3f688653, current 3710c5879; mtu default
+# 1476). equuleus a79b59070 ipv4-options.xml.i has none; crux/equuleus clamp only under "firewall
+# options interface X adjust-mss", not rendered. 1.4+ also write the WAN rules to the input chain.
+_TUNNEL_MSS, _NAMED_FIREWALL = dict(adjust_mss_words=("ip", "adjust-mss"), firewall_style="input_filter"), dict(firewall_style="named")
 
 _SYNTAX = {
     "1.2": _build(
         "1.2",
-        firewall=("named", 9999),
+        ipsec_group_options=VYATTA_GROUP_OPTIONS,
         commit_confirm_scheduler="at",
         ipsec_values=CRUX,
         tunnel_local_leaf="local-ip",
@@ -380,11 +390,11 @@ _SYNTAX = {
         ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
         bgp_listen_range=False,
         bgp_rr_takes_internal=False,
-        **dict(_OLD_BGP, **_OPENNHRP)
+        **dict(_OLD_BGP, **dict(_OPENNHRP, **_NAMED_FIREWALL))
     ),
     "1.3": _build(
         "1.3",
-        firewall=("named", 999999),
+        ipsec_group_options=VYATTA_GROUP_OPTIONS,
         commit_confirm_scheduler="at",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",
@@ -398,11 +408,11 @@ _SYNTAX = {
         ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
         bgp_listen_range=True,
         bgp_rr_takes_internal=True,
-        **dict(_OLD_BGP, **_OPENNHRP)
+        **dict(_OLD_BGP, **dict(_OPENNHRP, **_NAMED_FIREWALL))
     ),
     "1.4": _build(
         "1.4",
-        firewall=("input_filter", 999999),
+        ipsec_group_options=SAGITTA_GROUP_OPTIONS,
         commit_confirm_scheduler="systemd",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",
@@ -418,7 +428,7 @@ _SYNTAX = {
     ),
     "1.5": _build(
         "1.5",
-        firewall=("input_filter", 999999),
+        ipsec_group_options=FRR_GROUP_OPTIONS,
         commit_confirm_scheduler="systemd",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",

@@ -46,10 +46,9 @@ RESERVED_RE = re.compile(r"^VZONE|PREROUTING|POSTROUTING|CONNMARK|MARK|FILTER|FO
 class FirewallSyntax:
     """How one version writes the WAN rules."""
 
-    def __init__(self, version, style, rule_max):
+    def __init__(self, version, style):
         self.version = version
         self.style = style                  # "named" (1.2/1.3) | "input_filter" (1.4+)
-        self.rule_range = (1, rule_max)
 
     @property
     def named(self):
@@ -92,7 +91,7 @@ def firewall_syntax(version):
     """The :class:`FirewallSyntax` of a version, from its versions.Syntax facts."""
     syntax = syntax_for(version)
     if syntax.version not in _CACHE:
-        _CACHE[syntax.version] = FirewallSyntax(syntax.version, syntax.firewall_style, syntax.firewall_rule_max)
+        _CACHE[syntax.version] = FirewallSyntax(syntax.version, syntax.firewall_style)
     return _CACHE[syntax.version]
 
 

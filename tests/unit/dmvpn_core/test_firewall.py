@@ -245,3 +245,14 @@ def test_a_set_of_our_name_with_other_rules_not_on_the_wan_is_not_taken_over(ver
         rs.DMVPN.validate(hub(), version, have, "overridden")
     (problem,) = info.value.problems
     assert problem.field == "firewall.rule_set" and "dmvpn_firewall_rule_set" in problem.fix
+
+
+def test_several_endpoints_cannot_each_own_the_wan_rules():
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.clouds_resource import CLOUDS
+    second = model("hub")
+    second["tunnel"].update(name="tun1", address="10.0.9.1/24")
+    second["ipsec"]["profile"]["name"] = "OTHER"
+    with pytest.raises(md.ModelError) as info:
+        CLOUDS.validate({"endpoints": [hub(), second]}, "1.4", ConfigTree(), "overridden")
+    assert [problem.field for problem in info.value.problems] == ["endpoints[0].firewall"]
+    assert CLOUDS.validate({"endpoints": [hub()]}, "1.4", ConfigTree(), "overridden")["endpoints"][0]["firewall"]
