@@ -28,6 +28,7 @@ current in June 2024 (it lacks ``system config-management commit-confirm``, T597
 import argparse
 import json
 import os
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -111,6 +112,32 @@ FRR_NHRP_PATCHES = {
 }
 
 
+# 1.2/1.3 have no node.def files for ``interfaces <type> X firewall``: vyatta-cfg-firewall's
+# gen-interface-templates.pl writes them at build time (a node per direction in/out/local, a
+# txt leaf per table name/ipv6-name naming a rule set). Their facts, read from that script in
+# the firewall mirror (commit_of below), for ethernet interfaces, the only ones the lab has.
+GENERATED_FIREWALL = "vyos/vyatta-cfg-firewall"
+
+
+def generated_interface_firewall(ref):
+    mirror = mirror_dir(GENERATED_FIREWALL)
+    commit = vyos_sources.commit_of(mirror, ref)
+    text = subprocess.run(["git", "-C", mirror, "show", "%s:gen-interface-templates.pl" % commit],
+                          check=True, capture_output=True, text=True).stdout
+    if "'ethernet/node.tag'" not in text or 'my @ruleset_directions = ( "in", "out", "local" );' not in text \
+            or 'my @ruleset_tables = ( "name", "ipv6-name" );' not in text or "type: txt" not in text:
+        raise SystemExit("gen-interface-templates.pl at %s no longer reads as expected" % commit)
+    source = "%s@%s:gen-interface-templates.pl" % (GENERATED_FIREWALL, commit[:12])
+    base = ("interfaces", "ethernet", "*", "firewall")
+    facts = {base: {"kind": "node", "multi": False, "source": source}}
+    for direction in ("in", "out", "local"):
+        facts[base + (direction,)] = {"kind": "node", "multi": False, "source": source}
+        for table in ("name", "ipv6-name"):
+            facts[base + (direction, table)] = {"kind": "leaf", "multi": False, "constraint": {"type": "txt"},
+                                                "source": source}
+    return facts
+
+
 def mirror_dir(repo):
     return os.path.join(MIRRORS, repo.replace("/", "+"), "repo")
 
@@ -136,6 +163,8 @@ def read_version(version):
                 facts[path] = fact
         covers.extend(src["covers"])
         used.append({"repo": src["repo"], "ref": src["ref"], "commit": commit})
+    if version in ("1.2", "1.3"):
+        facts.update(generated_interface_firewall({"1.2": "crux", "1.3": "equuleus"}[version]))
     if version == "1.5":
         for path, patch in FRR_NHRP_PATCHES.items():
             facts[path] = dict(facts[path], **patch)

@@ -11,6 +11,7 @@ runs only when the part of the configuration it owns changed; different steps ea
 import ipaddress
 import re
 
+from .commit_checks_firewall import firewall_steps
 from .commit_rules import BY_KEY, OLD
 
 # vyos-1x python/vyos/configverify.py dynamic_interface_pattern (sagitta, circinus; T5880)
@@ -130,7 +131,7 @@ class _Context:
             steps.append((_static, ()))
         if self.changed("protocols", "bgp"):
             steps.append((_bgp, ()))
-        return steps
+        return steps + firewall_steps(self)
 
 
 def _ethernet(script, ctx, name):

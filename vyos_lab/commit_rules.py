@@ -207,6 +207,22 @@ RULES = (
          BGP14),
 )
 
+# -- firewall (the WAN rules the collection may write) -----------------------------------------
+FW_OLD = ("vyos/vyatta-cfg-firewall crux 4654ea5 / equuleus scripts/firewall/vyatta-firewall.pl (rule set delete), "
+          "lib/Vyatta/IpTables/IpSet.pm (group lookup)")
+FW14 = "vyos/vyos-1x sagitta c3f688653 / current 3710c5879 src/conf_mode/firewall.py verify_rule()"
+RULES += (
+    Rule("firewall-rule-set-in-use", OLD, "firewall name {rule_set}",
+         'Firewall configuration error: Cannot delete rule set "{rule_set}" (still in use)', FW_OLD),
+    Rule("firewall-group-exists", OLD, "firewall name {rule_set} rule {rule}", "Undefined group [{group}]", FW_OLD),
+    Rule("firewall-rule-action", NEW, "firewall", "Rule action must be defined", FW14),
+    Rule("firewall-port-protocol", NEW, "firewall", "Protocol must be defined if specifying a port or port-group",
+         FW14),
+    Rule("firewall-port-tcp-udp", NEW, "firewall",
+         "Protocol must be tcp, udp, or tcp_udp when specifying a port or port-group", FW14),
+    Rule("firewall-group-exists", NEW, "firewall", 'Invalid address-group "{group}" on firewall rule', FW14),
+)
+
 BY_KEY = {(rule.rid, version): rule for rule in RULES for version in rule.versions}
 if len(BY_KEY) != sum(len(rule.versions) for rule in RULES):
     raise AssertionError("commit_checks.RULES: a rule id is listed twice for one version")

@@ -39,7 +39,7 @@ def _ethernet(version):
     old = version in ("1.2", "1.3")
     vif = tag(number(0, 4094, "VLAN ID"), address=_address_leaf(True), description=Leaf(text(256 if old else 255, 0)),
               mtu=Leaf(number(68, 16000, "MTU")), disable=Flag())
-    return tag(
+    ethernet = tag(
         ETH_NAME,
         address=_address_leaf(True),
         description=Leaf(text(256 if old else 255, 0)),
@@ -50,6 +50,9 @@ def _ethernet(version):
         mtu=Leaf(number(68, 16000, "MTU")),
         vif=vif,
     )
+    if old:
+        ethernet.children["firewall"] = _interface_firewall(version)
+    return ethernet
 
 
 def _tunnel(version):
@@ -74,8 +77,12 @@ def _tunnel(version):
         children.update({"source-address": Leaf(ip), "remote": Leaf(ip), "source-interface": Leaf(IF_NAME)})
         if version == "1.3":
             children["multicast"] = Leaf(enum("enable", "disable"))
+            children["ip"] = node()  # equuleus ipv4-options.xml.i: ARP/forwarding options only, no adjust-mss
         else:
             children["enable-multicast"] = Flag()
+            # vyos-1x include/interface/ipv4-options.xml.i -> adjust-mss.xml.i (sagitta c3f688653,
+            # current 3710c5879); equuleus's ipv4-options has no adjust-mss, crux's tunnel no ip node.
+            children["ip"] = node(adjust_mss=Leaf(either(number(536, 65535, "MSS"), enum("clamp-mss-to-pmtu"))))
     return tag(TUN_NAME, **{k.replace("-", "_"): v for k, v in children.items()})
 
 
@@ -259,14 +266,37 @@ def _ntp():
 
 
 def _firewall(version):
-    rule = tag(number(1, 999999, "rule"), action=Leaf(enum("accept", "drop", "reject")), description=Leaf(text(255)),
-               protocol=Leaf(any_text), destination=node(port=Leaf(any_text), address=Leaf(any_text)),
-               source=node(address=Leaf(any_text)))
+    old = version in ("1.2", "1.3")
+    source = node(address=Leaf(any_text), group=node(address_group=Leaf(GROUP_NAME)))
+    # 1.2/1.3: vyatta-cfg-firewall templates/firewall/name/node.tag/rule (crux 0fda817, equuleus);
+    # state established/related take enable|disable. 1.4+: vyos-1x include/firewall/*.xml.i,
+    # state is one multi leaf (established, related, ...).
+    rule = dict(action=Leaf(enum("accept", "drop", "reject")), description=Leaf(text(255)),
+                protocol=Leaf(any_text), destination=node(port=Leaf(any_text), address=Leaf(any_text)),
+                source=source)
+    if old:
+        rule["state"] = node(established=Leaf(enum("enable", "disable")), related=Leaf(enum("enable", "disable")))
+    else:
+        rule["state"] = Leaf(enum("established", "invalid", "new", "related"), multi=True)
     ruleset = tag(GROUP_NAME, default_action=Leaf(enum("accept", "drop", "reject")), description=Leaf(text(255)),
-                  rule=rule)
-    if version in ("1.2", "1.3"):
-        return node(name=ruleset)
-    return node(ipv4=node(name=ruleset))
+                  rule=tag(number(1, 9999 if version == "1.2" else 999999, "rule"), **rule))
+    group = node(address_group=tag(GROUP_NAME, address=Leaf(any_text, multi=True), description=Leaf(text(255))))
+    if old:
+        return node(name=ruleset, group=group)
+    # 1.4+: the base chain firewall ipv4 input filter (include/firewall/ipv4-hook-input.xml.i),
+    # matching the WAN with inbound-interface name (match-interface.xml.i; "interface-name" before
+    # the firewall 11-to-12 migration, sagitta c3f688653 / current 3710c5879).
+    input_rule = dict(rule, inbound_interface=node(name=Leaf(IF_NAME)))
+    input_filter = node(default_action=Leaf(enum("accept", "drop")), description=Leaf(text(255)),
+                        rule=tag(number(1, 999999, "rule"), **input_rule))
+    return node(ipv4=node(name=ruleset, input=node(filter=input_filter)), group=group)
+
+
+def _interface_firewall(version):
+    """1.2/1.3: interfaces ethernet X firewall {in,out,local} {name,ipv6-name}, templates that
+    vyatta-cfg-firewall's gen-interface-templates.pl generates at build time (crux 0fda817)."""
+    direction = node(name=Leaf(GROUP_NAME), ipv6_name=Leaf(GROUP_NAME))
+    return node(**{"in": direction, "out": direction, "local": direction})
 
 
 def build(version):

@@ -58,7 +58,15 @@ options:
           mtu:
             type: int
             description:
-              - Interface MTU.
+              - Interface MTU (VyOS's default is 1476). Recommended with IPsec - C(1400) (the VyOS DMVPN documentation's
+                value). Unset - not rendered.
+          adjust_mss:
+            type: raw
+            description:
+              - TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu).
+                Recommended - C(1360) with an MTU of C(1400). Unset - not rendered (off by default).
+              - At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which
+                clamp only under C(firewall options).
           multicast:
             type: bool
             description:
@@ -432,6 +440,46 @@ options:
             type: int
             description:
               - Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group.
+      firewall:
+        type: dict
+        description:
+          - WAN firewall rules that let the DMVPN in (leave unset to manage none). Rules 9900-9999 accept established/related,
+            GRE, ESP, IKE (UDP 500) and NAT-T (UDP 4500) from O(config.firewall.peers) - on 1.2/1.3 in the WAN interface's
+            C(firewall local) rule set (the operator's, or C(firewall name <rule_set>) made and attached when there
+            is none), on 1.4 and later in C(firewall ipv4 input filter) with C(inbound-interface name).
+          - Owned - the rules numbered 9900-9999 there, the collection's own rule set and its attachment, and an
+            address group only those rules use; with O(state=overridden) and no O(config.firewall) they are removed.
+            Nothing else of the firewall is touched.
+        suboptions:
+          interface:
+            type: str
+            description:
+              - The WAN interface the rules are for; default the IPsec interface. On 1.2/1.3 an ethernet interface
+                (its C(firewall local) rule set).
+          peers:
+            type: list
+            description:
+              - The public addresses GRE, ESP, IKE and NAT-T may come from (an address group); empty - any source
+                (a DMVPN with DHCP routers).
+            elements: str
+          rule_set:
+            type: str
+            description:
+              - 1.2/1.3 - the name of the collection's own local rule set, made and attached when the WAN interface
+                has none; when it has one, the rules go into that set instead. Default C(DMVPN-WAN).
+          address_group:
+            type: str
+            description:
+              - Name of the address group of the peers. Default C(DMVPN-PEERS).
+          drop_other:
+            type: bool
+            description:
+              - Also accept SSH (O(config.firewall.ssh_port)) and then drop everything else arriving on the WAN
+                for the router (rules 9905 and 9999). Default false - the rules only accept.
+          ssh_port:
+            type: int
+            description:
+              - The SSH port accepted with O(config.firewall.drop_other). Default 22.
   endpoints:
     type: list
     description:
@@ -482,7 +530,15 @@ options:
           mtu:
             type: int
             description:
-              - Interface MTU.
+              - Interface MTU (VyOS's default is 1476). Recommended with IPsec - C(1400) (the VyOS DMVPN documentation's
+                value). Unset - not rendered.
+          adjust_mss:
+            type: raw
+            description:
+              - TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu).
+                Recommended - C(1360) with an MTU of C(1400). Unset - not rendered (off by default).
+              - At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which
+                clamp only under C(firewall options).
           multicast:
             type: bool
             description:
@@ -856,6 +912,46 @@ options:
             type: int
             description:
               - Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group.
+      firewall:
+        type: dict
+        description:
+          - WAN firewall rules that let the DMVPN in (leave unset to manage none). Rules 9900-9999 accept established/related,
+            GRE, ESP, IKE (UDP 500) and NAT-T (UDP 4500) from O(config.firewall.peers) - on 1.2/1.3 in the WAN interface's
+            C(firewall local) rule set (the operator's, or C(firewall name <rule_set>) made and attached when there
+            is none), on 1.4 and later in C(firewall ipv4 input filter) with C(inbound-interface name).
+          - Owned - the rules numbered 9900-9999 there, the collection's own rule set and its attachment, and an
+            address group only those rules use; with O(state=overridden) and no O(config.firewall) they are removed.
+            Nothing else of the firewall is touched.
+        suboptions:
+          interface:
+            type: str
+            description:
+              - The WAN interface the rules are for; default the IPsec interface. On 1.2/1.3 an ethernet interface
+                (its C(firewall local) rule set).
+          peers:
+            type: list
+            description:
+              - The public addresses GRE, ESP, IKE and NAT-T may come from (an address group); empty - any source
+                (a DMVPN with DHCP routers).
+            elements: str
+          rule_set:
+            type: str
+            description:
+              - 1.2/1.3 - the name of the collection's own local rule set, made and attached when the WAN interface
+                has none; when it has one, the rules go into that set instead. Default C(DMVPN-WAN).
+          address_group:
+            type: str
+            description:
+              - Name of the address group of the peers. Default C(DMVPN-PEERS).
+          drop_other:
+            type: bool
+            description:
+              - Also accept SSH (O(config.firewall.ssh_port)) and then drop everything else arriving on the WAN
+                for the router (rules 9905 and 9999). Default false - the rules only accept.
+          ssh_port:
+            type: int
+            description:
+              - The SSH port accepted with O(config.firewall.drop_other). Default 22.
   absent_tunnels:
     type: list
     description:
@@ -909,7 +1005,15 @@ options:
       mtu:
         type: int
         description:
-          - Interface MTU.
+          - Interface MTU (VyOS's default is 1476). Recommended with IPsec - C(1400) (the VyOS DMVPN documentation's
+            value). Unset - not rendered.
+      adjust_mss:
+        type: raw
+        description:
+          - TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu).
+            Recommended - C(1360) with an MTU of C(1400). Unset - not rendered (off by default).
+          - At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which
+            clamp only under C(firewall options).
       multicast:
         type: bool
         description:

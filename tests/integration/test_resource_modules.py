@@ -99,7 +99,7 @@ def test_resource_rendered_and_parsed_need_no_router(lab, playbook):
     parsed = run.result("R1", "parse")["parsed"]
     assert parsed == [{"name": "tun0", "address": "10.0.0.2/24", "source_address": "0.0.0.0", "source_interface": None,
                        "key": None,
-                       "description": None, "mtu": None, "multicast": True}]
+                       "description": None, "mtu": None, "multicast": True, "adjust_mss": None}]
     assert handle.counters("R1")["logins"] == 0
 
 

@@ -171,7 +171,7 @@ def verdict(entry, value):
 # judge can tell), the hand-written validators of vyos_lab/schemas.py only where it cannot.
 VALUE_AREAS = (
     ("interfaces", "tunnel"), ("protocols", "nhrp"), ("vpn", "ipsec"), ("protocols", "static"),
-    ("system", "ntp"), ("service", "ntp"),
+    ("system", "ntp"), ("service", "ntp"), ("firewall",),
 )
 
 

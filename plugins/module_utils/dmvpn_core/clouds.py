@@ -182,6 +182,12 @@ def _pair_problems(host, cloud, endpoint, other_cloud, other, field_of):
                                   "one BGP instance (one AS, one router id) the clouds cannot share yet" % cloud_name,
                                   "use full_mesh or via_hub routing in the clouds of this router"))
             break
+    for name, cloud_name in ((endpoint, cloud), (other, other_cloud)):
+        if name.get("firewall") is not None:  # the WAN rules 9900-9999 are one set per router
+            found.append(_problem(host, field_of(cloud_name, "dmvpn_manage_firewall"), "is true in cloud %s, but the WAN "
+                                  "firewall rules are one set per router, which two clouds cannot each own yet"
+                                  % cloud_name, "set dmvpn_manage_firewall: false for a router of two clouds"))
+            break
     return found
 
 

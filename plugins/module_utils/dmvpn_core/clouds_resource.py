@@ -33,6 +33,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker impo
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import gather_endpoint, is_multipoint_gre
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import TUNNEL_NAME_RE
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_firewall import resolve_with_router
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 
@@ -75,6 +76,11 @@ def _across(endpoints):
                         problems.append(Problem(where + ".ipsec.%s" % kind, "has the name of endpoints[%d]'s group "
                                                 "but other settings" % other_index,
                                                 "give both the same settings, or another name"))
+        if endpoint.get("firewall") is not None and len(endpoints) > 1:
+            # the WAN rules are numbered 9900-9999 once per router (render_firewall.py)
+            problems.append(Problem("endpoints[%d].firewall" % index, "the WAN firewall rules are one set per router; "
+                                    "several endpoints cannot each own them", "leave firewall out with several "
+                                    "endpoints (dmvpn_manage_firewall: false for a router of two clouds)"))
         if endpoint["bgp"] is not None and len(endpoints) > 1:
             problems.append(Problem("endpoints[%d].bgp" % index, "BGP is one instance per router (one AS, one router "
                                     "id); several endpoints cannot each own it", "leave bgp out with several endpoints"))
@@ -85,6 +91,11 @@ class CloudsResource(rs._Resource):
     """Several DMVPN endpoints of one router (one per cloud), one commit."""
 
     name = "dmvpn"
+
+    def validates_with_router(self, config, state):
+        # 1.2/1.3 WAN rules go into the interface's own local rule set when it has one
+        return state != "deleted" and any(isinstance(e, dict) and e.get("firewall")
+                                          for e in (config or {}).get("endpoints") or [])
 
     def validate(self, config, version, have=None, state="merged"):
         absent, problems = _names(config)
@@ -102,7 +113,7 @@ class CloudsResource(rs._Resource):
         endpoints = []
         for index, endpoint in enumerate(raw):
             try:
-                endpoints.append(md.validate_endpoint(endpoint, version))
+                endpoints.append(resolve_with_router(md.validate_endpoint(endpoint, version), have))
             except ModelError as exc:
                 problems += _prefixed(exc, index)
         if not raw:

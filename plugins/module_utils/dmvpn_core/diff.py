@@ -41,6 +41,13 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render impor
     KIND_TUNNEL,
     owned_objects,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render_firewall import (
+    DELETE_RANK as FW_DELETE_RANK,
+    KIND_FW_ATTACH,
+    KIND_FW_GROUP,
+    KIND_FW_RULES,
+    SET_RANK as FW_SET_RANK,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 STATES = ("merged", "replaced", "overridden", "deleted")
@@ -58,6 +65,8 @@ _GROUP_REFERENCE_WORDS = {
     KIND_IKE_GROUP: ("ike-group",),
     KIND_ESP_GROUP: ("esp-group", "default-esp-group"),
 }
+_DELETE_RANK.update(FW_DELETE_RANK)
+_SET_RANK.update(FW_SET_RANK)
 _IPSEC_USERS = (
     ("vpn", "ipsec", "profile"),
     ("vpn", "ipsec", "site-to-site"),
@@ -201,6 +210,9 @@ def _plan_deleted(plan, have, objects):
         if obj.kind in (KIND_IKE_GROUP, KIND_ESP_GROUP) and have.exists(obj.path):
             if not _group_in_use(after, obj.kind, obj.path[-1]):
                 plan.delete(obj.kind, obj.path)
+    for obj in objects:
+        if obj.kind in (KIND_FW_ATTACH, KIND_FW_RULES, KIND_FW_GROUP) and have.exists(obj.path):
+            plan.delete(obj.kind, obj.path)
     for obj in objects:
         if obj.kind == KIND_IPSEC_INTERFACE and have.exists(obj.path):
             if not any(after.children(users) for users in _IPSEC_USERS):

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_firewall import peer_addresses
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_checks import (
     ipv4_address,
     ipv4_network,
@@ -126,6 +127,19 @@ def _bgp(router, roles):
     return result
 
 
+def _firewall(router, roles):
+    """The WAN rules (dmvpn_manage_firewall): from every other router of the DMVPN, whose GRE,
+    IPsec and shortcuts reach this one; from anywhere once one of them has a DHCP WAN."""
+    hv = router.vars
+    if not si.value(hv, "dmvpn_manage_firewall"):
+        return None
+    others = [other.nbma for other in list(roles.hubs) + list(roles.spokes) if other.name != router.name]
+    return {"interface": si.value(hv, "dmvpn_wan_interface"), "peers": peer_addresses(others),
+            "rule_set": si.value(hv, "dmvpn_firewall_rule_set"),
+            "drop_other": si.value(hv, "dmvpn_firewall_wan_drop_other"),
+            "ssh_port": si.value(hv, "dmvpn_firewall_ssh_port")}
+
+
 def build_endpoint(router, roles, with_routes=True):
     """The endpoint (the dmvpn module's ``config``) of ``router`` among ``roles``."""
     hv = router.vars
@@ -148,10 +162,12 @@ def build_endpoint(router, roles, with_routes=True):
             "key": hv.get("dmvpn_gre_key"),
             "description": hv.get("dmvpn_tunnel_description"),
             "mtu": hv.get("dmvpn_tunnel_mtu"),
+            "adjust_mss": hv.get("dmvpn_tunnel_adjust_mss"),
             "multicast": si.value(hv, "dmvpn_tunnel_multicast"),
         },
         "nhrp": nhrp,
         "ipsec": _ipsec(router),
         "static_routes": static_routes(router, roles) if with_routes else [],
         "bgp": _bgp(router, roles),
+        "firewall": _firewall(router, roles),
     }

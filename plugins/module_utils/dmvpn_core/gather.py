@@ -15,6 +15,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render_firewall import gather_firewall
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     BGP_NETWORKS,
     BGP_ROUTER_ID,
@@ -166,7 +167,7 @@ def gather_endpoint(tree, version, name):
         route.update(lt.gather_leaves(tree, syntax.route_path(prefix, hop), lt.ROUTE, syntax))
         routes.append(route)
     return {"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes,
-            "bgp": gather_bgp(tree, version, networks)}
+            "bgp": gather_bgp(tree, version, networks), "firewall": gather_firewall(tree, version)}
 
 
 def _network(value):

@@ -51,6 +51,7 @@ TUNNEL = (
     Leaf("key", ("parameters", "ip", "key"), NUMBER),
     Leaf("description", ("description",), TEXT),
     Leaf("mtu", ("mtu",), NUMBER),
+    Leaf("adjust_mss", lambda syntax: syntax.adjust_mss_words, NUMBER),
 )
 
 # protocols nhrp tunnel <name> ... before the NHS entries and multicast ...

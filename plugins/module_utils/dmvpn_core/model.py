@@ -46,6 +46,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker impo
     Problem,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_bgp import check_bgp
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_firewall import check_firewall
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_ipsec import check_ipsec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
     INTERFACE_NAME_RE,
@@ -63,8 +64,9 @@ ROLES = ("hub", "spoke")
 # The keys each mapping of the endpoint may have (those of the IPsec and BGP sections are in
 # model_ipsec.py and model_bgp.py).
 _KEYS = {
-    "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp"),
-    "tunnel": ("name", "address", "source_address", "source_interface", "key", "description", "mtu", "multicast"),
+    "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp", "firewall"),
+    "tunnel": ("name", "address", "source_address", "source_interface", "key", "description", "mtu", "multicast",
+               "adjust_mss"),
     "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs",
              "maps"),
     "nhs": ("tunnel_ip", "nbma"),
@@ -109,6 +111,7 @@ def _tunnel(check, data):
 
     result["description"] = _description(check, tunnel.get("description"))
     result["mtu"] = check.integer(tunnel.get("mtu"), "tunnel.mtu", syntax.mtu_range)
+    result["adjust_mss"] = _adjust_mss(check, tunnel.get("adjust_mss"), result["mtu"])
     result["multicast"] = check.boolean(tunnel.get("multicast"), "tunnel.multicast", True)
     return result, iface
 
@@ -143,6 +146,33 @@ def _tunnel_interface(check, text):
                   "use a private unicast subnet such as 10.0.0.0/24")
         return None
     return iface
+
+
+def _adjust_mss(check, value, mtu):
+    """TCP MSS clamping on the tunnel (1.4+): a number or clamp-mss-to-pmtu. A number above the
+    MTU less 40 bytes (IPv4 and TCP headers) would let full-size segments be fragmented or
+    dropped on the tunnel, which is what clamping is for."""
+    syntax, field = check.syntax, "tunnel.adjust_mss"
+    if value is None:
+        return None
+    if syntax.adjust_mss_words is None:
+        check.add(field, "needs interfaces tunnel ip adjust-mss, which VyOS has from 1.4 on",
+                  "leave dmvpn_tunnel_adjust_mss unset for 1.2/1.3 routers (set it only for 1.4 and later)")
+        return None
+    if value == syntax.adjust_mss_clamp:
+        return value
+    low, high = syntax.adjust_mss_range
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())):
+        check.add(field, "%r is neither a number nor %s" % (value, syntax.adjust_mss_clamp),
+                  "use a number from %d to %d (e.g. 1360 with mtu 1400) or %s" % (low, high, syntax.adjust_mss_clamp))
+        return None
+    number = check.integer(value, field, syntax.adjust_mss_range)
+    limit = (mtu if mtu is not None else syntax.tunnel_mtu_default) - 40
+    if number is not None and number > limit:
+        check.add(field, "%d is more than the tunnel MTU %d less 40 bytes of IPv4 and TCP headers (%d)"
+                  % (number, limit + 40, limit), "use at most %d (e.g. mtu 1400 with adjust_mss 1360)" % limit)
+        return None
+    return number
 
 
 def _description(check, value):
@@ -366,11 +396,13 @@ def validate_endpoint(data, version):
     ipsec = check_ipsec(check, root.get("ipsec"))
     routes = _static_routes(check, root.get("static_routes"), iface)
     bgp = check_bgp(check, root.get("bgp"), iface)
+    firewall = check_firewall(check, root.get("firewall"), ipsec)
     _check_any_source(check, source, tunnel, ipsec)
     if check.problems:
         raise ModelError(check.problems)
     routes += _nhs_subnet_routes(check.syntax, nhrp, iface, routes)
-    return Endpoint({"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp}, version)
+    return Endpoint({"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp,
+                     "firewall": firewall}, version)
 
 
 def tunnel_network(endpoint):

@@ -22,6 +22,13 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import
     validated,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_bgp import is_ebgp
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render_firewall import (
+    KIND_FW_ATTACH,
+    KIND_FW_GROUP,
+    KIND_FW_RULES,
+    firewall_objects,
+    render_firewall,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import (
     BGP_AF,
     BGP_NETWORKS,
@@ -39,7 +46,7 @@ KIND_NHRP = "nhrp"
 KIND_ROUTE = "route"
 KIND_BGP = "bgp"
 KINDS = (KIND_TUNNEL, KIND_IPSEC_INTERFACE, KIND_IKE_GROUP, KIND_ESP_GROUP, KIND_PROFILE,
-         KIND_NHRP, KIND_ROUTE, KIND_BGP)
+         KIND_NHRP, KIND_ROUTE, KIND_BGP, KIND_FW_GROUP, KIND_FW_RULES, KIND_FW_ATTACH)
 
 
 class OwnedObject:
@@ -227,6 +234,7 @@ def render_endpoint(endpoint, version):
     _render_routes(tree, endpoint, syntax)
     if endpoint["bgp"] is not None:
         _render_bgp(tree, endpoint, syntax)
+    render_firewall(tree, endpoint, version)
     return tree
 
 
@@ -382,8 +390,9 @@ def owned_objects(endpoint, version, have_tree=None):
     (the router's configuration): every static route whose next hop lies inside the tunnel
     subnet (the model's, or the one of the tunnel's current address on the router), any
     other IPsec profile that binds this tunnel and nothing else, and the BGP paths of
-    :func:`bgp_objects`. Nothing else (other tunnels, firewall, users, routes via other
-    gateways, BGP peers outside the tunnel subnet) is ever owned.
+    :func:`bgp_objects`; the WAN firewall rules 9900-9999, our rule set and address group
+    (render_firewall.firewall_objects). Nothing else (other tunnels, other firewall rules,
+    users, routes via other gateways, BGP peers outside the tunnel subnet) is ever owned.
     """
     syntax = syntax_for(version)
     endpoint = validated(endpoint, version)
@@ -414,6 +423,8 @@ def owned_objects(endpoint, version, have_tree=None):
                 for prefix, next_hop in routes]
     networks = _tunnel_networks(endpoint, have_tree, syntax) if have_tree is not None else []
     objects += bgp_objects(endpoint, syntax, have_tree, networks)
+    # the WAN rules (render_firewall.py): ours by rule number, with or without a model firewall
+    objects += [OwnedObject(kind, path) for kind, path in firewall_objects(endpoint, version, have_tree)]
     return objects
 
 

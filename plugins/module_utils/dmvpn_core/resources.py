@@ -37,6 +37,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather impor
     is_multipoint_gre,
     tunnel_networks,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_firewall import resolve_with_router
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 
@@ -53,10 +54,14 @@ class DmvpnResource(_Resource):
 
     name = "dmvpn"
 
+    def validates_with_router(self, config, state):
+        # 1.2/1.3 WAN rules go into the interface's own local rule set when it has one
+        return state != "deleted" and isinstance(config, dict) and bool(config.get("firewall"))
+
     def validate(self, config, version, have=None, state="merged"):
         if state == "deleted":
             return rc.names_only(config, "tunnel")
-        return md.validate_endpoint(config, version)
+        return resolve_with_router(md.validate_endpoint(config, version), have)
 
     def render(self, config, version):
         return rd.render_endpoint(config, version)
@@ -101,6 +106,7 @@ def _live_endpoint_objects(have, version, name):
     endpoint = gather_endpoint(have, version, name) or {"static_routes": []}
     for route in endpoint["static_routes"]:
         objects.append(rd.OwnedObject(rd.KIND_ROUTE, syntax.route_path(route["prefix"], route["next_hop"])))
+    objects += [rd.OwnedObject(kind, path) for kind, path in rd.firewall_objects({"firewall": None}, version, have)]
     return objects + rd.bgp_objects({"bgp": None}, syntax, have, tunnel_networks(have, syntax, name))
 
 

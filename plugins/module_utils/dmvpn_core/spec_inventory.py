@@ -180,9 +180,28 @@ VARIABLES = {
                                             "first LAN address (none with one hub); [] - no ping.", elements="str", where="host_vars"),
     "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them "
                                    "back as stored).", model=["tunnel.description"], where="any"),
-    "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),
+    "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU; unset - VyOS's default (1476). Recommended with IPsec - 1400 (the VyOS "
+                                  "DMVPN documentation's value; the example and lab inventories set it).",
+                           model=["tunnel.mtu"], where="group_vars"),
+    "dmvpn_tunnel_adjust_mss": _v("raw", "TCP MSS clamping on the tunnel (ip adjust-mss) - a number or "
+                                         "clamp-mss-to-pmtu; unset - off. Recommended - 1360 with dmvpn_tunnel_mtu 1400; "
+                                         "at most the MTU less 40. VyOS 1.4 and later only (refused on 1.2/1.3).",
+                                  model=["tunnel.adjust_mss"], where="group_vars"),
     "dmvpn_tunnel_multicast": _v("bool", "Multicast on the tunnel.", default=True, model=["tunnel.multicast"],
                                  where="group_vars"),
+    "dmvpn_manage_firewall": _v("bool", "Write WAN firewall rules 9900-9999 that accept GRE, ESP, IKE and NAT-T from "
+                                        "the DMVPN's routers (from anywhere when one has a DHCP WAN) on "
+                                        "dmvpn_wan_interface; false removes the ones the collection wrote. Off by "
+                                        "default - see the README's WAN firewall section.", default=False,
+                                where="group_vars / host_vars"),
+    "dmvpn_firewall_wan_drop_other": _v("bool", "With dmvpn_manage_firewall, also accept SSH (dmvpn_firewall_ssh_port) "
+                                                "and drop everything else arriving on the WAN for the router.",
+                                        default=False, model=["firewall.drop_other"], where="group_vars / host_vars"),
+    "dmvpn_firewall_ssh_port": _v("int", "The SSH port dmvpn_firewall_wan_drop_other keeps open.", default=22,
+                                  model=["firewall.ssh_port"], where="group_vars / host_vars"),
+    "dmvpn_firewall_rule_set": _v("str", "VyOS 1.2/1.3 - the collection's own local rule set for the WAN interface "
+                                         "when it has none (one that has one keeps it, and gets the rules).",
+                                  default="DMVPN-WAN", model=["firewall.rule_set"], where="group_vars"),
     # Two clouds per router (clouds.py): Ansible merges the group_vars of a host's groups into
     # one value per variable, so the values of each cloud live in dicts keyed by its group.
     "dmvpn_clouds": _v("dict", "Two (or more) DMVPN clouds per router: the values of each cloud, keyed by its inventory "
@@ -230,6 +249,10 @@ MODEL_FROM_ELSEWHERE = (
     ("bgp.listen_ranges", "dmvpn_tunnel_subnet (the hub's listen range)"),
     ("bgp.networks", "dmvpn_bgp_networks (with dmvpn_lan_prefixes)"),
     ("bgp", "dmvpn_routing (bgp)"),
+    ("firewall.peers", "dmvpn_public_address (of the other routers)"),
+    ("firewall.interface", "dmvpn_wan_interface"),
+    ("firewall.address_group", "dmvpn_manage_firewall"),
+    ("firewall", "dmvpn_manage_firewall"),
 )
 
 

@@ -125,7 +125,13 @@ TUNNEL = {
     "key": _o("int", "GRE key (0-4294967295), the same on every router of the DMVPN.", no_log=False),
     "description": _o("str", ["Interface description.",
                               "No double quote or backslash: VyOS does not print them back as stored."]),
-    "mtu": _o("int", "Interface MTU."),
+    "mtu": _o("int", "Interface MTU (VyOS's default is 1476). Recommended with IPsec - C(1400) (the VyOS DMVPN "
+                     "documentation's value). Unset - not rendered."),
+    "adjust_mss": _o("raw", [
+        "TCP MSS clamping on the tunnel (C(ip adjust-mss)) - a number from 536 to 65535 or C(clamp-mss-to-pmtu). "
+        "Recommended - C(1360) with an MTU of C(1400). Unset - not rendered (off by default).",
+        "At most the MTU (or VyOS's default 1476) less 40. VyOS 1.4 and later only; refused on 1.2/1.3, which "
+        "clamp only under C(firewall options)."]),
     "multicast": _o("bool", "Enable multicast on the tunnel (needed for routing protocols). Default true."),
 }
 
@@ -256,6 +262,20 @@ BGP = {
     "holdtime": _o("int", "Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group."),
 }
 
+FIREWALL = {
+    "interface": _o("str", "The WAN interface the rules are for; default the IPsec interface. On 1.2/1.3 an ethernet "
+                           "interface (its C(firewall local) rule set)."),
+    "peers": _o("list", "The public addresses GRE, ESP, IKE and NAT-T may come from (an address group); empty - any "
+                        "source (a DMVPN with DHCP routers).", elements="str"),
+    "rule_set": _o("str", "1.2/1.3 - the name of the collection's own local rule set, made and attached when the WAN "
+                          "interface has none; when it has one, the rules go into that set instead. Default "
+                          "C(DMVPN-WAN)."),
+    "address_group": _o("str", "Name of the address group of the peers. Default C(DMVPN-PEERS)."),
+    "drop_other": _o("bool", "Also accept SSH (O(config.firewall.ssh_port)) and then drop everything else arriving on "
+                             "the WAN for the router (rules 9905 and 9999). Default false - the rules only accept."),
+    "ssh_port": _o("int", "The SSH port accepted with O(config.firewall.drop_other). Default 22."),
+}
+
 _ENDPOINT_IPSEC = {
     "interface": _WAN,
     "ike_group": _o("dict", "The IKE group.", options=IKE_GROUP),
@@ -282,6 +302,15 @@ CONFIG = {
             "and the instance's IPv4 C(network) statements. Without O(config.bgp), neighbors and listen ranges inside "
             "the tunnel subnet (with the peer groups only they use) are removed, and the whole BGP instance when "
             "nothing else is left in it."], options=BGP),
+        "firewall": _o("dict", [
+            "WAN firewall rules that let the DMVPN in (leave unset to manage none). Rules 9900-9999 accept "
+            "established/related, GRE, ESP, IKE (UDP 500) and NAT-T (UDP 4500) from O(config.firewall.peers) - on "
+            "1.2/1.3 in the WAN interface's C(firewall local) rule set (the operator's, or C(firewall name "
+            "<rule_set>) made and attached when there is none), on 1.4 and later in C(firewall ipv4 input filter) "
+            "with C(inbound-interface name).",
+            "Owned - the rules numbered 9900-9999 there, the collection's own rule set and its attachment, and an "
+            "address group only those rules use; with O(state=overridden) and no O(config.firewall) they are "
+            "removed. Nothing else of the firewall is touched."], options=FIREWALL),
     }),
     "tunnel": _o("list", "The tunnels. For O(state=deleted) only the names are needed.", elements="dict",
                  options=TUNNEL),

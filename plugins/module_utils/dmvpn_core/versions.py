@@ -70,6 +70,9 @@ _COMMON_MULTI_PATHS = (
     ("vpn", "ipsec", "esp-group", WILDCARD, "proposal"),
     ("interfaces", "tunnel"),
     ("protocols", "nhrp", "tunnel"),
+    ("firewall", "name"), ("firewall", "name", WILDCARD, "rule"), ("firewall", "group", "address-group"),  # the WAN rules
+    ("firewall", "group", "address-group", WILDCARD, "address"), ("firewall", "ipv4", "input", "filter", "rule"),
+    ("firewall", "ipv4", "input", "filter", "rule", WILDCARD, "state"),
 )
 
 
@@ -95,6 +98,10 @@ class Syntax:
         self.multicast_value = facts["multicast_value"]          # None: valueless leaf
         self.tunnel_address_host = facts["tunnel_address_host"]  # True: render /32
         self.mtu_range = facts["mtu_range"]
+        self.tunnel_mtu_default = 1476  # every version's default (GRE: 1500 - 24 bytes of headers)
+        self.adjust_mss_words = facts.get("adjust_mss_words")  # ip adjust-mss (None: not on this version; _TUNNEL_MSS)
+        self.adjust_mss_range, self.adjust_mss_clamp = (536, 65535), "clamp-mss-to-pmtu"  # VyOS's range and word
+        self.firewall_style = facts["firewall_style"]  # "named" rule sets | "input_filter" chain: versions_firewall.py
         self.description_length = facts["description_length"]   # (min, max) characters
         self.key_range = (0, 4294967295)
         self.key_required_for_any_source = facts["key_required_for_any_source"]
@@ -360,6 +367,12 @@ _FRR = dict(
     nhs_subnet_route_distance=250,
 )
 
+# TCP MSS clamping: vyos-1x include/interface/adjust-mss.xml.i (536-65535 or clamp-mss-to-pmtu) in
+# ipv4-options.xml.i of interfaces_tunnel.xml.in (sagitta c3f688653, current 3710c5879; mtu default
+# 1476). equuleus a79b59070 ipv4-options.xml.i has none; crux/equuleus clamp only under "firewall
+# options interface X adjust-mss", not rendered. 1.4+ also write the WAN rules to the input chain.
+_TUNNEL_MSS, _NAMED_FIREWALL = dict(adjust_mss_words=("ip", "adjust-mss"), firewall_style="input_filter"), dict(firewall_style="named")
+
 _SYNTAX = {
     "1.2": _build(
         "1.2",
@@ -377,7 +390,7 @@ _SYNTAX = {
         ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
         bgp_listen_range=False,
         bgp_rr_takes_internal=False,
-        **dict(_OLD_BGP, **_OPENNHRP)
+        **dict(_OLD_BGP, **dict(_OPENNHRP, **_NAMED_FIREWALL))
     ),
     "1.3": _build(
         "1.3",
@@ -395,7 +408,7 @@ _SYNTAX = {
         ipsec_interface_path=("vpn", "ipsec", "ipsec-interfaces", "interface"),
         bgp_listen_range=True,
         bgp_rr_takes_internal=True,
-        **dict(_OLD_BGP, **_OPENNHRP)
+        **dict(_OLD_BGP, **dict(_OPENNHRP, **_NAMED_FIREWALL))
     ),
     "1.4": _build(
         "1.4",
@@ -411,7 +424,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **dict(_NEW_BGP, **_OPENNHRP)
+        **dict(_NEW_BGP, **dict(_OPENNHRP, **_TUNNEL_MSS))
     ),
     "1.5": _build(
         "1.5",
@@ -427,7 +440,7 @@ _SYNTAX = {
         description_length=(0, 255),
         key_required_for_any_source=True,
         ipsec_interface_path=("vpn", "ipsec", "interface"),
-        **dict(_NEW_BGP, **_FRR)
+        **dict(_NEW_BGP, **dict(_FRR, **_TUNNEL_MSS))
     ),
 }
 

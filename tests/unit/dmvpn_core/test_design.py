@@ -164,6 +164,12 @@ BAD = [
     ("commit comment too long", _set("HUB", "dmvpn_commit_comment", "c" * 300), "HUB", "dmvpn_commit_comment",
      "300 characters"),
     ("tunnel MTU out of range", _set("HUB", "dmvpn_tunnel_mtu", 20), "HUB", "dmvpn_tunnel_mtu", "out of range"),
+    # with dmvpn_vyos_version auto the router may run 1.2/1.3, whose tunnel has no ip adjust-mss
+    ("adjust-mss where the version may lack it", _set("HUB", "dmvpn_tunnel_adjust_mss", 1360), "HUB",
+     "dmvpn_tunnel_adjust_mss", "which VyOS has from 1.4 on (on VyOS 1.2, 1.3;"),
+    ("adjust-mss above the MTU less 40", lambda inv: inv["HUB"].update(
+        dmvpn_tunnel_mtu=1400, dmvpn_tunnel_adjust_mss=1400, dmvpn_vyos_version="1.4"), "HUB",
+     "dmvpn_tunnel_adjust_mss", "more than the tunnel MTU 1400 less 40"),
     ("group name too long", lambda inv: inv["SPOKE1"]["dmvpn_ike_group"].update(name="G" * 65),
      "SPOKE1", "dmvpn_ike_group.name", "(65 characters)"),
     # issue 19 item 6: junk after an address is refused, not cut off (at b303f4c everything

@@ -93,7 +93,8 @@ def test_hub_is_valid_and_fully_normalised(version):
     result = md.validate_endpoint(hub(), version)
     assert result == {
         "tunnel": {"name": "tun0", "address": "10.0.0.1/24", "source_address": "198.51.100.41",
-                   "source_interface": None, "key": 1, "description": None, "mtu": None, "multicast": True},
+                   "source_interface": None, "key": 1, "description": None, "mtu": None, "multicast": True,
+                   "adjust_mss": None},
         # FRR's nhrpd (1.5) leaves NHRP off without a network-id: 1 unless given
         "nhrp": {"role": "hub", "authentication": "SECRET", "holding_time": 300,
                  "network_id": 1 if version == "1.5" else None,
@@ -116,6 +117,7 @@ def test_hub_is_valid_and_fully_normalised(version):
             {"prefix": "192.168.3.0/24", "next_hop": "10.0.0.3", "distance": None},
         ],
         "bgp": None,
+        "firewall": None,
     }
 
 
@@ -274,6 +276,14 @@ INVALID = [
     ("tunnel.mtu", 8025, "1.3", "tunnel.mtu"),
     ("tunnel.mtu", 16001, "1.4", "tunnel.mtu"),
     ("tunnel.mtu", 63, "1.2", "tunnel.mtu"),
+    # ip adjust-mss: vyos-1x include/interface/adjust-mss.xml.i (sagitta/current) 536-65535 or
+    # clamp-mss-to-pmtu; not on the 1.2/1.3 tunnel (equuleus ipv4-options.xml.i has none)
+    ("tunnel.adjust_mss", 1360, "1.2", "tunnel.adjust_mss"),
+    ("tunnel.adjust_mss", 1360, "1.3", "tunnel.adjust_mss"),
+    ("tunnel.adjust_mss", 535, "1.4", "tunnel.adjust_mss"),
+    ("tunnel.adjust_mss", 1437, "1.5", "tunnel.adjust_mss"),  # over the default MTU 1476 less 40
+    ("tunnel.adjust_mss", "clamp", "1.4", "tunnel.adjust_mss"),
+    ("tunnel.adjust_mss", True, "1.4", "tunnel.adjust_mss"),
     ("tunnel.description", "x" * 256, "1.4", "tunnel.description"),
     ("tunnel.description", "x" * 257, "1.3", "tunnel.description"),
     ("tunnel.description", "", "1.3", "tunnel.description"),
@@ -402,6 +412,10 @@ VALID = [
     ("tunnel.mtu", 8024, "1.3"),
     ("tunnel.mtu", 68, "1.4"),
     ("tunnel.mtu", 16000, "1.5"),
+    ("tunnel.adjust_mss", 1436, "1.4"),  # the default MTU 1476 less 40
+    ("tunnel.adjust_mss", 536, "1.5"),
+    ("tunnel.adjust_mss", "clamp-mss-to-pmtu", "1.5"),
+    ("tunnel.adjust_mss", None, "1.2"),
     ("tunnel.description", "x" * 256, "1.3"),
     ("tunnel.description", "x" * 255, "1.4"),
     ("tunnel.description", "", "1.4"),
@@ -554,3 +568,19 @@ def test_crux_refuses_what_its_templates_refuse_and_lists_its_values(path, value
     assert field in err.fields(), str(err)
     assert allowed in str(err) and "dh-group27" not in str(err)
     changed(hub(), path, value) and md.validate_endpoint(changed(hub(), path, value), "1.3")  # 1.3 takes it
+
+
+@pytest.mark.parametrize("mss, ok", [(1360, True), (1361, False)])
+def test_adjust_mss_is_at_most_the_mtu_less_40(mss, ok):
+    """The VyOS DMVPN documentation's pair (mtu 1400, adjust-mss 1360) is the limit."""
+    data = hub()
+    data["tunnel"].update(mtu=1400, adjust_mss=mss)
+    if ok:
+        assert md.validate_endpoint(data, "1.4")["tunnel"]["adjust_mss"] == mss
+        return
+    with pytest.raises(md.ModelError) as info:
+        md.validate_endpoint(data, "1.4")
+    (problem,) = info.value.problems
+    assert (problem.field, problem.message) == (
+        "tunnel.adjust_mss", "1361 is more than the tunnel MTU 1400 less 40 bytes of IPv4 and TCP headers (1360)")
+    assert "at most 1360" in problem.fix

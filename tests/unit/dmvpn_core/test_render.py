@@ -465,3 +465,24 @@ def test_routes_via_the_routers_current_tunnel_subnet_are_owned():
     # (only the model's own route to the tunnel subnet via the NHS)
     assert [path for path in rd.owned_paths(data, "1.5", have_15) if path[:2] == ("protocols", "static")] == [
         ("protocols", "static", "route", "10.1.0.0/24", "next-hop", "10.1.0.1")]
+
+
+@pytest.mark.parametrize("version, mss, line", [
+    # vyos-1x include/interface/adjust-mss.xml.i in interfaces_tunnel.xml.in (sagitta, current)
+    ("1.4", 1360, "set interfaces tunnel tun0 ip adjust-mss '1360'"),
+    ("1.5", "clamp-mss-to-pmtu", "set interfaces tunnel tun0 ip adjust-mss 'clamp-mss-to-pmtu'"),
+])
+def test_adjust_mss_renders_on_the_tunnel(version, mss, line):
+    data = model("spoke1")
+    data["tunnel"].update({"mtu": 1400, "adjust_mss": mss})
+    if version == "1.5":
+        data["tunnel"]["key"] = 1
+    lines = rd.render_endpoint(data, version).to_commands()
+    assert [text for text in lines if "adjust-mss" in text] == [line]
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_no_adjust_mss_and_no_mtu_unless_given(version):
+    """Off by default: the module renders only what it is given (VyOS keeps its MTU 1476)."""
+    lines = rd.render_endpoint(model("spoke1"), version).to_commands()
+    assert not [text for text in lines if " mtu " in text or "adjust-mss" in text]

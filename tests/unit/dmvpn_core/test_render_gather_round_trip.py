@@ -95,6 +95,8 @@ def everything(inventory, name, version):
     """The designed endpoint of ``name`` with every optional field the model has set."""
     endpoint = copy.deepcopy(ds.design(inventory).endpoint(name))
     endpoint["tunnel"].update(description="DMVPN cloud", mtu=1400)
+    if syntax_for(version).adjust_mss_words is not None:  # 1.4+ only (versions._TUNNEL_MSS)
+        endpoint["tunnel"]["adjust_mss"] = 1360
     endpoint["nhrp"].update(holding_time=600, network_id=7)
     ipsec = endpoint["ipsec"]
     ipsec["ike_group"].update(key_exchange="ikev2")
@@ -163,8 +165,8 @@ def test_a_rendered_node_gather_does_not_read_is_reported():
     """The check can fail: a leaf rendered outside the tables and never gathered is named."""
     endpoint = everything(hosts(), "HUB", "1.4")
     tree = rd.render_endpoint(endpoint, "1.4")
-    tree.set(("interfaces", "tunnel", "tun0", "ip", "adjust-mss"), "1360")
-    assert unread(tree, "1.4", endpoint) == [("interfaces", "tunnel", "tun0", "ip", "adjust-mss", "1360")]
+    tree.set(("interfaces", "tunnel", "tun0", "ip", "arp-cache-timeout"), "60")
+    assert unread(tree, "1.4", endpoint) == [("interfaces", "tunnel", "tun0", "ip", "arp-cache-timeout", "60")]
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)

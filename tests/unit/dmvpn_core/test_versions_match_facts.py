@@ -124,6 +124,19 @@ def test_policy_ranges_stay_inside_what_vyos_accepts(version):
     assert POLICY == {"holding_time_range", "network_id_range"}
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_adjust_mss_is_where_vyos_has_it(version):
+    """Syntax.adjust_mss_words is set exactly on the versions whose tunnel has ``ip adjust-mss``
+    (1.4/1.5 by the facts), with VyOS's range and its one word value."""
+    syntax = vs.syntax_for(version)
+    entry = facts.fact(version, "interfaces tunnel * ip adjust-mss")
+    assert (syntax.adjust_mss_words is not None) == (not entry.get("absent"))
+    if syntax.adjust_mss_words is not None:
+        assert syntax.adjust_mss_words == ("ip", "adjust-mss")
+        assert tuple(constraint(version, "interfaces tunnel * ip adjust-mss")["ranges"][0]) == syntax.adjust_mss_range
+        assert constraint(version, "interfaces tunnel * ip adjust-mss")["enum"] == [syntax.adjust_mss_clamp]
+
+
 # -- IKE/ESP group options (ipsec_values *_GROUP_OPTIONS) ----------------------------------
 @pytest.mark.parametrize("version", VERSIONS)
 def test_dpd_actions_and_range_are_vyos_ones(version):

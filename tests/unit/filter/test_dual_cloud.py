@@ -228,3 +228,13 @@ def test_an_emptied_cloud_leaves_every_router_its_tunnel_to_delete():
     assert result["problems"] == []
     assert {host: (len(entry["endpoints"]), entry["absent_tunnels"]) for host, entry in result["endpoints"].items()} == {
         "HUB1": (1, ["tun1"]), "SPOKE1": (1, ["tun1"]), "SPOKE2": (1, ["tun1"])}
+
+
+def test_the_wan_firewall_on_a_router_of_two_clouds_is_refused():
+    """The WAN rules 9900-9999 are one set per router (render_firewall.py)."""
+    hostvars = dual.hosts()
+    for hv in hostvars.values():
+        hv["dmvpn_manage_firewall"] = True
+    problems = [p for p in check(hostvars)["problems"] if p["field"] == "dmvpn_manage_firewall"]
+    assert [p["host"] for p in problems] == ["SPOKE1", "SPOKE2"], check(hostvars)["problems"]
+    assert all("one set per router" in p["message"] and p["fix"] for p in problems)

@@ -278,6 +278,28 @@ case("bgp-listen-range-remote-as", NEW, [], ["set protocols bgp system-as 65000"
                                              "set protocols bgp listen range 10.0.0.0/24 peer-group G"],
      ("protocols bgp", 'Peer-group "G" requires remote-as to be set!'))
 
+# firewall (the WAN rules): vyatta-cfg-firewall vyatta-firewall.pl / IpSet.pm (1.2/1.3), vyos-1x
+# src/conf_mode/firewall.py verify_rule() (1.4/1.5)
+FW_SET = ["set firewall name W rule 9901 action accept", "set firewall name W rule 9901 protocol gre",
+          "set interfaces ethernet eth0 firewall local name W"]
+case("firewall-rule-set-in-use", OLD, FW_SET, ["delete firewall name W"],
+     ("firewall name W", 'Firewall configuration error: Cannot delete rule set "W" (still in use)'))
+case("firewall-group-exists", OLD, [], ["set firewall name W rule 9901 action accept",
+                                        "set firewall name W rule 9901 source group address-group P"],
+     ("firewall name W rule 9901", "Undefined group [P]"))
+case("firewall-rule-action", NEW, [], ["set firewall ipv4 input filter rule 9901 protocol gre"],
+     ("firewall", "Rule action must be defined"))
+case("firewall-port-protocol", NEW, [], ["set firewall ipv4 input filter rule 9903 action accept",
+                                         "set firewall ipv4 input filter rule 9903 destination port 500"],
+     ("firewall", "Protocol must be defined if specifying a port or port-group"))
+case("firewall-port-tcp-udp", NEW, [], ["set firewall ipv4 input filter rule 9903 action accept",
+                                        "set firewall ipv4 input filter rule 9903 protocol gre",
+                                        "set firewall ipv4 input filter rule 9903 destination port 500"],
+     ("firewall", "Protocol must be tcp, udp, or tcp_udp when specifying a port or port-group"))
+case("firewall-group-exists", NEW, [], ["set firewall ipv4 input filter rule 9901 action accept",
+                                        "set firewall ipv4 input filter rule 9901 source group address-group P"],
+     ("firewall", 'Invalid address-group "P" on firewall rule'))
+
 
 def commit(console, version, before, lines):
     cli = console(version)
@@ -335,6 +357,12 @@ ACCEPTED = {
     "1.4 source-interface on a network card": ("1.4", tunnel("1.4", source=None)
                                                + ["set interfaces tunnel tun0 source-interface eth0"]),
     "1.4 an address on a network card": ("1.4", ["set interfaces ethernet eth1 address 192.0.2.9/24"]),
+    "1.4 input rules with an address group and ports": ("1.4", [
+        "set firewall group address-group P address 192.0.2.1",
+        "set firewall ipv4 input filter rule 9903 action accept", "set firewall ipv4 input filter rule 9903 protocol udp",
+        "set firewall ipv4 input filter rule 9903 destination port 500",
+        "set firewall ipv4 input filter rule 9903 source group address-group P",
+        "set firewall ipv4 input filter rule 9903 inbound-interface name eth0"]),
 }
 
 
@@ -342,6 +370,15 @@ ACCEPTED = {
 def test_what_vyos_accepts_is_committed(console, name):
     version, lines = ACCEPTED[name]
     cli, out = commit(console, version, [], lines)
+    assert out == ""
+    assert cli.router.counters.failed_commits == 0
+
+
+@pytest.mark.parametrize("version", OLD)
+def test_a_local_rule_set_goes_with_its_attachment_in_one_commit(console, version):
+    """vyatta-cfg deletes the interface's firewall (priority 615) before the rule set (210)."""
+    cli, out = commit(console, version, FW_SET, ["delete interfaces ethernet eth0 firewall local name",
+                                                 "delete firewall name W"])
     assert out == ""
     assert cli.router.counters.failed_commits == 0
 
