@@ -127,7 +127,8 @@ def build_endpoint(router, roles, with_routes=True):
         nhrp["network_id"] = hv.get("dmvpn_nhrp_network_id")
     if router.role == "spoke":
         nhrp["nhs"] = [dict(entry) for entry in roles.nhs]
-    return {
+    extra = {"extra": hv["dmvpn_extra_config"]} if hv.get("dmvpn_extra_config") is not None else {}
+    return dict({
         "tunnel": {
             "name": si.value(hv, "dmvpn_tunnel_name"),
             "address": "%s/%d" % (router.tunnel_ip, router.subnet.prefixlen),
@@ -142,4 +143,4 @@ def build_endpoint(router, roles, with_routes=True):
         "ipsec": _ipsec(router),
         "static_routes": static_routes(router, roles) if with_routes else [],
         "bgp": _bgp(router, roles),
-    }
+    }, **extra)

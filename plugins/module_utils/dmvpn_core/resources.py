@@ -26,6 +26,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resource_checks as rc
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import unmanaged
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import (
     bound_tunnels,
@@ -56,7 +57,7 @@ class DmvpnResource(_Resource):
     def validate(self, config, version, have=None, state="merged"):
         if state == "deleted":
             return rc.names_only(config, "tunnel")
-        return md.validate_endpoint(config, version)
+        return unmanaged.validated_endpoint(config, version)  # (with the extra lines' check)
 
     def render(self, config, version):
         return rd.render_endpoint(config, version)
@@ -81,6 +82,10 @@ class DmvpnResource(_Resource):
 
     def secrets(self, config):
         return md.endpoint_secrets(config)
+
+    def removed_unmanaged(self, have, want, after, objects, config, version):
+        """The leaves the change deletes that the model does not hold (unmanaged.py)."""
+        return unmanaged.removed_leaves(have, want, after, objects, config, version)
 
 
 def _live_endpoint_objects(have, version, name):

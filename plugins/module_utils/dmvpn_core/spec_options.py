@@ -230,6 +230,34 @@ _ENDPOINT_IPSEC = {
         "name": _PROFILE_NAME, "pre_shared_secret": _PSK}),
 }
 
+# Lines the collection does not model, kept inside the objects it owns (extra_config.py).
+_EXTRA_LINES = "Lines relative to the %s, e.g. C(%s); a full C(set %s) line is accepted too."
+EXTRA = {
+    "tunnel": _o("list", _EXTRA_LINES % ("tunnel interface", "parameters ip tos 16", "interfaces tunnel <name> ..."),
+                 elements="str"),
+    "nhrp": _o("list", _EXTRA_LINES % ("tunnel's NHRP entry", "shortcut-destination",
+                                       "protocols nhrp tunnel <name> ..."), elements="str"),
+    "ike_group": _o("list", _EXTRA_LINES % ("IKE group", "dead-peer-detection action restart",
+                                            "vpn ipsec ike-group <name> ..."), elements="str"),
+    "esp_group": _o("list", _EXTRA_LINES % ("ESP group", "compression", "vpn ipsec esp-group <name> ..."),
+                    elements="str"),
+    "profile": _o("list", _EXTRA_LINES % ("IPsec profile", "disable", "vpn ipsec profile <name> ..."),
+                  elements="str"),
+}
+EXTRA_DESCRIPTION = [
+    "Options the collection does not model, declared so that C(replaced)/C(overridden) keep them: per owned object, "
+    "a list of configuration lines. They are rendered below the object, so a run that finds them on the router has "
+    "nothing to do, and a line taken out of the list is deleted like any other leaf the model does not hold.",
+    "Words are split the way VyOS's CLI splits them (single quotes around a value with spaces); no C(;), C(|), "
+    "C(&), C(<), C(>), backquote, C($(), double quote or backslash. The last word of a line of two or more words is "
+    "its value and is sent quoted.",
+    "Refused - a line outside its object, a secret-looking leaf (NHRP authentication, pre-shared secrets: they are "
+    "modelled and masked), and a line that sets what the collection models (the message names the field to use). "
+    "The router validates the rest at commit: an unknown option is refused and the router is left as it was.",
+    "A leaf inside these objects that is neither modelled nor declared (added by hand) is deleted by C(replaced) and "
+    "C(overridden), and named in the warnings and in RV(removed_unmanaged) (in check mode too).",
+]
+
 # -- each module's config option ---------------------------------------------------------------
 CONFIG = {
     "dmvpn": _o("dict", "The endpoint. For O(state=deleted) only O(config.tunnel.name) is needed.", options={
@@ -248,6 +276,7 @@ CONFIG = {
             "and the instance's IPv4 C(network) statements. Without O(config.bgp), neighbors and listen ranges inside "
             "the tunnel subnet (with the peer groups only they use) are removed, and the whole BGP instance when "
             "nothing else is left in it."], options=BGP),
+        "extra": _o("dict", EXTRA_DESCRIPTION, options=EXTRA),
     }),
     "tunnel": _o("list", "The tunnels. For O(state=deleted) only the names are needed.", elements="dict",
                  options=TUNNEL),

@@ -38,6 +38,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_ch
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.leftovers import kept_warnings
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.unmanaged import report
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     mask_secrets,
     mask_structure,
@@ -394,6 +395,12 @@ class Runner:
         bgp_wanted = isinstance(wanted, dict) and wanted.get("bgp") is not None
         for warning in kept_warnings(have, want, objects, version, state, bgp_wanted):
             self.module.warn(mask_text(warning, self.secrets))
+        removed = getattr(self.resource, "removed_unmanaged", None)  # (issue 21: named, with how to keep them)
+        if removed is not None:
+            names, warnings = report(removed(have, want, after, objects, wanted, version), version)
+            result["removed_unmanaged"] = [mask_text(name, self.secrets) for name in names]
+            for warning in warnings:
+                self.module.warn(mask_text(warning, self.secrets))
         if pending is not None:
             return settle_pending(self, pending, commands, version, result)
         if commands:

@@ -114,6 +114,7 @@ def test_hub_is_valid_and_fully_normalised(version):
             {"prefix": "192.168.3.0/24", "next_hop": "10.0.0.3", "distance": None},
         ],
         "bgp": None,
+        "extra": {"tunnel": [], "nhrp": [], "ike_group": [], "esp_group": [], "profile": []},
     }
 
 
