@@ -113,8 +113,8 @@ def test_a_delete_line_is_refused():
 
 
 @pytest.mark.parametrize("kind, line, field", [
-    ("nhrp", "cisco-authentication OTHERKEY", "nhrp.authentication"),
-    ("profile", "authentication pre-shared-secret OTHERPSK", "ipsec.profile.pre_shared_secret"),
+    ("nhrp", "cisco-authentication Canary-Nh1", "nhrp.authentication"),
+    ("profile", "authentication pre-shared-secret Canary-Psk1", "ipsec.profile.pre_shared_secret"),
     ("tunnel", "some-password abc", "nhrp.authentication"),
 ])
 def test_secret_looking_leaves_are_refused(kind, line, field):
@@ -221,12 +221,12 @@ def test_a_renamed_group_is_not_a_hand_added_leaf():
 
 def test_a_stale_secret_is_modelled_not_reported_and_a_named_secret_is_masked():
     lines = rd.render_endpoint(unmanaged.validated_endpoint(hub(), "1.4"), "1.4").to_show_commands()
-    lines += ["set protocols nhrp tunnel tun0 cisco-authentication 'HANDKEY'"]
+    lines += ["set protocols nhrp tunnel tun0 cisco-authentication 'Canary-Hand'"]
     endpoint = hub()
     endpoint["nhrp"]["authentication"] = None
     commands, (names, warnings) = _run(lines, endpoint)
     assert "delete protocols nhrp tunnel tun0 cisco-authentication" in commands
     assert names == [] and warnings == []  # NHRP authentication is modelled
-    path = ("protocols", "nhrp", "tunnel", "tun0", "cisco-authentication", "HANDKEY")
+    path = ("protocols", "nhrp", "tunnel", "tun0", "cisco-authentication", "Canary-Hand")
     removed = [("nhrp", path[:4], path, True)]
     assert unmanaged.report(removed, "1.4")[0] == ["protocols nhrp tunnel tun0 cisco-authentication ********"]
