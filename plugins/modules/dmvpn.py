@@ -28,6 +28,10 @@ description:
     Other tunnels, routes via other gateways, firewall, users and everything else are never touched."
   - O(state=overridden) additionally deletes owned objects that are not in O(config), such as
     the NHRP mapping of a removed hub or a route to a removed spoke.
+  - Inside the owned objects, O(state=replaced) and O(state=overridden) delete every leaf that is neither
+    modelled nor declared in O(config.extra) (a leaf added by hand), and name each in a warning and in
+    RV(removed_unmanaged), in check mode too. Declare an option the collection does not model in O(config.extra)
+    to keep it.
 author:
   - dmvpn.vyos contributors (@dmvpn-vyos)
 extends_documentation_fragment:
@@ -123,6 +127,17 @@ commands:
   type: list
   elements: str
   sample: ["set protocols nhrp tunnel tun0 holding-time '600'"]
+removed_unmanaged:
+  description:
+    - The leaves the change deletes from an owned object that stays (tunnel, NHRP entry, IKE/ESP group, profile)
+      that the collection does not model and O(config.extra) does not declare - added by hand, or an extra line
+      taken out of O(config.extra); each by its path, secrets masked. A warning per leaf says how to keep it.
+    - Modelled leaves that go (a stale MTU, a proposal) and whole objects that go (a stale route, a renamed group)
+      are not in it.
+  returned: when the state talks to a router and changes or could change it
+  type: list
+  elements: str
+  sample: ["vpn ipsec ike-group IKE-DMVPN dead-peer-detection action restart"]
 plan:
   description:
     - In check mode, what the change does to the objects the endpoint owns, for a plan to review
