@@ -1,0 +1,93 @@
+"""Keeping what the collection does not model (issue 21 item 7), against the emulated lab: a
+leaf added by hand inside an owned object (dead-peer-detection on the hub's IKE group) is
+removed by overridden and named in the warnings and in removed_unmanaged, in check mode before
+anything changes; declared in config.extra it stays and a second run changes nothing; an
+unknown option in config.extra is refused by the router, which is left as it was.
+
+dead-peer-detection action restart is a valid leaf on 1.2 and 1.4: vyos/vyatta-cfg-vpn crux 03e70cd
+templates/vpn/ipsec/ike-group/node.tag/dead-peer-detection/action/node.def (hold, clear,
+restart) and vyos/vyos-1x sagitta c3f688653 interface-definitions/vpn_ipsec.xml.in (trap, clear,
+restart), as the lab's schema holds them (vyos_lab/schemas.py _ipsec). VyOS refuses a path its
+definitions do not have when it is set, before any commit; the lab does the same."""
+
+import pytest
+from seed_models import model
+
+pytestmark = pytest.mark.lab
+
+HOSTS = {"HUB_12": "1.2", "HUB_14": "1.4"}
+UNDERLAY = ["set interfaces ethernet eth0 address '198.51.100.41/30'",
+            "set interfaces ethernet eth1 address '192.168.1.1/24'", "set system host-name 'HUB'"]
+DPD = "set vpn ipsec ike-group IKE-HUB dead-peer-detection action 'restart'"
+NAMED = "vpn ipsec ike-group IKE-HUB dead-peer-detection action restart"
+
+
+def task(config, check=False):
+    return [{"hosts": "all", "gather_facts": False, "check_mode": check,
+             "tasks": [{"name": "dmvpn", "dmvpn.vyos.dmvpn": {"config": config, "state": "overridden"}}]}]
+
+
+def with_extra(**extra):
+    return dict(model("hub"), extra=extra)
+
+
+def test_a_hand_added_leaf_is_named_when_removed_and_kept_when_declared(lab, playbook):
+    handle = lab(HOSTS)
+    for host in HOSTS:
+        handle.load(host, UNDERLAY)
+    inventory = handle.inventory()
+    first = playbook(task(model("hub")), inventory)
+    assert first.rc == 0, first.stdout[-3000:]
+    for host in HOSTS:
+        assert first.result(host, "dmvpn")["removed_unmanaged"] == [], host
+        handle.load(host, handle.running(host) + [DPD])
+
+    planned = playbook(task(model("hub"), check=True), inventory)  # check mode: named before anything changes
+    assert planned.rc == 0, planned.stdout[-3000:]
+    for host in HOSTS:
+        result = planned.result(host, "dmvpn")
+        assert result["removed_unmanaged"] == [NAMED], host
+        assert [w for w in result["warnings"] if NAMED in w] == [
+            "removed '%s', which is not part of the collection's model and was not declared: to keep it, declare "
+            "'dead-peer-detection action restart' in dmvpn_extra_config.ike_group (the dmvpn module's "
+            "config.extra.ike_group), or use dmvpn_state merged" % NAMED], host
+        assert DPD in handle.running(host), host
+
+    removed = playbook(task(model("hub")), inventory)
+    assert removed.rc == 0, removed.stdout[-3000:]
+    for host in HOSTS:
+        result = removed.result(host, "dmvpn")
+        assert result["commands"] == ["delete vpn ipsec ike-group IKE-HUB dead-peer-detection"], host
+        assert result["removed_unmanaged"] == [NAMED], host
+        assert DPD not in handle.running(host), host
+        handle.load(host, handle.running(host) + [DPD])
+
+    declared = with_extra(ike_group=["dead-peer-detection action restart"])
+    for dummy in range(2):  # found on the router: nothing to do, and again nothing
+        start = {host: handle.counters(host)["commits"] for host in HOSTS}
+        kept = playbook(task(declared), inventory)
+        assert kept.rc == 0, kept.stdout[-3000:]
+        for host in HOSTS:
+            result = kept.result(host, "dmvpn")
+            assert result["changed"] is False and result["commands"] == [], (host, result["commands"])
+            assert result["removed_unmanaged"] == [] and not [w for w in result.get("warnings", []) if NAMED in w]
+            assert DPD in handle.running(host), host
+            assert handle.counters(host)["commits"] == start[host], host
+
+
+def test_an_unknown_option_is_refused_by_the_router_which_is_left_as_it_was(lab, playbook):
+    handle = lab(HOSTS)
+    for host in HOSTS:
+        handle.load(host, UNDERLAY)
+    inventory = handle.inventory()
+    assert playbook(task(model("hub")), inventory).rc == 0
+    before = {host: (handle.running(host), handle.counters(host)["commits"]) for host in HOSTS}
+    run = playbook(task(with_extra(ike_group=["dead-peer-detection action restart"],
+                                   tunnel=["no-such-option 5"])), inventory)
+    assert run.rc != 0
+    for host in HOSTS:
+        result = run.result(host, "dmvpn")
+        assert result["failed"] is True, host
+        assert "the router refused the change and is left as it was (nothing was committed)" in result["msg"], host
+        assert "no-such-option" in result["msg"], host
+        assert (handle.running(host), handle.counters(host)["commits"]) == before[host], host
