@@ -167,11 +167,11 @@ VARIABLES = {
     "dmvpn_tunnel_multicast": _v("bool", "Multicast on the tunnel.", default=True, model=["tunnel.multicast"],
                                  where="group_vars"),
     "dmvpn_extra_config": _v("dict", [
-        "Options the collection does not model, kept on every run (dmvpn_state replaced/overridden would delete "
-        "them): per owned object, lines relative to it, e.g. C(ike_group: ['dead-peer-detection action restart']). "
+        "Options the collection does not model, kept on every run (dmvpn_state replaced/overridden delete them "
+        "otherwise): per owned object, lines relative to it, e.g. ike_group - dead-peer-detection action restart. "
         "Checked like every value (no secrets, nothing the collection models: the message names the variable to "
-        "use); the router checks the rest at commit. An undeclared leaf in these objects is removed and named in the "
-        "run's warnings."], options=so.EXTRA, model=["extra"], where="group_vars / host_vars"),
+        "use); the router checks the rest. An undeclared leaf in these objects is removed and named in the run's "
+        "warnings."], options=so.EXTRA, model=["extra"], where="group_vars / host_vars"),
 }
 
 # Variables the design reads (the rest are the roles' and playbooks' business; the design
