@@ -76,6 +76,12 @@ class DmvpnResource(_Resource):
                                      if tree.exists(syntax_for(version).nhrp_path(n))]
         endpoints = [gather_endpoint(tree, version, n) for n in names]
         endpoints = [e for e in endpoints if e is not None]
+        # gathered/parsed: what the model does not hold, as the extra lines a config taken from
+        # them needs (issue 21); not for a run's before/after (it would validate them again)
+        for endpoint in endpoints if not isinstance(config, md.Endpoint) else []:
+            extra = unmanaged.found_extra(tree, version, endpoint)
+            if extra:
+                endpoint["extra"] = extra
         if name:
             return endpoints[0] if endpoints else {}
         return endpoints

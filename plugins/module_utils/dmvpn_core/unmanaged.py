@@ -22,12 +22,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import extra_config as ec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import Checker, ModelError
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import gather_endpoint
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import quote_word, sendable
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import gather_endpoint, tunnel_networks
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import MASK
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.render import render_endpoint
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
@@ -187,3 +190,54 @@ def report(removed, version):
                         "declare '%s' in %s.%s (the dmvpn module's config.extra.%s), or use dmvpn_state merged"
                         % (name, relative, ec.INVENTORY_VARIABLE, kind, kind))
     return names, warnings
+
+
+def _line(words):
+    """A leaf below its object as an extra line: each word bare where it can be, quoted where
+    it needs it (check_extra splits it back into the same words)."""
+    return " ".join(quote_word(word) for word in words)
+
+
+def _with_subnet(tree, version, tunnel):
+    """The gathered tunnel with the DMVPN subnet's prefix on its address, which the model asks
+    for: a host address (1.5 renders the /32) takes the prefix of the subnet the router shows
+    (gather.tunnel_networks), else /24; that prefix changes nothing of what is rendered inside
+    the objects extra lines go in."""
+    if not isinstance(tunnel, dict) or not isinstance(tunnel.get("address"), str):
+        return tunnel
+    try:
+        interface = ipaddress.IPv4Interface(tunnel["address"])
+    except ValueError:
+        return tunnel
+    if interface.network.prefixlen <= 30:
+        return tunnel
+    networks = [net for net in tunnel_networks(tree, syntax_for(version), tunnel.get("name"))
+                if interface.ip in net]
+    return dict(tunnel, address="%s/%d" % (interface.ip, networks[0].prefixlen if networks else 24))
+
+
+def found_extra(tree, version, gathered):
+    """The leaves inside the objects of the endpoint ``gathered`` (gather_endpoint's dict, read
+    from ``tree``) that the collection does not model, as extra lines per object: what a
+    config taken from ``gathered`` needs in ``extra`` to keep them. None when ``gathered`` is
+    not a valid endpoint of ``version`` (nothing to render it against); {} when none."""
+    config = dict((key, gathered.get(key)) for key in ("tunnel", "nhrp", "ipsec", "static_routes", "bgp"))
+    config["tunnel"] = _with_subnet(tree, version, config.get("tunnel"))
+    try:
+        endpoint = md.validate_endpoint(config, version)
+    except (ModelError, ValueError, TypeError, AttributeError, KeyError):
+        return None
+    syntax = syntax_for(version)
+    want = render_endpoint(endpoint, version)
+    probe = Probe(want, version, endpoint["tunnel"]["name"])
+    found = {}
+    for kind in ec.KINDS:
+        base = ec.object_path(kind, endpoint, syntax)
+        if base is None:
+            continue
+        for path, is_value in tree.subtree(base).leaves():
+            if syntax.is_secret_path(path[:-1]) or not all(sendable(word) for word in path):
+                continue  # (never shown unmasked; a word no CLI line carries cannot be declared)
+            if probe.field(kind, base, path, is_value, syntax) is None:
+                found.setdefault(kind, []).append(_line(path[len(base):]))
+    return found

@@ -230,3 +230,20 @@ def test_a_stale_secret_is_modelled_not_reported_and_a_named_secret_is_masked():
     path = ("protocols", "nhrp", "tunnel", "tun0", "cisco-authentication", "Canary-Hand")
     removed = [("nhrp", path[:4], path, True)]
     assert unmanaged.report(removed, "1.4")[0] == ["protocols nhrp tunnel tun0 cisco-authentication ********"]
+
+
+@pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
+def test_gathered_holds_the_unmodelled_leaves_as_extra_lines_a_config_takes_back(version):
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources
+
+    declared = hub(ike_group=[DPD, "dead-peer-detection interval 30"], tunnel=["parameters ip tos 16"])
+    tree = rd.render_endpoint(unmanaged.validated_endpoint(declared, version), version)
+    router = parse_show_commands("\n".join(tree.to_show_commands()))
+    gathered = resources.DMVPN.gather(router, version, {"name": "tun0"})
+    assert gathered["extra"] == {"tunnel": ["parameters ip tos 16"],
+                                 "ike_group": [DPD, "dead-peer-detection interval 30"]}
+    again = unmanaged.validated_endpoint(dict(gathered, tunnel=dict(gathered["tunnel"], address="10.0.0.1/24")),
+                                         version)  # the gathered config (on 1.5 with the subnet's prefix)
+    assert again["extra"] == unmanaged.validated_endpoint(declared, version)["extra"]
+    bare = rd.render_endpoint(unmanaged.validated_endpoint(hub(), version), version)
+    assert "extra" not in resources.DMVPN.gather(bare, version, {"name": "tun0"})
