@@ -167,7 +167,10 @@ version:
   type: str
   sample: "1.4"
 gathered:
-  description: The DMVPN endpoints found on the router (secrets masked).
+  description:
+    - The DMVPN endpoints found on the router (secrets masked).
+    - An endpoint whose objects hold leaves the collection does not model has them in C(extra), per object, as
+      the lines O(config.extra) takes (secret leaves left out), so the endpoint given back as O(config) keeps them.
   returned: when O(state=gathered)
   type: list
 rendered:
