@@ -121,10 +121,11 @@ def _secret(check, field, kind, words, base, syntax):
     return False
 
 
-def check_extra(check, value, endpoint):
+def check_extra(check, value, endpoint, ipsec_given=True):
     """The ``extra`` section, checked: ``{kind: [[word, ...], ...]}`` with the words relative to
     each object (every kind present, [] when none). ``endpoint``: the sections checked so far
-    (for the objects' names); a name that was refused leaves full lines unchecked."""
+    (for the objects' names); a name that was refused leaves its lines unchecked (its own
+    problem is reported). ``ipsec_given``: the input has an ipsec section."""
     result = dict((kind, []) for kind in KINDS)
     extra = check.mapping(value, "extra", KINDS, required=False)
     if extra is None:
@@ -136,7 +137,7 @@ def check_extra(check, value, endpoint):
                       "model the option (open an issue) instead of carrying it as extra lines")
             continue
         base = object_path(kind, endpoint, check.syntax)
-        if lines and base is None and kind not in ("tunnel", "nhrp"):
+        if lines and not ipsec_given and kind not in ("tunnel", "nhrp"):
             check.add("extra." + kind, "there is no %s: the endpoint has no IPsec" % kind.replace("_", " "),
                       "remove extra.%s or give the ipsec section" % kind)
             continue

@@ -339,7 +339,7 @@ def validate_endpoint(data, version):
     routes = _static_routes(check, root.get("static_routes"), iface)
     bgp = check_bgp(check, root.get("bgp"), iface)
     _check_any_source(check, source, tunnel, ipsec)
-    extra = check_extra(check, root.get("extra"), {"tunnel": tunnel, "ipsec": ipsec})
+    extra = check_extra(check, root.get("extra"), {"tunnel": tunnel, "ipsec": ipsec}, root.get("ipsec") is not None)
     if check.problems:
         raise ModelError(check.problems)
     routes += _nhs_subnet_routes(check.syntax, nhrp, iface, routes)

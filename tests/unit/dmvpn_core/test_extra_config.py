@@ -247,3 +247,9 @@ def test_gathered_holds_the_unmodelled_leaves_as_extra_lines_a_config_takes_back
     assert again["extra"] == unmanaged.validated_endpoint(declared, version)["extra"]
     bare = rd.render_endpoint(unmanaged.validated_endpoint(hub(), version), version)
     assert "extra" not in resources.DMVPN.gather(bare, version, {"name": "tun0"})
+
+
+def test_a_refused_group_name_is_the_only_problem_of_its_lines():
+    endpoint = hub(ike_group=[DPD])
+    endpoint["ipsec"]["ike_group"]["name"] = "bad name!"
+    assert [field for field, dummy, dummy2 in problems(endpoint)] == ["ipsec.ike_group.name"]
