@@ -23,7 +23,6 @@ __metaclass__ = type
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import endpoints as ep
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import inventory_checks as ic
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import unmanaged
