@@ -11,6 +11,7 @@ restart), as the lab's schema holds them (vyos_lab/schemas.py _ipsec). VyOS refu
 definitions do not have when it is set, before any commit; the lab does the same."""
 
 import pytest
+from labkit import site  # noqa: F401 pylint: disable=unused-import
 from seed_models import model
 
 pytestmark = pytest.mark.lab
@@ -91,3 +92,40 @@ def test_an_unknown_option_is_refused_by_the_router_which_is_left_as_it_was(lab,
         assert "the router refused the change and is left as it was (nothing was committed)" in result["msg"], host
         assert "no-such-option" in result["msg"], host
         assert (handle.running(host), handle.counters(host)["commits"]) == before[host], host
+
+
+@pytest.mark.long
+def test_dmvpn_extra_config_through_site_yml(site):
+    """The inventory variable, end to end: declared in group_vars it is kept on the hub (where it
+    was added by hand) and added to the spokes, one line each; taken out, site.yml removes it and
+    warns naming it; a modelled option in it stops site.yml before any router is touched."""
+    s = site("1.4")
+    assert s.run().rc == 0
+    s.handle.load("HUB", s.handle.running("HUB") + [DPD])
+    commits = s.commits()
+    s.set_group_var("dmvpn_extra_config", {"ike_group": ["dead-peer-detection action restart"]})
+    kept = s.run()
+    assert kept.rc == 0, kept.stdout[-4000:]
+    assert s.commits()["HUB"] == commits["HUB"] and DPD in s.handle.running("HUB")
+    for name in ("SPOKE1", "SPOKE2"):
+        assert s.handle.counters(name)["last_commit_lines"] == [
+            "set vpn ipsec ike-group IKE-SPOKE dead-peer-detection action 'restart'"], name
+
+    s.set_group_var("dmvpn_extra_config", None)
+    dropped = s.run()
+    assert dropped.rc == 0, dropped.stdout[-4000:]
+    output = " ".join((dropped.stdout + dropped.stderr).split())  # (Ansible prints warnings on stderr)
+    for group in ("IKE-HUB", "IKE-SPOKE"):
+        assert "removed 'vpn ipsec ike-group %s dead-peer-detection action restart', which is not part of the " \
+               "collection's model" % group in output, output[-4000:]
+    assert not any("dead-peer-detection" in line for lines in s.running().values() for line in lines)
+
+    commits = s.commits()
+    s.set_group_var("dmvpn_extra_config", {"tunnel": ["mtu 1400"]})
+    refused = s.run()
+    assert refused.rc != 0
+    output = " ".join((refused.stdout + refused.stderr).split())
+    assert "dmvpn_extra_config.tunnel[0]: 'mtu 1400' sets tunnel.mtu, which the collection models" in output, \
+        output[-3000:]
+    assert "set tunnel.mtu instead (inventory: dmvpn_tunnel_mtu)" in output
+    assert s.commits() == commits
