@@ -49,7 +49,7 @@ def test_a_hand_added_leaf_is_named_when_removed_and_kept_when_declared(lab, pla
         result = planned.result(host, "dmvpn")
         assert result["removed_unmanaged"] == [NAMED], host
         assert [w for w in result["warnings"] if NAMED in w] == [
-            "removed '%s', which is not part of the collection's model and was not declared: to keep it, declare "
+            "this change removes '%s', which is not part of the collection's model and was not declared: to keep it, declare "
             "'dead-peer-detection action restart' in dmvpn_extra_config.ike_group (the dmvpn module's "
             "config.extra.ike_group), or use dmvpn_state merged" % NAMED], host
         assert DPD in handle.running(host), host
@@ -116,7 +116,7 @@ def test_dmvpn_extra_config_through_site_yml(site):
     assert dropped.rc == 0, dropped.stdout[-4000:]
     output = " ".join((dropped.stdout + dropped.stderr).split())  # (Ansible prints warnings on stderr)
     for group in ("IKE-HUB", "IKE-SPOKE"):
-        assert "removed 'vpn ipsec ike-group %s dead-peer-detection action restart', which is not part of the " \
+        assert "this change removes 'vpn ipsec ike-group %s dead-peer-detection action restart', which is not part of the " \
                "collection's model" % group in output, output[-4000:]
     assert not any("dead-peer-detection" in line for lines in s.running().values() for line in lines)
 

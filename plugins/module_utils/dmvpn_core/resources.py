@@ -48,6 +48,11 @@ class _Resource:
         """True when checking ``config`` needs the router's configuration (``have``)."""
         return False
 
+    def removed_unmanaged(self, have, want, after, objects, config, version):
+        """``(names, warnings)`` of the leaves a change deletes that the model does not hold
+        (names None: this resource does not report them)."""
+        return None, []
+
 
 class DmvpnResource(_Resource):
     """One DMVPN endpoint: tunnel, NHRP, IPsec and the static routes it owns."""
@@ -90,8 +95,8 @@ class DmvpnResource(_Resource):
         return md.endpoint_secrets(config)
 
     def removed_unmanaged(self, have, want, after, objects, config, version):
-        """The leaves the change deletes that the model does not hold (unmanaged.py)."""
-        return unmanaged.removed_leaves(have, want, after, objects, config, version)
+        """The hand-added leaves the change deletes, named, and a warning each (unmanaged.py)."""
+        return unmanaged.report(unmanaged.removed_leaves(have, want, after, objects, config, version), version)
 
 
 def _live_endpoint_objects(have, version, name):

@@ -184,11 +184,11 @@ def report(removed, version):
     names, warnings = [], []
     for kind, base, path, dummy in removed:
         name = _shown(path, syntax)
-        relative = _shown(path, syntax)[len(" ".join(base)) + 1:]
+        relative = name[len(" ".join(base)) + 1:]
         names.append(name)
-        warnings.append("removed '%s', which is not part of the collection's model and was not declared: to keep it, "
-                        "declare '%s' in %s.%s (the dmvpn module's config.extra.%s), or use dmvpn_state merged"
-                        % (name, relative, ec.INVENTORY_VARIABLE, kind, kind))
+        warnings.append("this change removes '%s', which is not part of the collection's model and was not declared: "
+                        "to keep it, declare '%s' in %s.%s (the dmvpn module's config.extra.%s), or use dmvpn_state "
+                        "merged" % (name, relative, ec.INVENTORY_VARIABLE, kind, kind))
     return names, warnings
 
 

@@ -38,7 +38,6 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_ch
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.leftovers import kept_warnings
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.unmanaged import report
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     mask_secrets,
     mask_structure,
@@ -393,14 +392,11 @@ class Runner:
         commands = plan_commands(have, want, objects, version, state)
         after = apply_commands(have, commands, version)
         bgp_wanted = isinstance(wanted, dict) and wanted.get("bgp") is not None
-        for warning in kept_warnings(have, want, objects, version, state, bgp_wanted):
+        names, unmanaged = self.resource.removed_unmanaged(have, want, after, objects, wanted, version)
+        for warning in kept_warnings(have, want, objects, version, state, bgp_wanted) + unmanaged:
             self.module.warn(mask_text(warning, self.secrets))
-        removed = getattr(self.resource, "removed_unmanaged", None)  # (issue 21: named, with how to keep them)
-        if removed is not None:
-            names, warnings = report(removed(have, want, after, objects, wanted, version), version)
+        if names is not None:  # (the leaves the model does not hold that go: issue 21)
             result["removed_unmanaged"] = [mask_text(name, self.secrets) for name in names]
-            for warning in warnings:
-                self.module.warn(mask_text(warning, self.secrets))
         if pending is not None:
             return settle_pending(self, pending, commands, version, result)
         if commands:

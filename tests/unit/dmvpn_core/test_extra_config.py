@@ -195,7 +195,7 @@ def test_the_report_names_exactly_the_hand_added_leaves():
     assert "delete %s dead-peer-detection" % ike in commands  # (one delete: the report names each leaf)
     assert names == ["%s dead-peer-detection action restart" % ike, "%s dead-peer-detection interval 30" % ike]
     assert warnings[0] == (
-        "removed '%s dead-peer-detection action restart', which is not part of the collection's model and was not "
+        "this change removes '%s dead-peer-detection action restart', which is not part of the collection's model and was not "
         "declared: to keep it, declare 'dead-peer-detection action restart' in dmvpn_extra_config.ike_group (the "
         "dmvpn module's config.extra.ike_group), or use dmvpn_state merged" % ike)
 

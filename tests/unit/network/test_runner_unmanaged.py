@@ -37,7 +37,7 @@ def test_a_hand_added_leaf_is_removed_and_named(tmp_path, monkeypatch):
         assert result["commands"] == ["delete vpn ipsec ike-group IKE-HUB dead-peer-detection"]
         assert result["removed_unmanaged"] == ["vpn ipsec ike-group IKE-HUB dead-peer-detection action restart"]
         assert [w for w in warnings if "dead-peer-detection" in w] == [
-            "removed 'vpn ipsec ike-group IKE-HUB dead-peer-detection action restart', which is not part of the "
+            "this change removes 'vpn ipsec ike-group IKE-HUB dead-peer-detection action restart', which is not part of the "
             "collection's model and was not declared: to keep it, declare 'dead-peer-detection action restart' in "
             "dmvpn_extra_config.ike_group (the dmvpn module's config.extra.ike_group), or use dmvpn_state merged"]
         assert any(line.startswith("commit") for line in shell.sent) is not check_mode
