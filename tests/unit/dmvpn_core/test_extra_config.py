@@ -253,3 +253,22 @@ def test_a_refused_group_name_is_the_only_problem_of_its_lines():
     endpoint = hub(ike_group=[DPD])
     endpoint["ipsec"]["ike_group"]["name"] = "bad name!"
     assert [field for field, dummy, dummy2 in problems(endpoint)] == ["ipsec.ike_group.name"]
+
+
+def test_a_leaf_the_tables_come_to_model_is_refused_and_not_reported(monkeypatch):
+    """The rule asks the render tables and the gatherer, not a list of its own: once a table maps
+    a field to dead-peer-detection (as a modelled IKE option would), the same line is refused
+    naming that field, and the leaf on a router is no longer a hand-added one."""
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
+
+    assert unmanaged.validated_endpoint(hub(ike_group=[DPD]), "1.4")["extra"]["ike_group"]
+    monkeypatch.setattr(lt, "IKE_GROUP", lt.IKE_GROUP + (lt.Leaf("dpd_action", ("dead-peer-detection", "action"),
+                                                                 lt.TEXT),))
+    assert only(hub(ike_group=[DPD]))[1] == (
+        "'dead-peer-detection action restart' sets ipsec.ike_group.dpd_action, which the collection models "
+        "(it would fight the model)")
+    lines = rd.render_endpoint(unmanaged.validated_endpoint(hub(), "1.4"), "1.4").to_show_commands()
+    commands, (names, dummy) = _run(lines + ["set vpn ipsec ike-group IKE-HUB dead-peer-detection action 'restart'"],
+                                    hub())
+    assert "delete vpn ipsec ike-group IKE-HUB dead-peer-detection" in commands
+    assert names == []
