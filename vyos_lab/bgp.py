@@ -162,8 +162,9 @@ class BgpView:
                      if ep.tunnel_ip is not None and str(ep.tunnel_ip.ip) == address), None)
 
     def _linked(self, a, b):
-        """Can endpoints ``a`` and ``b`` talk over the tunnel (one registered at the other)?"""
-        return any(hub is b and problem is None for _tip, _nbma, hub, problem in self.network.registrations_of(a)) \
+        """Can endpoints ``a`` and ``b`` talk over the tunnel (one registered at the other, or
+        each mapping the other statically, as hubs do)?"""
+        return self.network.static_link(a, b) or any(hub is b and problem is None for _tip, _nbma, hub, problem in self.network.registrations_of(a)) \
             or any(hub is a and problem is None for _tip, _nbma, hub, problem in self.network.registrations_of(b))
 
     def _evaluate(self, speaker, address):
@@ -369,10 +370,14 @@ class BgpView:
 
 
 def _rank(path):
-    """Sort key of a path: lower is better."""
+    """Sort key of a path: lower is better. After the AS path and eBGP over iBGP, FRR compares
+    the router id, the originator id in its place on a reflected path, then the cluster list's
+    length, then the neighbor address (bgpd/bgp_route.c bgp_path_info_cmp, steps 13-15): a hub
+    prefers a spoke's own path to the same path reflected by the other hub."""
     if path.source == "local":
-        return (0, 0, 0, 0, 0)
-    return (1, len(path.as_path), 0 if path.source == "ebgp" else 1, _ip_key(path.peer_id), _ip_key(path.peer))
+        return (0, 0, 0, 0, 0, 0)
+    return (1, len(path.as_path), 0 if path.source == "ebgp" else 1, _ip_key(path.originator_id or path.peer_id),
+            len(path.cluster_list), _ip_key(path.peer))
 
 
 def _net_key(network):

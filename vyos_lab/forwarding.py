@@ -148,10 +148,14 @@ class Forwarding:
             peers += [spoke.tunnel_ip.ip for spoke, _tip in view.registered_spokes(ep) if spoke.tunnel_ip is not None]
             peers += [hub.tunnel_ip.ip for _tip, _nbma, hub, problem in view.registrations_of(ep)
                       if problem is None and hub.tunnel_ip is not None]
+            # nhrpd announces a route for its static cache entries too (ip nhrp map)
+            peers += [ipaddress.IPv4Address(tip) for tip, _nbma in ep.maps if view.static_peer(ep, tip) is not None]
         return peers
 
     def _resolve(self, view, ep, tunnel_ip):
         """NHRP resolution of ``tunnel_ip`` from endpoint ``ep``: the next endpoint or None."""
+        if any(tip == tunnel_ip for tip, _nbma in ep.maps):   # a static map (hub to hub) decides alone
+            return view.static_peer(ep, tunnel_ip)
         if ep.is_hub:
             for spoke, _tip in view.registered_spokes(ep):
                 if str(spoke.tunnel_ip.ip) == tunnel_ip:

@@ -33,17 +33,20 @@ class Endpoint:
         if local not in (None, "0.0.0.0"):
             self.wan_interface = lab.interface_with_address(router, local) or self.wan_interface
         self.nhs = []  # (hub tunnel ip, hub nbma)
+        self.maps = []  # (peer tunnel ip, peer nbma): static mappings that do not register
         if version == "1.5":
             self.auth = _first(nhrp.get("authentication"))
             for tip, entry in ((nhrp.get("nhs") or {}).get("tunnel-ip") or {}).items():
                 for nbma in entry.get("nbma") or []:
                     self.nhs.append((tip, nbma))
+            for tip, entry in ((nhrp.get("map") or {}).get("tunnel-ip") or {}).items():
+                self.maps.append((tip, _first(entry.get("nbma"))))
             self.multicast = nhrp.get("multicast") or []
         else:
             self.auth = _first(nhrp.get("cisco-authentication"))
             for prefix, entry in (nhrp.get("map") or {}).items():
-                if "register" in entry:
-                    self.nhs.append((prefix.split("/")[0], _first(entry.get("nbma-address"))))
+                pair = (prefix.split("/")[0], _first(entry.get("nbma-address")))
+                (self.nhs if "register" in entry else self.maps).append(pair)
             self.multicast = nhrp.get("multicast") or []
         self.redirect = "redirect" in nhrp
         self.shortcut = "shortcut" in nhrp
@@ -161,6 +164,25 @@ class NetworkView:
 
     def registrations_of(self, spoke):
         return [(tip, nbma, hub, problem) for sp, tip, nbma, hub, problem in self.registrations if sp is spoke]
+
+    def static_peer(self, ep, tunnel_ip):
+        """The endpoint ``ep`` sends to for ``tunnel_ip`` by a static NHRP map (no registration:
+        NHRP authentication plays no part), or None: the mapped NBMA address must be up and hold
+        that tunnel address, with the same GRE key, and IPsec between the two must come up."""
+        for tip, nbma in ep.maps:
+            if tip != tunnel_ip:
+                continue
+            peer = next((other for other in self.by_nbma.get(nbma, []) if other is not ep
+                         and other.tunnel_ip is not None and str(other.tunnel_ip.ip) == tip), None)
+            if peer is None or peer.key != ep.key or ipsec_problem(ep, peer):
+                return None
+            return peer
+        return None
+
+    def static_link(self, a, b):
+        """Do ``a`` and ``b`` map each other statically (so a session between them works both ways)?"""
+        return (b.tunnel_ip is not None and self.static_peer(a, str(b.tunnel_ip.ip)) is b and
+                a.tunnel_ip is not None and self.static_peer(b, str(a.tunnel_ip.ip)) is a)
 
     def shortcut_ok(self, a, b):
         """Can spoke ``a`` hold a direct shortcut to spoke ``b``?"""

@@ -119,7 +119,9 @@ def _ipsec(version):
     if old:
         pfs = enum("enable", "disable", *("dh-group" + g for g in DH_GROUPS))
         esp_extra = dict(compression=Leaf(enum("enable", "disable")))
+        # mobike enable|disable: vyatta-cfg-vpn crux/equuleus templates/vpn/ipsec/ike-group/node.tag/mobike
         ike_extra = dict(ikev2_reauth=Leaf(enum("yes", "no")), mode=Leaf(enum("main", "aggressive")),
+                         mobike=Leaf(enum("enable", "disable")),
                          close_action=Leaf(enum("none", "hold", "clear", "restart")),
                          dead_peer_detection=node(action=Leaf(enum("hold", "clear", "restart")),
                                                   interval=Leaf(number(2, 86400)), timeout=Leaf(number(2, 86400))))

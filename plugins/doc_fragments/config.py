@@ -115,6 +115,25 @@ options:
                 description:
                   - The hub's public (NBMA) address.
                 required: true
+          maps:
+            type: list
+            description:
+              - 'Static mappings that do not register: peers reached by their public address without an NHS (a hub
+                - every other hub, which it could not resolve otherwise).'
+              - Rendered as C(map <tunnel-ip>/32 nbma-address ...) without C(register) up to 1.4 and as C(map tunnel-ip
+                ... nbma ...) on 1.5.
+            elements: dict
+            suboptions:
+              tunnel_ip:
+                type: str
+                description:
+                  - The peer's tunnel address.
+                required: true
+              nbma:
+                type: str
+                description:
+                  - The peer's public (NBMA) address.
+                required: true
       ipsec:
         type: dict
         description:
@@ -168,6 +187,44 @@ options:
                     type: raw
                     description:
                       - Diffie-Hellman group, e.g. C(14) (IKE only).
+              dead_peer_detection:
+                type: dict
+                description:
+                  - Dead peer detection (C(dead-peer-detection)); at least one key. VyOS fills the others with its
+                    defaults.
+                suboptions:
+                  action:
+                    type: str
+                    description:
+                      - What to do with the SAs of a peer that stopped answering.
+                      - VyOS 1.2/1.3 take C(hold), C(clear), C(restart); 1.4 C(trap), C(clear), C(restart) (C(hold)
+                        is written as C(trap), as VyOS's own 1.3 to 1.4 migration does); 1.5 only C(clear), the
+                        action its DMVPN connection always uses.
+                  interval:
+                    type: int
+                    description:
+                      - Seconds between keep-alives (2-86400; VyOS's default 30).
+                  timeout:
+                    type: int
+                    description:
+                      - Seconds without an answer before the peer is dead (2-86400; VyOS's default 120; IKEv1).
+              close_action:
+                type: str
+                description:
+                  - C(close-action). No VyOS version's DMVPN connection reads it (1.5 forces C(none)), so it is
+                    refused on every version rather than stored without effect.
+              ikev2_reauth:
+                type: bool
+                description:
+                  - Re-authenticate the peer at each IKE rekey (C(ikev2-reauth yes) on 1.2/1.3).
+                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
+                    per version).
+              disable_mobike:
+                type: bool
+                description:
+                  - Turn MOBIKE off (C(mobike disable) on 1.2/1.3).
+                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
+                    per version).
           esp_group:
             type: dict
             description:
@@ -212,6 +269,20 @@ options:
                     type: str
                     description:
                       - Hash algorithm, e.g. C(sha1), C(sha256).
+              compression:
+                type: bool
+                description:
+                  - IPComp compression (C(compression enable) on 1.2/1.3).
+                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
+                    per version).
+              life_bytes:
+                type: int
+                description:
+                  - 'C(life-bytes) (VyOS 1.4+). No version''s DMVPN connection reads it: refused.'
+              life_packets:
+                type: int
+                description:
+                  - 'C(life-packets) (VyOS 1.4+). No version''s DMVPN connection reads it: refused.'
           profile:
             type: dict
             description:
@@ -331,6 +402,23 @@ options:
                 type: str
                 description:
                   - The peer's AS (unless the peer group sets it), or C(internal)/C(external).
+          hub_neighbors:
+            type: list
+            description:
+              - 'The other hubs (a hub): neighbors outside the peer group, each with its own remote-as and the IPv4
+                unicast family, so hubs learn each other''s LANs and the spokes'' routes.'
+            elements: dict
+            suboptions:
+              address:
+                type: str
+                description:
+                  - The peer's tunnel address.
+                required: true
+              remote_as:
+                type: str
+                description:
+                  - The hub's AS number (all hubs share one), or C(internal)/C(external).
+                required: true
           networks:
             type: list
             description:
@@ -376,8 +464,8 @@ options:
           ike_group:
             type: list
             description:
-              - Lines relative to the IKE group, e.g. C(dead-peer-detection action restart); a full C(set vpn ipsec
-                ike-group <name> ...) line is accepted too.
+              - Lines relative to the IKE group, e.g. C(mode main); a full C(set vpn ipsec ike-group <name> ...)
+                line is accepted too.
             elements: str
           esp_group:
             type: list
@@ -507,6 +595,25 @@ options:
             description:
               - The hub's public (NBMA) address.
             required: true
+      maps:
+        type: list
+        description:
+          - 'Static mappings that do not register: peers reached by their public address without an NHS (a hub -
+            every other hub, which it could not resolve otherwise).'
+          - Rendered as C(map <tunnel-ip>/32 nbma-address ...) without C(register) up to 1.4 and as C(map tunnel-ip
+            ... nbma ...) on 1.5.
+        elements: dict
+        suboptions:
+          tunnel_ip:
+            type: str
+            description:
+              - The peer's tunnel address.
+            required: true
+          nbma:
+            type: str
+            description:
+              - The peer's public (NBMA) address.
+            required: true
 '''
 
     IPSEC = r'''
@@ -566,6 +673,43 @@ options:
                 type: raw
                 description:
                   - Diffie-Hellman group, e.g. C(14) (IKE only).
+          dead_peer_detection:
+            type: dict
+            description:
+              - Dead peer detection (C(dead-peer-detection)); at least one key. VyOS fills the others with its defaults.
+            suboptions:
+              action:
+                type: str
+                description:
+                  - What to do with the SAs of a peer that stopped answering.
+                  - VyOS 1.2/1.3 take C(hold), C(clear), C(restart); 1.4 C(trap), C(clear), C(restart) (C(hold)
+                    is written as C(trap), as VyOS's own 1.3 to 1.4 migration does); 1.5 only C(clear), the action
+                    its DMVPN connection always uses.
+              interval:
+                type: int
+                description:
+                  - Seconds between keep-alives (2-86400; VyOS's default 30).
+              timeout:
+                type: int
+                description:
+                  - Seconds without an answer before the peer is dead (2-86400; VyOS's default 120; IKEv1).
+          close_action:
+            type: str
+            description:
+              - C(close-action). No VyOS version's DMVPN connection reads it (1.5 forces C(none)), so it is refused
+                on every version rather than stored without effect.
+          ikev2_reauth:
+            type: bool
+            description:
+              - Re-authenticate the peer at each IKE rekey (C(ikev2-reauth yes) on 1.2/1.3).
+              - Refused on versions whose DMVPN connection never uses it (see the README's table of options per
+                version).
+          disable_mobike:
+            type: bool
+            description:
+              - Turn MOBIKE off (C(mobike disable) on 1.2/1.3).
+              - Refused on versions whose DMVPN connection never uses it (see the README's table of options per
+                version).
       esp_group:
         type: list
         description:
@@ -611,6 +755,20 @@ options:
                 type: str
                 description:
                   - Hash algorithm, e.g. C(sha1), C(sha256).
+          compression:
+            type: bool
+            description:
+              - IPComp compression (C(compression enable) on 1.2/1.3).
+              - Refused on versions whose DMVPN connection never uses it (see the README's table of options per
+                version).
+          life_bytes:
+            type: int
+            description:
+              - 'C(life-bytes) (VyOS 1.4+). No version''s DMVPN connection reads it: refused.'
+          life_packets:
+            type: int
+            description:
+              - 'C(life-packets) (VyOS 1.4+). No version''s DMVPN connection reads it: refused.'
       profile:
         type: list
         description:

@@ -137,7 +137,7 @@ removed_unmanaged:
   returned: when the state talks to a router and changes or could change it
   type: list
   elements: str
-  sample: ["vpn ipsec ike-group IKE-DMVPN dead-peer-detection action restart"]
+  sample: ["vpn ipsec ike-group IKE-DMVPN mode main"]
 plan:
   description:
     - In check mode, what the change does to the objects the endpoint owns, for a plan to review

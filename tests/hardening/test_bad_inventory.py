@@ -151,8 +151,8 @@ CASES = [
      [("SPOKE2", "dmvpn_gre_key", "differs from the other DMVPN routers (HUB, SPOKE1)")]),
     # unknown keys in role inputs, misspelt variables
     ("unknown-key-in-ike-group", {"HUB": {"dmvpn_ike_group": {"name": "IKE-HUB", "lifetyme": 3600}}},
-     [("HUB", "dmvpn_ike_group.lifetyme", "is not a key of dmvpn_ike_group (it knows key_exchange, lifetime, name, "
-       "proposal)", "did you mean lifetime"),
+     [("HUB", "dmvpn_ike_group.lifetyme", "is not a key of dmvpn_ike_group (it knows close_action, dead_peer_detection, "
+       "disable_mobike, ikev2_reauth, key_exchange, lifetime, name, proposal)", "did you mean lifetime"),
       ("HUB", "dmvpn_ike_group.proposal", "is required")]),
     # both are true: the entry has no address because the key is misspelt
     ("unknown-key-in-underlay", {"SPOKE1": {"dmvpn_underlay": {"hostname": "SPOKE1", "interfaces": [{"name": "eth1", "adress": "192.168.2.1/24"}]}}},

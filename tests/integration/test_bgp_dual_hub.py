@@ -2,7 +2,9 @@
 1.5, spokes 1.3, 1.4 and 1.5): switching the whole network from static routes to BGP and back
 with site.yml converges in one run each way without leftovers; verify.yml checks BGP sessions
 and learned prefixes; each version writes BGP in its own words, which vyos.vyos's own parser
-reads back; with HUB1 down every spoke still reaches every other spoke's LAN through HUB2."""
+reads back; with HUB1 down every spoke still reaches every other spoke's LAN through HUB2; in
+both modes each hub reaches the other hub's LAN (static routes over a static NHRP map, or an
+iBGP session between the hubs)."""
 
 import json
 import os
@@ -49,6 +51,19 @@ def tunnel_ip(values):
     return values.get("dmvpn_tunnel_address") or "10.0.0.%d" % values["dmvpn_spoke_id"]
 
 
+def hubs_reach_each_other(site, routers):
+    """Each hub pings the other hub's first LAN address from its own (dmvpn_status on the hubs)."""
+    hubs = sorted(name for name in routers if name.startswith("HUB"))
+    first = {name: routers[name]["dmvpn_lan_prefixes"][0].replace("0/24", "1") for name in hubs}
+    targets = {name: [first[other] for other in hubs if other != name] for name in hubs}
+    run = site.playbook([{"name": "hub to hub", "hosts": "dmvpn_hubs", "gather_facts": False, "tasks": [
+        {"name": "status", "dmvpn.vyos.dmvpn_status": {"ping": "{{ targets[inventory_hostname] }}",
+                                                       "ping_source": "{{ sources[inventory_hostname] }}"}}]}],
+        site.hosts_file, "-e", json.dumps({"targets": targets, "sources": first}))
+    assert run.rc == 0, run.stdout[-3000:]
+    return {name: run.result(name, "status")["ping"] for name in hubs}, targets
+
+
 @pytest.mark.long
 def test_static_to_bgp_and_back_with_hub1_down_in_between(lab, playbook, tmp_path):
     routers = host_vars()
@@ -67,6 +82,9 @@ def test_static_to_bgp_and_back_with_hub1_down_in_between(lab, playbook, tmp_pat
     static = site.running()
     assert all(tunnel_routes(static)[name] for name in routers)
     assert not any(bgp_lines(static).values())
+    # each hub routes the other hub's LAN via its tunnel address, which it maps statically
+    pings, targets = hubs_reach_each_other(site, routers)
+    assert pings == {name: {target: True for target in targets[name]} for name in targets}, pings
 
     # BGP: one site.yml run switches (verify included), a second one changes nothing
     site.set_group_var("dmvpn_routing", "bgp")
@@ -74,16 +92,21 @@ def test_static_to_bgp_and_back_with_hub1_down_in_between(lab, playbook, tmp_pat
     on_bgp = site.running()
     assert tunnel_routes(on_bgp) == {name: [] for name in on_bgp}
     # verify's table: router, role, NHRP, IPsec up/min, BGP up, learned, shortcuts, status. Each hub
-    # has every spoke registered, an SA and a BGP session with it and learned its LAN; each spoke
-    # is registered at both hubs, has both sessions up and learned the 4 other LANs. (How many
-    # shortcuts, and so spoke SAs, a spoke shows depends on when the other spokes' pings ran.)
+    # has every spoke registered and an SA with it, a BGP session with every spoke and the other
+    # hub and learned their 4 LANs; each spoke is registered at both hubs, has both sessions up
+    # and learned the 4 other LANs. (How many shortcuts, and so spoke SAs, a spoke shows depends
+    # on when the other spokes' pings ran.)
     assert "BGP up   learned" in report.stdout
     for name in routers:
-        row = (r"%s +hub +3/3 +3/3 +3/3 +3/3 +\d+ +OK" if name.startswith("HUB")
+        row = (r"%s +hub +3/3 +3/3 +4/4 +4/4 +\d+ +OK" if name.startswith("HUB")
                else r"%s +spoke +2/2 +\d+/2 +2/2 +4/4 +\d+ +OK")
         assert re.search(row % name, report.stdout), (name, report_table(report.stdout))
     summary = site.handle.show("HUB2", "show ip bgp summary")
     assert len(re.findall(r"^\*10\.0\.0\.1[123] .* 00:05:12 +1 ", summary, re.M)) == 3, summary
+    # HUB1 is HUB2's explicit neighbor (no * for dynamic); it sends its LAN and the 3 spokes'
+    assert re.search(r"^10\.0\.0\.1 .* 00:05:12 +4 ", summary, re.M), summary
+    pings, targets = hubs_reach_each_other(site, routers)
+    assert pings == {name: {target: True for target in targets[name]} for name in targets}, pings
     # the second run also reads every router's BGP back with vyos.vyos's own parser
     plays = [{"import_playbook": SITE},
              {"name": "Read BGP with vyos.vyos", "hosts": "dmvpn", "gather_facts": False,
@@ -105,9 +128,11 @@ def test_static_to_bgp_and_back_with_hub1_down_in_between(lab, playbook, tmp_pat
             (1 if hub else 0), name
         gathered = again.result(name, "bgp")["gathered"]
         assert gathered["as_number"] == 65000, name
-        # spokes peer with both hubs; the hubs take their spokes by the listen range, no neighbor
+        # spokes peer with both hubs; the hubs take their spokes by the listen range and name
+        # the other hub as their one neighbor
         neighbors = sorted(n["address"] for n in gathered.get("neighbor") or [])
-        assert neighbors == ([] if hub else ["10.0.0.1", "10.0.0.2"]), (name, neighbors)
+        others = sorted(tunnel_ip(routers[other]) for other in routers if other.startswith("HUB") and other != name)
+        assert neighbors == (others if hub else ["10.0.0.1", "10.0.0.2"]), (name, neighbors)
 
     # HUB1 fails: every spoke still pings every other spoke's LAN from its own LAN, through HUB2
     # (the reply comes back that way too)

@@ -33,14 +33,20 @@ class Roles:
         self.nhs = [{"tunnel_ip": str(h.tunnel_ip), "nbma": str(h.nbma)} for h in self.hubs]
 
 
+def other_hubs(router, roles):
+    """The hubs other than ``router`` (a hub), in inventory order."""
+    return [hub for hub in roles.hubs if hub is not router]
+
+
 def static_routes(router, roles):
     """The static routes of ``router``: towards the other routers' LANs (none with BGP), the
-    summary prefixes via the hubs (``via_hub``) and a hub's default route."""
+    summary prefixes via the hubs (``via_hub``) and a hub's default route. A hub routes the
+    spokes' LANs and every other hub's LANs, each via that router's tunnel address."""
     hubs = roles.hubs
     routes = []
     if router.role == "hub":
-        if router.routing != "bgp":  # with BGP the spokes announce their LANs
-            for other in roles.spokes:
+        if router.routing != "bgp":  # with BGP the spokes and the other hubs announce their LANs
+            for other in roles.spokes + other_hubs(router, roles):
                 routes += [{"prefix": str(net), "next_hop": str(other.tunnel_ip)} for net in other.lans]
         gateway = router.vars.get("dmvpn_upstream_gateway")
         if gateway:
@@ -108,6 +114,10 @@ def _bgp(router, roles):
         result["listen_ranges"] = [str(router.subnet)]
         result["dynamic_neighbors"] = [{"address": str(spoke.tunnel_ip), "remote_as": str(spoke.vars.get("dmvpn_bgp_asn"))}
                                        for spoke in roles.spokes]
+        # The other hubs (one AS for all hubs: iBGP), as explicit neighbors outside the group:
+        # the listen range on both hubs would only wait for the other to connect.
+        result["hub_neighbors"] = [{"address": str(hub.tunnel_ip), "remote_as": str(hub.vars.get("dmvpn_bgp_asn"))}
+                                   for hub in other_hubs(router, roles)]
     else:
         timers = hv.get("dmvpn_bgp_timers") or {}
         result.update(keepalive=timers.get("keepalive"), holdtime=timers.get("holdtime"),
@@ -127,6 +137,8 @@ def build_endpoint(router, roles, with_routes=True):
         nhrp["network_id"] = hv.get("dmvpn_nhrp_network_id")
     if router.role == "spoke":
         nhrp["nhs"] = [dict(entry) for entry in roles.nhs]
+    else:  # hubs do not register with each other: each maps the others' addresses
+        nhrp["maps"] = [{"tunnel_ip": str(hub.tunnel_ip), "nbma": str(hub.nbma)} for hub in other_hubs(router, roles)]
     extra = {"extra": hv["dmvpn_extra_config"]} if hv.get("dmvpn_extra_config") is not None else {}
     return dict({
         "tunnel": {

@@ -6,7 +6,7 @@ owns (issue 21 item 7).
 
 The endpoint's ``extra`` section lists, per owned object (the tunnel, its NHRP entry, the IKE
 and ESP groups, the IPsec profile), configuration lines relative to that object, for example
-``dead-peer-detection action restart`` under the IKE group. They are rendered into the wanted
+``mode main`` (the IKEv1 phase 1 mode) under the IKE group. They are rendered into the wanted
 tree below the object, so the differ keeps them and a run that reads them back has nothing to
 do; a line taken out of the inventory is then an undeclared leaf, which replaced/overridden
 delete (and ``unmanaged.py`` names).
@@ -68,7 +68,7 @@ def _words(check, field, line):
     text = check.string(line, field)
     if text is None:
         return None
-    fix = "give the option's words as on the VyOS command line, e.g. 'dead-peer-detection action restart'"
+    fix = "give the option's words as on the VyOS command line, e.g. 'mode main'"
     bad = [char for char in _METACHARACTERS + _NOT_PRINTED_BACK if char in text]
     if bad:
         check.add(field, "%r holds %s, which an extra line may not contain" % (text, " and ".join(repr(c) for c in bad)),
@@ -99,7 +99,7 @@ def _relative(check, field, words, base):
         full = full[len(base):]
     elif words[0] == "set" or (full and full[0] in ("interfaces", "protocols", "vpn", "system", "service")):
         check.add(field, "'%s' is outside %s, the object these lines go in" % (" ".join(words), " ".join(base)),
-                  "give the line relative to that object (e.g. 'dead-peer-detection action restart' under the IKE "
+                  "give the line relative to that object (e.g. 'mode main' under the IKE "
                   "group), or as a full 'set %s ...' line" % " ".join(base))
         return None
     if not full:

@@ -70,20 +70,23 @@ def gather_nhrp(tree, version, name):
     base = syntax.nhrp_path(name)
     if not tree.exists(base):
         return None
-    nhs = []
+    nhs, maps = [], []
     if syntax.is_frr_nhrp:
         for tunnel_ip in tree.children(base + ("nhs", "tunnel-ip")):
             for nbma in tree.values(base + ("nhs", "tunnel-ip", tunnel_ip, "nbma")):
                 nhs.append({"tunnel_ip": tunnel_ip, "nbma": nbma})
+        for tunnel_ip in tree.children(base + ("map", "tunnel-ip")):
+            maps.append({"tunnel_ip": tunnel_ip, "nbma": first_value(tree, base + ("map", "tunnel-ip", tunnel_ip, "nbma"))})
     else:
+        # a map that registers names a next hop server; one that does not, a static peer
         for prefix in tree.children(base + ("map",)):
-            if tree.exists(base + ("map", prefix, "register")):
-                nhs.append({"tunnel_ip": prefix.split("/")[0],
-                            "nbma": first_value(tree, base + ("map", prefix, "nbma-address"))})
+            entry = {"tunnel_ip": prefix.split("/")[0], "nbma": first_value(tree, base + ("map", prefix, "nbma-address"))}
+            (nhs if tree.exists(base + ("map", prefix, "register")) else maps).append(entry)
     nhrp = {"tunnel": name, "role": "spoke" if nhs else "hub"}
     nhrp.update(lt.gather_leaves(tree, base, lt.NHRP_SETTINGS, syntax))
     nhrp.update(lt.gather_leaves(tree, base, lt.NHRP_FLAGS, syntax))
     nhrp["nhs"] = nhs
+    nhrp["maps"] = maps
     return nhrp
 
 
@@ -98,6 +101,9 @@ def _gather_group(tree, path, ike, syntax):
         proposals.append(entry)
     group = {"name": path[-1]}
     group.update(lt.gather_leaves(tree, path, group_table, syntax))
+    if ike:
+        dpd = lt.gather_leaves(tree, path + lt.IKE_DPD_WORDS, lt.IKE_DPD, syntax)
+        group["dead_peer_detection"] = dpd if any(value is not None for value in dpd.values()) else None
     group["proposal"] = proposals
     return group
 
@@ -242,10 +248,15 @@ def gather_bgp(tree, version, networks):
             peer_group.update(lt.gather_leaves(tree, gbase, lt.PEER_GROUP_REMOTE, syntax))
             peer_group.update(lt.gather_leaves(tree, gbase, lt.PEER_GROUP_FLAGS, syntax))
         timers = [base + ("neighbor", a, "timers") for a in neighbors]
+        # beside a peer group, a neighbor outside it is another hub (endpoints.py)
+        hubs = [a for a in neighbors if peer_group is not None and tree.exists(base + ("neighbor", a, "remote-as"))
+                and not tree.exists(base + ("neighbor", a, "peer-group"))]
+
+        def peers(addresses):
+            return [{"address": a, "remote_as": first_value(tree, base + ("neighbor", a, "remote-as"))} for a in addresses]
         return {"asn": _int(asn), "router_id": first_value(tree, base + BGP_ROUTER_ID), "peer_group": peer_group,
                 "listen_ranges": ranges,
-                "neighbors": [{"address": a, "remote_as": first_value(tree, base + ("neighbor", a, "remote-as"))}
-                              for a in neighbors],
+                "neighbors": peers(a for a in neighbors if a not in hubs), "hub_neighbors": peers(hubs),
                 "networks": tree.children(base + BGP_NETWORKS),
                 "keepalive": _int(next((first_value(tree, t + ("keepalive",)) for t in timers), None)),
                 "holdtime": _int(next((first_value(tree, t + ("holdtime",)) for t in timers), None))}

@@ -25,6 +25,10 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions imp
 TEXT = "text"  # a value node, stored as it is
 NUMBER = "number"  # a value node holding an integer field
 FLAG = "flag"  # a valueless node: present (True) or absent (False)
+# True <-> a node that is valueless on one version and holds a fixed word on another
+# (``ikev2-reauth`` on 1.4+, ``ikev2-reauth yes`` on 1.2/1.3): ``words(syntax)`` gives
+# ``(words, value word or None)``, from the version's ``*_switch`` fact.
+SWITCH = "switch"
 
 
 class Leaf:
@@ -73,11 +77,24 @@ ESP_PROPOSAL = IKE_PROPOSAL[:2]
 IKE_GROUP = (
     Leaf("lifetime", ("lifetime",), NUMBER),
     Leaf("key_exchange", ("key-exchange",), TEXT),
+    Leaf("close_action", ("close-action",), TEXT),
+    Leaf("ikev2_reauth", lambda syntax: syntax.ikev2_reauth_switch, SWITCH),
+    Leaf("disable_mobike", lambda syntax: syntax.disable_mobike_switch, SWITCH),
+)
+# vpn ipsec ike-group <name> dead-peer-detection ... (the model's dead_peer_detection dict)
+IKE_DPD_WORDS = ("dead-peer-detection",)
+IKE_DPD = (
+    Leaf("action", ("action",), TEXT),
+    Leaf("interval", ("interval",), NUMBER),
+    Leaf("timeout", ("timeout",), NUMBER),
 )
 ESP_GROUP = (
     Leaf("lifetime", ("lifetime",), NUMBER),
     Leaf("mode", ("mode",), TEXT),
     Leaf("pfs", ("pfs",), TEXT),
+    Leaf("compression", lambda syntax: syntax.compression_switch, SWITCH),
+    Leaf("life_bytes", lambda syntax: ("life-bytes",) if syntax.life_bytes_range else None, NUMBER),
+    Leaf("life_packets", lambda syntax: ("life-packets",) if syntax.life_packets_range else None, NUMBER),
 )
 
 # protocols static route <prefix> next-hop <address> ...
@@ -104,6 +121,8 @@ def render_leaves(tree, base, table, data, syntax):
             continue
         if leaf.kind == FLAG:
             tree.set(base + words)
+        elif leaf.kind == SWITCH:
+            tree.set(base + words[0], words[1])
         else:
             tree.set(base + words, str(value))
 
@@ -119,6 +138,11 @@ def gather_leaves(tree, base, table, syntax):
         words = leaf.words(syntax)
         if leaf.kind == FLAG:
             found[leaf.field] = words is not None and tree.exists(base + words)
+            continue
+        if leaf.kind == SWITCH:
+            path, word = (base + words[0], words[1]) if words is not None else (None, None)
+            found[leaf.field] = path is not None and (
+                word in tree.values(path) if word is not None else tree.exists(path))
             continue
         values = tree.values(base + words) if words is not None else []
         value = values[0] if values else None

@@ -10,7 +10,8 @@ modules)::
       "tunnel": {"name": "tun0", "address": "10.0.0.1/24", "source_address": "198.51.100.41",
                  "key": 1, "description": None, "mtu": None, "multicast": True},
       "nhrp": {"role": "hub", "authentication": "SECRET", "holding_time": 300,
-               "network_id": None, "redirect": True, "shortcut": False, "nhs": []},
+               "network_id": None, "redirect": True, "shortcut": False, "nhs": [],
+               "maps": [{"tunnel_ip": "10.0.0.254", "nbma": "198.51.100.45"}]},
       "ipsec": {"interface": "eth0",
                 "ike_group": {"name": "IKE-HUB", "key_exchange": None, "lifetime": 3600,
                               "proposal": [{"proposal_id": 1, "encryption": "aes256", "hash": "sha1",
@@ -65,7 +66,8 @@ ROLES = ("hub", "spoke")
 _KEYS = {
     "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp", "extra"),
     "tunnel": ("name", "address", "source_address", "source_interface", "key", "description", "mtu", "multicast"),
-    "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs"),
+    "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs",
+             "maps"),
     "nhs": ("tunnel_ip", "nbma"),
     "static_route": ("prefix", "next_hop", "distance"),
 }
@@ -216,6 +218,7 @@ def _nhrp(check, data, iface, source):
         if tunnel_ip is not None and nbma is not None:
             result["nhs"].append({"tunnel_ip": str(tunnel_ip), "nbma": str(nbma)})
 
+    result["maps"] = _nhrp_maps(check, nhrp.get("maps"), iface, source, result["nhs"])
     if role == "spoke" and not entries:
         check.add("nhrp.nhs", "a spoke needs at least one next hop server (hub)",
                   "add {tunnel_ip: <hub tunnel address>, nbma: <hub public address>} per hub")
@@ -225,6 +228,32 @@ def _nhrp(check, data, iface, source):
     if role == "hub" and source is not None and source.is_unspecified:
         check.add("tunnel.source_address", "a hub needs a fixed public address, not 0.0.0.0",
                   "set source_address to the hub's public (NBMA) address")
+    return result
+
+
+def _nhrp_maps(check, value, iface, source, nhs):
+    """Static NHRP mappings that do not register (a hub: every other hub, which it cannot
+    resolve otherwise: a hub answers only the spokes registered at it)."""
+    result, seen = [], set(entry["tunnel_ip"] for entry in nhs)
+    for index, entry in enumerate(check.sequence(value, "nhrp.maps")):
+        field = "nhrp.maps[%d]" % index
+        entry = check.mapping(entry, field, _KEYS["nhs"])
+        if entry is None:
+            continue
+        tunnel_ip = check.address_in_subnet(entry.get("tunnel_ip"), field + ".tunnel_ip", iface,
+                                            "the peer's tunnel address")
+        nbma = check.ipv4(entry.get("nbma"), field + ".nbma")
+        if nbma is not None and source is not None and nbma == source and not source.is_unspecified:
+            check.add(field + ".nbma", "%s is this router's own source_address" % nbma,
+                      "give the peer's public (NBMA) address")
+            nbma = None
+        if tunnel_ip is not None and str(tunnel_ip) in seen:
+            check.add(field + ".tunnel_ip", "%s is listed twice (in nhs or maps)" % tunnel_ip,
+                      "map every peer once: a next hop server's nhs entry already maps it")
+            continue
+        if tunnel_ip is not None and nbma is not None:
+            seen.add(str(tunnel_ip))
+            result.append({"tunnel_ip": str(tunnel_ip), "nbma": str(nbma)})
     return result
 
 

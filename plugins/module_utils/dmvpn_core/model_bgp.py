@@ -15,8 +15,8 @@ __metaclass__ = type
 
 # The keys each mapping of the BGP section may have.
 _KEYS = {
-    "bgp": ("asn", "router_id", "peer_group", "listen_ranges", "dynamic_neighbors", "neighbors", "networks",
-            "keepalive", "holdtime"),
+    "bgp": ("asn", "router_id", "peer_group", "listen_ranges", "dynamic_neighbors", "neighbors", "hub_neighbors",
+            "networks", "keepalive", "holdtime"),
     "peer_group": ("name", "remote_as", "route_reflector_client", "next_hop_unchanged"),
     "neighbor": ("address", "remote_as"),
 }
@@ -92,6 +92,18 @@ def _bgp_neighbors(check, value, iface, group, asn, name="bgp.neighbors"):
     return result
 
 
+def _hub_neighbors(check, value, iface, asn, others):
+    """The other hubs: neighbors outside any peer group (each with its own remote-as and the
+    IPv4 family), so a hub's peer group stays the spokes' whatever they are (iBGP or eBGP)."""
+    result = _bgp_neighbors(check, value, iface, None, asn, "bgp.hub_neighbors")
+    taken = set(peer["address"] for peer in others)
+    for index, peer in enumerate(result):
+        if peer["address"] in taken:
+            check.add("bgp.hub_neighbors[%d].address" % index, "%s is also a spoke's neighbor" % peer["address"],
+                      "list a peer once: as a hub neighbor or as a (dynamic) neighbor")
+    return [peer for peer in result if peer["address"] not in taken]
+
+
 def _listen_as_neighbors(result, dynamic, asn):
     """Where VyOS has no listen ranges (1.2), the peers a listen range is for become neighbors
     of the peer group: an iBGP group keeps its remote-as; an eBGP group gives it to each
@@ -162,6 +174,8 @@ def check_bgp(check, data, iface):
             result["listen_ranges"].append(str(network))
     result["neighbors"] = _bgp_neighbors(check, bgp.get("neighbors"), iface, result["peer_group"], asn)
     dynamic = _bgp_neighbors(check, bgp.get("dynamic_neighbors"), iface, None, asn, "bgp.dynamic_neighbors")
+    result["hub_neighbors"] = _hub_neighbors(check, bgp.get("hub_neighbors"), iface, asn,
+                                             result["neighbors"] + dynamic)
     if bgp.get("listen_ranges") and not syntax.bgp_listen_range and dynamic:
         _listen_as_neighbors(result, dynamic, asn)
     result["keepalive"], result["holdtime"] = _bgp_timers(check, bgp, result["peer_group"], result["neighbors"])
@@ -170,6 +184,6 @@ def check_bgp(check, data, iface):
         network = check.prefix(value, "bgp.networks[%d]" % index)
         if network is not None and str(network) not in result["networks"]:
             result["networks"].append(str(network))
-    if not bgp.get("listen_ranges") and not bgp.get("neighbors"):
+    if not bgp.get("listen_ranges") and not bgp.get("neighbors") and not result["hub_neighbors"]:
         check.add("bgp", "has no peers", "give neighbors (a spoke: every hub) or listen_ranges (a hub)")
     return result

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.ipsec_values import OLD_DPD_ACTION
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
     GROUP_NAME_RE,
     INTERFACE_NAME_RE,
@@ -21,9 +22,11 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_pattern
 # The keys each mapping of the IPsec section may have.
 _KEYS = {
     "ipsec": ("interface", "ike_group", "esp_group", "profile"),
-    "ike_group": ("name", "key_exchange", "lifetime", "proposal"),
+    "ike_group": ("name", "key_exchange", "lifetime", "proposal", "dead_peer_detection", "close_action",
+                  "ikev2_reauth", "disable_mobike"),
+    "dead_peer_detection": ("action", "interval", "timeout"),
     "ike_proposal": ("proposal_id", "encryption", "hash", "dh_group"),
-    "esp_group": ("name", "lifetime", "mode", "pfs", "proposal"),
+    "esp_group": ("name", "lifetime", "mode", "pfs", "proposal", "compression", "life_bytes", "life_packets"),
     "esp_proposal": ("proposal_id", "encryption", "hash"),
     "profile": ("name", "pre_shared_secret"),
 }
@@ -83,7 +86,11 @@ def check_ipsec(check, data):
             "lifetime": check.integer(ike.get("lifetime"), "ipsec.ike_group.lifetime",
                                       syntax.lifetime_range),
             "proposal": _proposals(check, ike.get("proposal"), "ipsec.ike_group.proposal", "ike_proposal"),
+            "dead_peer_detection": _dpd(check, ike.get("dead_peer_detection")),
+            "ikev2_reauth": check.boolean(ike.get("ikev2_reauth"), "ipsec.ike_group.ikev2_reauth", False),
+            "disable_mobike": check.boolean(ike.get("disable_mobike"), "ipsec.ike_group.disable_mobike", False),
         }
+        _unused(check, "ipsec.ike_group", ike, result["ike_group"], ("close_action", "ikev2_reauth", "disable_mobike"))
     esp = check.mapping(ipsec.get("esp_group"), "ipsec.esp_group", _KEYS["esp_group"])
     if esp is not None:
         result["esp_group"] = {
@@ -96,7 +103,9 @@ def check_ipsec(check, data):
             "pfs": check.choice(esp.get("pfs"), "ipsec.esp_group.pfs", syntax.pfs_values,
                                 required=False),
             "proposal": _proposals(check, esp.get("proposal"), "ipsec.esp_group.proposal", "esp_proposal"),
+            "compression": check.boolean(esp.get("compression"), "ipsec.esp_group.compression", False),
         }
+        _unused(check, "ipsec.esp_group", esp, result["esp_group"], ("compression", "life_bytes", "life_packets"))
     profile = check.mapping(ipsec.get("profile"), "ipsec.profile", _KEYS["profile"])
     if profile is not None:
         result["profile"] = {
@@ -106,6 +115,46 @@ def check_ipsec(check, data):
             "pre_shared_secret": _psk(check, profile.get("pre_shared_secret")),
         }
     return result
+
+
+def _dpd(check, value):
+    """``dead_peer_detection``: None when absent; otherwise at least one of its keys (VyOS fills
+    the others with its defaults once the node exists)."""
+    field = "ipsec.ike_group.dead_peer_detection"
+    dpd = check.mapping(value, field, _KEYS["dead_peer_detection"], required=False)
+    if dpd is None:
+        return None
+    if not any(dpd.get(key) is not None for key in _KEYS["dead_peer_detection"]):
+        check.add(field, "is empty", "give action, interval or timeout, or leave dead_peer_detection out")
+        return None
+    syntax = check.syntax
+    action = dpd.get("action")
+    action = syntax.migrated_dpd_actions.get(action, action)
+    if action in OLD_DPD_ACTION and action not in syntax.dpd_actions and OLD_DPD_ACTION[action] in syntax.dpd_actions:
+        check.add(field + ".action", "VyOS %s has no %r" % (syntax.version, action),
+                  "use %r, its word for the same action" % OLD_DPD_ACTION[action])
+        action = None
+    else:
+        action = check.choice(action, field + ".action", syntax.dpd_actions, required=False)
+    return {"action": action,
+            "interval": check.integer(dpd.get("interval"), field + ".interval", syntax.dpd_range),
+            "timeout": check.integer(dpd.get("timeout"), field + ".timeout", syntax.dpd_range)}
+
+
+def _unused(check, field, given, result, names):
+    """Refuse, on this version, the options its DMVPN connection never uses (ipsec_values:
+    unused_group_options); an option left out or false is fine. The ones no version uses
+    (close_action, life_bytes, life_packets) are in the model only to say so."""
+    for name in names:
+        value = given.get(name)
+        why = check.syntax.unused_group_options.get(name)
+        # (a switch that is not a boolean is reported as such, once)
+        if why and value is not None and value is not False and result.get(name, True) is True:
+            check.add("%s.%s" % (field, name), "is not supported on VyOS %s: %s" % (check.syntax.version, why),
+                      "leave it out")
+            if name in result:
+                result[name] = False
+        result.setdefault(name, None)
 
 
 def _psk(check, value):

@@ -98,9 +98,26 @@ def _render_nhrp(tree, endpoint, syntax):
             tree.set(tag + ("nbma-address",), entry["nbma"])
             tree.set(tag + ("register",))
         tree.set(base + ("multicast",), "dynamic" if hub else "nhs")
+    _render_nhrp_maps(tree, base, nhrp.get("maps") or [], syntax)
     lt.render_leaves(tree, base, lt.NHRP_FLAGS, nhrp, syntax)
     if syntax.nhrp_registration_no_unique:
         tree.set(base + ("registration-no-unique",))
+
+
+def _render_nhrp_maps(tree, base, maps, syntax):
+    """Static NHRP mappings without registration: how a hub reaches every other hub's tunnel
+    address. FRR nhrpd (1.5): ``map tunnel-ip X nbma Y``, rendered as ``ip nhrp map X Y``
+    (aapostoliuk/vyos-1x 74ba38b interface-definitions/protocols_nhrp.xml.in,
+    data/templates/frr/nhrpd.frr.j2). opennhrp (1.2-1.4): ``map X/32 nbma-address Y`` with no
+    ``register`` (vyos-nhrp crux templates-cfg .../map, scripts/vyos-update-nhrp.pl; vyos-1x
+    sagitta c3f688653 data/templates/nhrp/opennhrp.conf.j2), /32 so that it names that one
+    peer and no subnet. A map makes VyOS type the tunnel "spoke" for its opennhrp script,
+    which then starts IPsec towards a mapped peer coming up (opennhrp-script.py peer_up)."""
+    for entry in maps:
+        if syntax.is_frr_nhrp:
+            tree.set(base + ("map", "tunnel-ip", entry["tunnel_ip"], "nbma"), entry["nbma"])
+        else:
+            tree.set(base + ("map", syntax.nhrp_map_prefix(entry["tunnel_ip"], 32), "nbma-address"), entry["nbma"])
 
 
 def render_group(tree, base, group, proposal_table, group_table, syntax):
@@ -108,6 +125,8 @@ def render_group(tree, base, group, proposal_table, group_table, syntax):
         tag = base + ("proposal", str(proposal["proposal_id"]))
         lt.render_leaves(tree, tag, proposal_table, proposal, syntax)
     lt.render_leaves(tree, base, group_table, group, syntax)
+    if group.get("dead_peer_detection"):
+        lt.render_leaves(tree, base + lt.IKE_DPD_WORDS, lt.IKE_DPD, group["dead_peer_detection"], syntax)
 
 
 def _render_ipsec(tree, endpoint, syntax):
@@ -161,22 +180,36 @@ def _render_bgp(tree, endpoint, syntax):
             tree.set(base + ("listen", "range", prefix, "peer-group"), group["name"])
     for neighbor in bgp["neighbors"]:
         path = base + ("neighbor", neighbor["address"])
-        if neighbor["remote_as"] is not None:
-            tree.set(path + ("remote-as",), neighbor["remote_as"])
         if group is not None:
+            if neighbor["remote_as"] is not None:
+                tree.set(path + ("remote-as",), neighbor["remote_as"])
             tree.set(path + ("peer-group",), group["name"])
             continue
-        tree.set(path + BGP_AF)
-        if syntax.tunnel_address_host and is_ebgp(neighbor["remote_as"], asn):
-            tree.set(path + ("disable-connected-check",))
+        _render_own_neighbor(tree, path, neighbor, asn, syntax)
         if bgp["keepalive"] is not None:
             tree.set(path + ("timers", "keepalive"), str(bgp["keepalive"]))
             tree.set(path + ("timers", "holdtime"), str(bgp["holdtime"]))
+    # The other hubs: outside the spokes' peer group, whatever its remote-as. An explicit
+    # neighbor inside a listen range is that neighbor, not a dynamic one (FRR bgpd/bgp_network.c
+    # bgp_accept(): peer_lookup() before peer_lookup_dynamic_neighbor()), and VyOS's verify()
+    # has no rule against it (vyos-1x sagitta c3f688653 src/conf_mode/protocols_bgp.py).
+    for neighbor in bgp.get("hub_neighbors") or []:
+        _render_own_neighbor(tree, base + ("neighbor", neighbor["address"]), neighbor, asn, syntax)
     # (On /32 tunnels (1.5) other spokes' tunnel addresses, the BGP next hops, resolve through
     # each spoke's static route to the tunnel subnet via its NHS (model.py); a hub announcing
     # the subnet in BGP would hide that route behind one nhrpd cannot use for shortcuts.)
     for prefix in bgp["networks"]:
         tree.set(base + BGP_NETWORKS + (prefix,))
+
+
+def _render_own_neighbor(tree, path, neighbor, asn, syntax):
+    """A neighbor outside a peer group: its remote-as and the IPv4 family (and, on /32 tunnels,
+    eBGP's ``disable-connected-check``)."""
+    if neighbor["remote_as"] is not None:
+        tree.set(path + ("remote-as",), neighbor["remote_as"])
+    tree.set(path + BGP_AF)
+    if syntax.tunnel_address_host and is_ebgp(neighbor["remote_as"], asn):
+        tree.set(path + ("disable-connected-check",))
 
 
 def render_endpoint(endpoint, version):
@@ -326,7 +359,7 @@ def bgp_objects(endpoint, syntax, have_tree, networks):
         paths += [base + BGP_ROUTER_ID, base + BGP_NETWORKS]
         paths += [base + ("peer-group", group)] if group else []
         paths += [base + ("listen", "range", prefix) for prefix in bgp["listen_ranges"]]
-        paths += [base + ("neighbor", neighbor["address"]) for neighbor in bgp["neighbors"]]
+        paths += [base + ("neighbor", neighbor["address"]) for neighbor in bgp["neighbors"] + bgp["hub_neighbors"]]
         for dummy_asn, path in instances:
             if path != base:
                 paths.append(path)  # 1.2/1.3: the instance of another AS number

@@ -20,7 +20,18 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_name
 
 ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
 MODULE_STATES = ("merged", "replaced", "overridden")
-DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "proposal": [
+# Dead peer detection on the default IKE group: without the node no VyOS version runs DPD for a
+# DMVPN connection, so a vanished peer's SAs stay until they expire. 1.4+ writes dpd_delay only
+# when dead-peer-detection exists, and get_config() drops its defaults otherwise (vyos-1x
+# data/templates/ipsec/swanctl/profile.j2 and src/conf_mode/vpn_ipsec.py, sagitta c3f688653,
+# current 3710c5879); 1.2/1.3 only when interval, timeout and action all have a value
+# (vyatta-cfg-vpn scripts/dmvpn-config.pl, crux 03e70cd, equuleus 9cc815f). "clear" is what VyOS
+# 1.5 forces for DMVPN (the FRR-era profile.j2, aapostoliuk/vyos-1x 74ba38b): NHRP (opennhrp or
+# nhrpd) brings the SA up again when it needs the peer, while restart would retry a vanished peer
+# forever (keyingtries = 0 in both connection writers) - from a hub, towards every spoke that
+# moved away. 30 s / 120 s are VyOS's own defaults (every version's definitions).
+DEFAULT_DPD = {"action": "clear", "interval": 30, "timeout": 120}
+DEFAULT_IKE_GROUP = {"name": "IKE-DMVPN", "lifetime": 3600, "dead_peer_detection": DEFAULT_DPD, "proposal": [
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}
 DEFAULT_ESP_GROUP = {"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "proposal": [
     {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}
@@ -113,7 +124,9 @@ VARIABLES = {
     "dmvpn_routing": _v("str", "full_mesh - every spoke routes to every other spoke's LANs (the guide). via_hub - spokes "
                                "route dmvpn_summary_prefixes via the hubs and NHRP shortcuts find direct paths. bgp - "
                                "every router announces its LANs in BGP over the tunnel, spokes peer with every hub "
-                               "(dmvpn_bgp_* variables); no static routes.", choices=list(ROUTING_MODES),
+                               "(dmvpn_bgp_* variables); no static routes. In every mode each hub reaches every other hub's "
+                               "LANs (static routes via its tunnel address, or iBGP between the hubs).",
+                        choices=list(ROUTING_MODES),
                         default="full_mesh", where="group_vars/dmvpn"),
     "dmvpn_summary_prefixes": _v("list", "Prefixes spokes send to the hubs in via_hub mode.", elements="str",
                                  where="group_vars"),
@@ -136,8 +149,10 @@ VARIABLES = {
     "dmvpn_nhrp_secret": _v("str", "NHRP authentication key, %d-8 characters (keep it in Ansible Vault)."
                             % MIN_NHRP_SECRET_LENGTH, min_length=MIN_NHRP_SECRET_LENGTH,
                             required=True, no_log=True, model=["nhrp.authentication"], where="group_vars/dmvpn, vault"),
-    "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds.", model=["nhrp.holding_time"],
-                                  where="group_vars"),
+    "dmvpn_nhrp_holding_time": _v("int", "NHRP holding time in seconds (1-65000): how long other routers keep this "
+                                         "router's NHRP entries; a spoke re-registers at a third of it. Unset - VyOS's "
+                                         "default.", model=["nhrp.holding_time"],
+                                  where="group_vars (dmvpn_hubs and dmvpn_spokes may differ)"),
     "dmvpn_nhrp_redirect": _v("bool", "NHRP redirect.", default=True, model=["nhrp.redirect"], where="group_vars"),
     "dmvpn_nhrp_shortcut": _v("bool", "NHRP shortcuts; default true on spokes, false on hubs.",
                               model=["nhrp.shortcut"], where="group_vars"),
@@ -152,15 +167,16 @@ VARIABLES = {
     "dmvpn_wan_interface": _v("str", "The WAN interface IPsec runs on (and, on VyOS 1.5, a DHCP spoke's tunnel is bound "
                                      "to, unless it is a dynamic interface such as pppoe0).", default="eth0",
                               model=["ipsec.interface", "tunnel.source_interface"], where="group_vars / host_vars"),
-    "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14).", options=so.IKE_GROUP,
+    "dmvpn_ike_group": _v("dict", "IKE group (default IKE-DMVPN, aes256/sha256/dh-group 14, dead peer detection clear "
+                                  "after 120 s, keep-alive every 30 s).", options=so.IKE_GROUP,
                           model=["ipsec.ike_group"], where="group_vars (per role if you like)"),
     "dmvpn_esp_group": _v("dict", "ESP group (default ESP-DMVPN, aes256/sha256, pfs dh-group14).", options=so.ESP_GROUP,
                           model=["ipsec.esp_group"], where="group_vars (per role if you like)"),
     "dmvpn_verify_ping_targets": _v("list", "IPv4 addresses this router pings (from the first address of its first "
                                             "LAN) before verify reads its state; a ping without reply fails verify, at "
                                             "the router that causes it. Unset - a spoke pings the next spoke's first "
-                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub nothing; [] "
-                                            "- no ping.", elements="str", where="host_vars"),
+                                            "LAN address (with dmvpn_verify_shortcuts, the default), a hub the next hub's "
+                                            "first LAN address (none with one hub); [] - no ping.", elements="str", where="host_vars"),
     "dmvpn_tunnel_description": _v("str", "Tunnel description (no double quote or backslash: VyOS does not print them "
                                    "back as stored).", model=["tunnel.description"], where="any"),
     "dmvpn_tunnel_mtu": _v("int", "Tunnel MTU.", model=["tunnel.mtu"], where="group_vars"),
@@ -168,7 +184,7 @@ VARIABLES = {
                                  where="group_vars"),
     "dmvpn_extra_config": _v("dict", [
         "Options the collection does not model, kept on every run (dmvpn_state replaced/overridden delete them "
-        "otherwise): per owned object, lines relative to it, e.g. ike_group - dead-peer-detection action restart. "
+        "otherwise): per owned object, lines relative to it, e.g. ike_group - mode main. "
         "Checked like every value (no secrets, nothing the collection models: the message names the variable to "
         "use); the router checks the rest. An undeclared leaf in these objects is removed and named in the run's "
         "warnings."], options=so.EXTRA, model=["extra"], where="group_vars / host_vars"),

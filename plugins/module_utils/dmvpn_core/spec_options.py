@@ -150,6 +150,13 @@ NHRP = {
     "nhs": _o("list", "The hubs a spoke registers with, one entry per hub. Rendered as C(map <hub-tunnel-ip>/<len> "
                       "nbma-address ...) + C(register) up to 1.4 and as C(nhs tunnel-ip ... nbma ...) on 1.5.",
               elements="dict", options=NHS),
+    "maps": _o("list", ["Static mappings that do not register: peers reached by their public address without an "
+                        "NHS (a hub - every other hub, which it could not resolve otherwise).",
+                        "Rendered as C(map <tunnel-ip>/32 nbma-address ...) without C(register) up to 1.4 and as "
+                        "C(map tunnel-ip ... nbma ...) on 1.5."],
+               elements="dict", options={
+                   "tunnel_ip": _o("str", "The peer's tunnel address.", required=True),
+                   "nbma": _o("str", "The peer's public (NBMA) address.", required=True)}),
 }
 
 _PROPOSAL_ID = _o("int", "Proposal number (1-65535).", required=True)
@@ -162,11 +169,29 @@ IKE_PROPOSAL = {
 ESP_PROPOSAL = {key: IKE_PROPOSAL[key] for key in ("proposal_id", "encryption", "hash")}
 _GROUP_NAME = _o("str", "Group name.", required=True)
 _LIFETIME = _o("int", "SA lifetime in seconds (30-86400).")
+# Group options beyond the proposals: named as vyos.vyos vyos_vpn_ipsec names them; which
+# version's DMVPN connection uses which is ipsec_values.*_GROUP_OPTIONS (the README's table
+# "IPsec and NHRP options per VyOS version").
+_UNUSED = "Refused on versions whose DMVPN connection never uses it (see the README's table of options per version)."
+IKE_DPD = {
+    "action": _o("str", ["What to do with the SAs of a peer that stopped answering.",
+                         "VyOS 1.2/1.3 take C(hold), C(clear), C(restart); 1.4 C(trap), C(clear), C(restart) (C(hold) is "
+                         "written as C(trap), as VyOS's own 1.3 to 1.4 migration does); 1.5 only C(clear), the action "
+                         "its DMVPN connection always uses."]),
+    "interval": _o("int", "Seconds between keep-alives (2-86400; VyOS's default 30)."),
+    "timeout": _o("int", "Seconds without an answer before the peer is dead (2-86400; VyOS's default 120; IKEv1)."),
+}
 IKE_GROUP = {
     "name": _GROUP_NAME,
     "key_exchange": _o("str", "IKE version.", choices=list(KEY_EXCHANGE_VALUES)),
     "lifetime": _LIFETIME,
     "proposal": _o("list", "Proposals, in order.", elements="dict", options=IKE_PROPOSAL),
+    "dead_peer_detection": _o("dict", ["Dead peer detection (C(dead-peer-detection)); at least one key. VyOS fills the "
+                                       "others with its defaults."], options=IKE_DPD),
+    "close_action": _o("str", ["C(close-action). No VyOS version's DMVPN connection reads it (1.5 forces C(none)), so "
+                               "it is refused on every version rather than stored without effect."]),
+    "ikev2_reauth": _o("bool", ["Re-authenticate the peer at each IKE rekey (C(ikev2-reauth yes) on 1.2/1.3).", _UNUSED]),
+    "disable_mobike": _o("bool", ["Turn MOBIKE off (C(mobike disable) on 1.2/1.3).", _UNUSED]),
 }
 ESP_GROUP = {
     "name": _GROUP_NAME,
@@ -174,6 +199,9 @@ ESP_GROUP = {
     "mode": _o("str", "ESP mode.", choices=list(ESP_MODES)),
     "pfs": _o("str", "Perfect forward secrecy, e.g. C(enable), C(dh-group2), C(dh-group14)."),
     "proposal": _o("list", "Proposals, in order.", elements="dict", options=ESP_PROPOSAL),
+    "compression": _o("bool", ["IPComp compression (C(compression enable) on 1.2/1.3).", _UNUSED]),
+    "life_bytes": _o("int", ["C(life-bytes) (VyOS 1.4+). No version's DMVPN connection reads it: refused."]),
+    "life_packets": _o("int", ["C(life-packets) (VyOS 1.4+). No version's DMVPN connection reads it: refused."]),
 }
 _PSK = _o("str", "The pre-shared key, the same on every router. Never logged.", no_log=True)
 _PROFILE_NAME = _o("str", "Profile name (starts with a letter).", required=True)
@@ -217,6 +245,12 @@ BGP = {
         "address": _PEER_ADDRESS,
         "remote_as": _o("str", "The peer's AS (unless the peer group sets it), or C(internal)/C(external)."),
     }),
+    "hub_neighbors": _o("list", "The other hubs (a hub): neighbors outside the peer group, each with its own "
+                                "remote-as and the IPv4 unicast family, so hubs learn each other's LANs and the "
+                                "spokes' routes.", elements="dict", options={
+                                    "address": _PEER_ADDRESS,
+                                    "remote_as": _o("str", "The hub's AS number (all hubs share one), or "
+                                                           "C(internal)/C(external).", required=True)}),
     "networks": _o("list", "Prefixes this router announces (its LANs).", elements="str"),
     "keepalive": _o("int", "Keepalive timer of neighbors outside a peer group (with O(config.bgp.holdtime))."),
     "holdtime": _o("int", "Hold timer (0, or at least 3 x keepalive) of neighbors outside a peer group."),
@@ -237,7 +271,7 @@ EXTRA = {
                  elements="str"),
     "nhrp": _o("list", _EXTRA_LINES % ("tunnel's NHRP entry", "shortcut-destination",
                                        "protocols nhrp tunnel <name> ..."), elements="str"),
-    "ike_group": _o("list", _EXTRA_LINES % ("IKE group", "dead-peer-detection action restart",
+    "ike_group": _o("list", _EXTRA_LINES % ("IKE group", "mode main",
                                             "vpn ipsec ike-group <name> ..."), elements="str"),
     "esp_group": _o("list", _EXTRA_LINES % ("ESP group", "compression", "vpn ipsec esp-group <name> ..."),
                     elements="str"),

@@ -225,16 +225,16 @@ def parse_route_table(text):
 
 def bgp_expectations(design, name):
     """With dmvpn_routing bgp: the BGP peers ``name`` should have established (tunnel addresses)
-    and the prefixes it should have learned (hubs: every spoke's; spokes: every other router's)."""
+    and the prefixes it should have learned (every other router's). A hub peers with every
+    spoke and every other hub (endpoints.py hub_neighbors), a spoke with every hub."""
     me = design.by_name[name]
     if me.routing != "bgp":
         return None
     if me.role == "hub":
-        peers = [r for r in design.routers if r.role == "spoke"]
-        sources = peers
+        peers = [r for r in design.routers if r is not me]
     else:
         peers = [r for r in design.routers if r.role == "hub"]
-        sources = [r for r in design.routers if r is not me]
+    sources = [r for r in design.routers if r is not me]
     learned = []
     for router in sources:
         learned += [p for p in announced(router) if p not in learned and p not in announced(me)]
@@ -274,10 +274,21 @@ def shortcut_targets(design, name):
     return [str(target.lans[0].network_address + 1)]
 
 
+def hub_targets(design, name):
+    """Addresses hub ``name`` pings to check hub-to-hub reachability: the first LAN address of
+    the next hub (in design order; none with one hub, or for a spoke)."""
+    me = design.by_name.get(name)
+    if me is None or me.role != "hub":
+        return []
+    hubs = [r for r in design.routers if r.role == "hub" and (r.lans or r is me)]
+    target = hubs[(hubs.index(me) + 1) % len(hubs)]
+    return [str(target.lans[0].network_address + 1)] if target is not me else []
+
+
 def ping_plan(design, name, shortcuts=True):
     """What router ``name`` pings before verify reads it: ``{targets, source}``. The targets
     are its ``dmvpn_verify_ping_targets`` when set, else (with ``shortcuts``) its
-    shortcut_targets. The pings leave from the first address of its first LAN (the address
+    shortcut_targets, and a hub's hub_targets. The pings leave from the first address of its first LAN (the address
     the other spokes ping), so that they test LAN to LAN, the way back included (the hubs'
     routes to this LAN); a router without a LAN pings from its tunnel address (None)."""
     me = design.by_name[name]
@@ -285,7 +296,7 @@ def ping_plan(design, name, shortcuts=True):
     if configured is not None:
         targets = [str(target) for target in configured]
     else:
-        targets = shortcut_targets(design, name) if shortcuts else []
+        targets = (shortcut_targets(design, name) if shortcuts else []) + hub_targets(design, name)
     source = str(me.lans[0].network_address + 1) if targets and me.lans else None
     return {"targets": targets, "source": source}
 

@@ -98,9 +98,11 @@ class Probe:
 
 
 def _inventory_variable(field):
+    """The inventory variable behind a model field (design.inventory_field's mapping; design
+    imports this module), or None."""
     for prefix, variable in si.model_fields():
         if field == prefix or field.startswith(prefix + ".") or field.startswith(prefix + "["):
-            return variable
+            return variable if variable.endswith(")") else variable + field[len(prefix):]
     return None
 
 

@@ -23,7 +23,14 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.ipsec_values import CRUX, LATER
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.ipsec_values import (
+    CRUX,
+    DPD_RANGE,
+    FRR_GROUP_OPTIONS,
+    LATER,
+    SAGITTA_GROUP_OPTIONS,
+    VYATTA_GROUP_OPTIONS,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import normalize_version
 
 # -- value lists shared by every supported version (per-version IPsec lists: ipsec_values)
@@ -99,6 +106,10 @@ class Syntax:
         for name, value in facts["ipsec_values"].items():
             setattr(self, name, value)
         self.lifetime_range = (30, 86400)
+        # dpd_actions, *_switch, life_*_range, migrated_dpd_actions, unused_group_options: ipsec_values
+        for name, value in facts["ipsec_group_options"].items():
+            setattr(self, name, value)
+        self.dpd_range = DPD_RANGE
         self.proposal_id_range = (1, 65535)
         # protocols nhrp
         self.nhrp_flavour = facts["nhrp_flavour"]                # "opennhrp" | "frr"
@@ -304,6 +315,11 @@ _OPENNHRP = dict(
     nhrp_network_id_leaf=None,
     nhrp_network_id_default=None,
     any_source_tunnel_leaf=None,
+    # No registration-no-unique on 1.2-1.4: VyOS's opennhrp CLI has no such node (vyos/vyos-nhrp
+    # templates-cfg, crux b428efd / equuleus 43421e0; vyos-1x sagitta protocols_nhrp.xml.in), and
+    # none is needed: an opennhrp hub replaces a spoke's dynamic registration when it re-registers
+    # from a new NBMA address, only static entries conflict (opennhrp nhrp/nhrp_server.c
+    # nhrp_server_start_cie_reg, read in the public copy ibazzi/opennhrp 03d537d).
     nhrp_registration_no_unique=False,
     tunnel_routes_name_interface=False,
     nhs_subnet_route_distance=None,
@@ -347,6 +363,7 @@ _FRR = dict(
 _SYNTAX = {
     "1.2": _build(
         "1.2",
+        ipsec_group_options=VYATTA_GROUP_OPTIONS,
         commit_confirm_scheduler="at",
         ipsec_values=CRUX,
         tunnel_local_leaf="local-ip",
@@ -364,6 +381,7 @@ _SYNTAX = {
     ),
     "1.3": _build(
         "1.3",
+        ipsec_group_options=VYATTA_GROUP_OPTIONS,
         commit_confirm_scheduler="at",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",
@@ -381,6 +399,7 @@ _SYNTAX = {
     ),
     "1.4": _build(
         "1.4",
+        ipsec_group_options=SAGITTA_GROUP_OPTIONS,
         commit_confirm_scheduler="systemd",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",
@@ -396,6 +415,7 @@ _SYNTAX = {
     ),
     "1.5": _build(
         "1.5",
+        ipsec_group_options=FRR_GROUP_OPTIONS,
         commit_confirm_scheduler="systemd",
         ipsec_values=LATER,
         tunnel_local_leaf="source-address",

@@ -55,7 +55,13 @@ def test_ibgp_dual_hub_design_hubs_reflect_spokes_peer_with_every_hub():
                                                 "next_hop_unchanged": False},
                    "listen_ranges": ["10.0.0.0/24"], "neighbors": [], "networks": ["192.168.1.0/24"],
                    "dynamic_neighbors": [{"address": "10.0.0.2", "remote_as": "65000"},
-                                         {"address": "10.0.0.3", "remote_as": "65000"}]}
+                                         {"address": "10.0.0.3", "remote_as": "65000"}],
+                   # the other hub: an explicit iBGP neighbor (both hubs listen on the subnet)
+                   "hub_neighbors": [{"address": "10.0.0.254", "remote_as": "65000"}]}
+    assert plan.endpoint("HUB2")["bgp"]["hub_neighbors"] == [{"address": "10.0.0.1", "remote_as": "65000"}]
+    # hubs do not register with each other: each maps the other's tunnel address to its NBMA
+    assert plan.endpoint("HUB")["nhrp"]["maps"] == [{"tunnel_ip": "10.0.0.254", "nbma": "198.51.100.45"}]
+    assert plan.endpoint("HUB2")["nhrp"]["maps"] == [{"tunnel_ip": "10.0.0.1", "nbma": "198.51.100.41"}]
     # where listen ranges exist the named spokes are not rendered: the range takes them
     assert md.validate_endpoint(plan.endpoint("HUB"), "1.3")["bgp"]["neighbors"] == []
     spoke = plan.endpoint("SPOKE1")
@@ -155,6 +161,8 @@ def test_rendered_bgp_lines_per_version():
         "set protocols bgp 65000 peer-group DMVPN remote-as '65000'",
         "set protocols bgp 65000 peer-group DMVPN address-family ipv4-unicast route-reflector-client",
         "set protocols bgp 65000 listen range 10.0.0.0/24 peer-group 'DMVPN'",
+        "set protocols bgp 65000 neighbor 10.0.0.254 remote-as '65000'",
+        "set protocols bgp 65000 neighbor 10.0.0.254 address-family ipv4-unicast",
     ]
     assert [line for line in lines(spoke, "1.4") if " bgp " in line] == [
         "set protocols bgp system-as '65000'",

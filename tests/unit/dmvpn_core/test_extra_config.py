@@ -18,7 +18,11 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.diff import 
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import SUPPORTED_VERSIONS
 
-DPD = "dead-peer-detection action restart"
+# The IKEv1 phase 1 mode: an IKE group option of every version (vyos/vyatta-cfg-vpn crux 03e70cd
+# templates/vpn/ipsec/ike-group/node.tag/mode/node.def, vyos/vyos-1x sagitta c3f688653
+# interface-definitions/vpn_ipsec.xml.in) that the collection does not model.
+OPTION = "mode main"
+PRF = "proposal 1 prf prfsha256"  # (a leaf below a modelled proposal that gather does not read)
 
 
 def hub(**extra):
@@ -47,28 +51,27 @@ def test_the_kinds_are_the_renderers_kinds():
 # -- what is accepted ---------------------------------------------------------------------------
 def test_relative_and_full_lines_give_the_same_words():
     ike = model("hub")["ipsec"]["ike_group"]["name"]
-    relative = unmanaged.validated_endpoint(hub(ike_group=[DPD, "dead-peer-detection interval '30'"]), "1.4")
-    full = unmanaged.validated_endpoint(hub(ike_group=["set vpn ipsec ike-group %s %s" % (ike, DPD),
-                                                       "vpn ipsec ike-group %s dead-peer-detection interval 30" % ike]),
-                                        "1.4")
+    relative = unmanaged.validated_endpoint(hub(ike_group=[OPTION, "proposal 1 prf 'prfsha256'"]), "1.4")
+    full = unmanaged.validated_endpoint(hub(ike_group=["set vpn ipsec ike-group %s %s" % (ike, OPTION),
+                                                       "vpn ipsec ike-group %s %s" % (ike, PRF)]), "1.4")
     assert relative["extra"]["ike_group"] == full["extra"]["ike_group"] == [
-        ["dead-peer-detection", "action", "restart"], ["dead-peer-detection", "interval", "30"]]
+        ["mode", "main"], ["proposal", "1", "prf", "prfsha256"]]
     assert relative["extra"]["tunnel"] == []
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 def test_declared_lines_render_below_their_object_values_quoted(version):
-    endpoint = hub(ike_group=[DPD], tunnel=["parameters ip tos 16"], nhrp=["shortcut-destination"])
+    endpoint = hub(ike_group=[OPTION], tunnel=["parameters ip tos 16"], nhrp=["shortcut-destination"])
     lines = rd.render_endpoint(unmanaged.validated_endpoint(endpoint, version), version).to_commands()
     ike = rd.syntax_for(version).ike_group_path(endpoint["ipsec"]["ike_group"]["name"])
-    assert "set %s dead-peer-detection action 'restart'" % " ".join(ike) in lines
+    assert "set %s mode 'main'" % " ".join(ike) in lines
     assert "set %s parameters ip tos '16'" % " ".join(rd.syntax_for(version).tunnel_path("tun0")) in lines
     assert "set %s shortcut-destination" % " ".join(rd.syntax_for(version).nhrp_path("tun0")) in lines
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
 def test_declared_lines_read_back_are_no_change_and_dropped_ones_are_deleted(version):
-    endpoint = unmanaged.validated_endpoint(hub(ike_group=[DPD]), version)
+    endpoint = unmanaged.validated_endpoint(hub(ike_group=[OPTION]), version)
     want = rd.render_endpoint(endpoint, version)
     have = parse_show_commands("\n".join(want.to_show_commands()))
     for state in ("merged", "replaced", "overridden"):
@@ -76,14 +79,13 @@ def test_declared_lines_read_back_are_no_change_and_dropped_ones_are_deleted(ver
     bare = unmanaged.validated_endpoint(hub(), version)
     commands = compute_commands(have, rd.render_endpoint(bare, version), bare, version, "overridden")
     ike = " ".join(rd.syntax_for(version).ike_group_path(bare["ipsec"]["ike_group"]["name"]))
-    assert commands == ["delete %s dead-peer-detection" % ike]  # (the highest node that goes)
+    assert commands == ["delete %s mode" % ike]
 
 
 # -- what is refused, each with its message ---------------------------------------------------
 @pytest.mark.parametrize("line, shown", [
-    (DPD + "; reboot", "';'"), ("dead-peer-detection action restart | tee", "'|'"),
-    ("dead-peer-detection action restart && x", "'&'"), ("dead-peer-detection action `id`", "'`'"),
-    ("dead-peer-detection action $(id)", "'$('"), ('dead-peer-detection action "restart"', "'\"'"),
+    (OPTION + "; reboot", "';'"), ("mode main | tee", "'|'"), ("mode main && x", "'&'"), ("mode `id`", "'`'"),
+    ("mode $(id)", "'$('"), ('mode "main"', "'\"'"), ("mode main > x", "'>'"),
 ])
 def test_shell_metacharacters_are_refused(line, shown):
     field, message, fix = only(hub(ike_group=[line]))
@@ -126,8 +128,10 @@ def test_secret_looking_leaves_are_refused(kind, line, field):
 
 @pytest.mark.parametrize("kind, line, field, variable", [
     ("tunnel", "mtu 1400", "tunnel.mtu", "dmvpn_tunnel_mtu"),                 # unset in the model: gather reads it
-    ("ike_group", "lifetime 600", "ipsec.ike_group.lifetime", "dmvpn_ike_group"),  # rendered from a table
-    ("ike_group", "proposal 9 encryption aes128", "ipsec.ike_group.proposal", "dmvpn_ike_group"),
+    ("ike_group", "dead-peer-detection action restart", "ipsec.ike_group.dead_peer_detection",
+     "dmvpn_ike_group.dead_peer_detection"),                                  # modelled, rendered in code
+    ("ike_group", "lifetime 600", "ipsec.ike_group.lifetime", "dmvpn_ike_group.lifetime"),  # from a table
+    ("ike_group", "proposal 9 encryption aes128", "ipsec.ike_group.proposal", "dmvpn_ike_group.proposal"),
     ("nhrp", "shortcut", "nhrp.shortcut", "dmvpn_nhrp_shortcut"),              # a flag the hub leaves off
 ])
 def test_a_line_that_sets_a_modelled_field_is_refused_naming_the_field(kind, line, field, variable):
@@ -158,13 +162,13 @@ def test_ipsec_lines_without_ipsec_are_refused():
 
 def test_the_inventory_names_its_variable():
     inventory = hosts()
-    inventory["HUB"]["dmvpn_extra_config"] = {"tunnel": ["mtu 1400"], "ike_group": [DPD]}
+    inventory["HUB"]["dmvpn_extra_config"] = {"tunnel": ["mtu 1400"], "ike_group": [OPTION]}
     found = [p for p in ds.inventory_problems(inventory) if p["host"] == "HUB"]
     assert [(p["field"], p["fix"]) for p in found] == [
         ("dmvpn_extra_config.tunnel[0]", "set tunnel.mtu instead (inventory: dmvpn_tunnel_mtu) and remove the line")]
-    inventory["HUB"]["dmvpn_extra_config"] = {"ike_group": [DPD]}
+    inventory["HUB"]["dmvpn_extra_config"] = {"ike_group": [OPTION]}
     assert ds.inventory_problems(inventory) == []
-    assert ds.design(inventory).endpoint("HUB")["extra"] == {"ike_group": [DPD]}
+    assert ds.design(inventory).endpoint("HUB")["extra"] == {"ike_group": [OPTION]}
 
 
 # -- the report of hand-added leaves --------------------------------------------------------------
@@ -183,8 +187,8 @@ def test_the_report_names_exactly_the_hand_added_leaves():
     lines = rd.render_endpoint(bare, "1.4").to_show_commands()
     ike = "vpn ipsec ike-group IKE-HUB"
     lines += [
-        "set %s dead-peer-detection action 'restart'" % ike,            # hand-added: reported
-        "set %s dead-peer-detection interval '30'" % ike,               # hand-added: reported
+        "set %s mode 'main'" % ike,                                     # hand-added: reported
+        "set %s proposal 1 prf 'prfsha256'" % ike,                      # hand-added: reported
         "set interfaces tunnel tun0 mtu '1400'",                        # modelled (left by an earlier inventory)
         "set %s proposal 7 encryption 'aes128'" % ike,                  # a modelled proposal that goes
         "set interfaces tunnel tun0 address '10.0.0.9/24'",             # a second value of a modelled leaf
@@ -192,26 +196,26 @@ def test_the_report_names_exactly_the_hand_added_leaves():
         "set vpn ipsec profile NHRPVPN authentication pre-shared-secret 'OLD'",  # a replaced value
     ]
     commands, (names, warnings) = _run(lines, hub())
-    assert "delete %s dead-peer-detection" % ike in commands  # (one delete: the report names each leaf)
-    assert names == ["%s dead-peer-detection action restart" % ike, "%s dead-peer-detection interval 30" % ike]
-    assert warnings[0] == (
-        "this change removes '%s dead-peer-detection action restart', which is not part of the collection's model and was not "
-        "declared: to keep it, declare 'dead-peer-detection action restart' in dmvpn_extra_config.ike_group (the "
-        "dmvpn module's config.extra.ike_group), or use dmvpn_state merged" % ike)
+    assert "delete %s mode" % ike in commands and "delete %s proposal 1 prf" % ike in commands
+    assert names == ["%s proposal 1 prf prfsha256" % ike, "%s mode main" % ike]  # (in the router's order)
+    assert warnings[1] == (
+        "this change removes '%s mode main', which is not part of the collection's model and was not declared: to "
+        "keep it, declare 'mode main' in dmvpn_extra_config.ike_group (the dmvpn module's config.extra.ike_group), or "
+        "use dmvpn_state merged" % ike)
 
 
 def test_declared_lines_are_not_reported_and_merged_removes_nothing():
-    lines = rd.render_endpoint(unmanaged.validated_endpoint(hub(ike_group=[DPD]), "1.4"), "1.4").to_show_commands()
-    assert _run(lines, hub(ike_group=[DPD])) == ([], ([], []))
+    lines = rd.render_endpoint(unmanaged.validated_endpoint(hub(ike_group=[OPTION]), "1.4"), "1.4").to_show_commands()
+    assert _run(lines, hub(ike_group=[OPTION])) == ([], ([], []))
     commands, report = _run(lines, hub(), state="merged")
     assert commands == [] and report == ([], [])
     commands, (names, dummy) = _run(lines, hub(), state="replaced")
-    assert names == ["vpn ipsec ike-group IKE-HUB dead-peer-detection action restart"]
+    assert names == ["vpn ipsec ike-group IKE-HUB mode main"]
 
 
 def test_a_renamed_group_is_not_a_hand_added_leaf():
     lines = rd.render_endpoint(unmanaged.validated_endpoint(hub(), "1.4"), "1.4").to_show_commands()
-    lines += ["set vpn ipsec ike-group IKE-HUB dead-peer-detection action 'restart'"]
+    lines += ["set vpn ipsec ike-group IKE-HUB mode 'main'"]
     renamed = hub()
     renamed["ipsec"]["ike_group"]["name"] = "IKE-NEW"
     commands, (names, dummy) = _run(lines, renamed)
@@ -236,39 +240,37 @@ def test_a_stale_secret_is_modelled_not_reported_and_a_named_secret_is_masked():
 def test_gathered_holds_the_unmodelled_leaves_as_extra_lines_a_config_takes_back(version):
     from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources
 
-    declared = hub(ike_group=[DPD, "dead-peer-detection interval 30"], tunnel=["parameters ip tos 16"])
+    declared = hub(ike_group=[OPTION, PRF], tunnel=["parameters ip tos 16"])
     tree = rd.render_endpoint(unmanaged.validated_endpoint(declared, version), version)
     router = parse_show_commands("\n".join(tree.to_show_commands()))
     gathered = resources.DMVPN.gather(router, version, {"name": "tun0"})
     assert gathered["extra"] == {"tunnel": ["parameters ip tos 16"],
-                                 "ike_group": [DPD, "dead-peer-detection interval 30"]}
+                                 "ike_group": [PRF, OPTION]}  # (in the router's order)
     again = unmanaged.validated_endpoint(dict(gathered, tunnel=dict(gathered["tunnel"], address="10.0.0.1/24")),
                                          version)  # the gathered config (on 1.5 with the subnet's prefix)
-    assert again["extra"] == unmanaged.validated_endpoint(declared, version)["extra"]
+    wanted = unmanaged.validated_endpoint(declared, version)["extra"]
+    assert dict((k, sorted(v)) for k, v in again["extra"].items()) == dict((k, sorted(v)) for k, v in wanted.items())
     bare = rd.render_endpoint(unmanaged.validated_endpoint(hub(), version), version)
     assert "extra" not in resources.DMVPN.gather(bare, version, {"name": "tun0"})
 
 
 def test_a_refused_group_name_is_the_only_problem_of_its_lines():
-    endpoint = hub(ike_group=[DPD])
+    endpoint = hub(ike_group=[OPTION])
     endpoint["ipsec"]["ike_group"]["name"] = "bad name!"
     assert [field for field, dummy, dummy2 in problems(endpoint)] == ["ipsec.ike_group.name"]
 
 
 def test_a_leaf_the_tables_come_to_model_is_refused_and_not_reported(monkeypatch):
     """The rule asks the render tables and the gatherer, not a list of its own: once a table maps
-    a field to dead-peer-detection (as a modelled IKE option would), the same line is refused
-    naming that field, and the leaf on a router is no longer a hand-added one."""
+    a field to the IKE group's mode (as a modelled option would), the same line is refused naming
+    that field, and the leaf on a router is no longer a hand-added one."""
     from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
 
-    assert unmanaged.validated_endpoint(hub(ike_group=[DPD]), "1.4")["extra"]["ike_group"]
-    monkeypatch.setattr(lt, "IKE_GROUP", lt.IKE_GROUP + (lt.Leaf("dpd_action", ("dead-peer-detection", "action"),
-                                                                 lt.TEXT),))
-    assert only(hub(ike_group=[DPD]))[1] == (
-        "'dead-peer-detection action restart' sets ipsec.ike_group.dpd_action, which the collection models "
-        "(it would fight the model)")
+    assert unmanaged.validated_endpoint(hub(ike_group=[OPTION]), "1.4")["extra"]["ike_group"]
+    monkeypatch.setattr(lt, "IKE_GROUP", lt.IKE_GROUP + (lt.Leaf("phase1_mode", ("mode",), lt.TEXT),))
+    assert only(hub(ike_group=[OPTION]))[1] == (
+        "'mode main' sets ipsec.ike_group.phase1_mode, which the collection models (it would fight the model)")
     lines = rd.render_endpoint(unmanaged.validated_endpoint(hub(), "1.4"), "1.4").to_show_commands()
-    commands, (names, dummy) = _run(lines + ["set vpn ipsec ike-group IKE-HUB dead-peer-detection action 'restart'"],
-                                    hub())
-    assert "delete vpn ipsec ike-group IKE-HUB dead-peer-detection" in commands
+    commands, (names, dummy) = _run(lines + ["set vpn ipsec ike-group IKE-HUB mode 'main'"], hub())
+    assert "delete vpn ipsec ike-group IKE-HUB mode" in commands
     assert names == []

@@ -97,15 +97,17 @@ def test_hub_is_valid_and_fully_normalised(version):
         # FRR's nhrpd (1.5) leaves NHRP off without a network-id: 1 unless given
         "nhrp": {"role": "hub", "authentication": "SECRET", "holding_time": 300,
                  "network_id": 1 if version == "1.5" else None,
-                 "redirect": True, "shortcut": False, "nhs": []},
+                 "redirect": True, "shortcut": False, "nhs": [], "maps": []},
         "ipsec": {
             "interface": "eth0",
             "ike_group": {"name": "IKE-HUB", "key_exchange": None, "lifetime": 3600, "proposal": [
                 {"proposal_id": 1, "encryption": "aes256", "hash": "sha1", "dh_group": None},
-                {"proposal_id": 2, "encryption": "aes128", "hash": "sha1", "dh_group": None}]},
+                {"proposal_id": 2, "encryption": "aes128", "hash": "sha1", "dh_group": None}],
+                "dead_peer_detection": None, "close_action": None, "ikev2_reauth": False, "disable_mobike": False},
             "esp_group": {"name": "ESP-HUB", "lifetime": 1800, "mode": None, "pfs": "dh-group2", "proposal": [
                 {"proposal_id": 1, "encryption": "aes256", "hash": "sha1"},
-                {"proposal_id": 2, "encryption": "3des", "hash": "md5"}]},
+                {"proposal_id": 2, "encryption": "3des", "hash": "md5"}],
+                "compression": False, "life_bytes": None, "life_packets": None},
             "profile": {"name": "NHRPVPN", "pre_shared_secret": "SECRET"},
         },
         "static_routes": [

@@ -101,6 +101,12 @@ def everything(inventory, name, version):
     for proposal in ipsec["ike_group"]["proposal"]:
         proposal["dh_group"] = "14"
     ipsec["esp_group"].update(mode="transport", pfs="dh-group14")
+    syntax = syntax_for(version)
+    ipsec["ike_group"]["dead_peer_detection"] = {"action": syntax.dpd_actions[-1], "interval": 15, "timeout": 90}
+    # the switches this version's DMVPN connection uses (the others are refused: test_model_ipsec_options)
+    for group, name in (("ike_group", "ikev2_reauth"), ("ike_group", "disable_mobike"), ("esp_group", "compression")):
+        if name not in syntax.unused_group_options:
+            ipsec[group][name] = True
     for route in endpoint["static_routes"]:
         route["distance"] = 5
     return md.validate_endpoint(endpoint, version)
@@ -136,7 +142,9 @@ def test_every_table_field_reads_back_as_the_endpoint_holds_it(version):
     pairs = [(lt.TUNNEL, endpoint["tunnel"], gathered["tunnel"]),
              (lt.NHRP_SETTINGS + lt.NHRP_FLAGS, endpoint["nhrp"], gathered["nhrp"]),
              (lt.IKE_GROUP, endpoint["ipsec"]["ike_group"], gathered["ipsec"]["ike_group"]),
-             (lt.ESP_GROUP, endpoint["ipsec"]["esp_group"], gathered["ipsec"]["esp_group"])]
+             (lt.ESP_GROUP, endpoint["ipsec"]["esp_group"], gathered["ipsec"]["esp_group"]),
+             (lt.IKE_DPD, endpoint["ipsec"]["ike_group"]["dead_peer_detection"],
+              gathered["ipsec"]["ike_group"]["dead_peer_detection"])]
     pairs += [(lt.IKE_PROPOSAL, want, got) for want, got in
               zip(endpoint["ipsec"]["ike_group"]["proposal"], gathered["ipsec"]["ike_group"]["proposal"])]
     pairs += [(lt.ROUTE, want, got) for want, got in zip(endpoint["static_routes"], gathered["static_routes"])]
@@ -190,6 +198,7 @@ RESOURCE_CONFIGS = {
     "ipsec": {
         "interface": ["eth0"],
         "ike_group": [{"name": "IKE-DMVPN", "lifetime": 3600, "key_exchange": "ikev2",
+                       "dead_peer_detection": {"action": "clear", "interval": 15, "timeout": 90},
                        "proposal": [{"proposal_id": 1, "encryption": "aes256", "hash": "sha256", "dh_group": "14"}]}],
         "esp_group": [{"name": "ESP-DMVPN", "lifetime": 1800, "pfs": "dh-group14", "mode": "transport",
                        "proposal": [{"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}]}],

@@ -122,3 +122,45 @@ def test_policy_ranges_stay_inside_what_vyos_accepts(version):
         entry = facts.fact(version, "protocols nhrp tunnel * network-id")
         assert all(facts.verdict(entry, str(v)) for v in syntax.network_id_range)
     assert POLICY == {"holding_time_range", "network_id_range"}
+
+
+# -- IKE/ESP group options (ipsec_values *_GROUP_OPTIONS) ----------------------------------
+@pytest.mark.parametrize("version", VERSIONS)
+def test_dpd_actions_and_range_are_vyos_ones(version):
+    """1.2-1.4: the enumeration of dead-peer-detection action; 1.5: only clear, a subset (the
+    FRR-era profile.j2, aapostoliuk/vyos-1x 74ba38b, forces dpd_action = clear)."""
+    syntax = vs.syntax_for(version)
+    vyos = constraint(version, IKE + "dead-peer-detection action")["enum"]
+    if version == "1.5":
+        assert syntax.dpd_actions == ("clear",) and "clear" in vyos
+    else:
+        assert sorted(syntax.dpd_actions) == sorted(vyos)
+    for leaf in ("interval", "timeout"):
+        assert syntax.dpd_range == one_range(version, IKE + "dead-peer-detection " + leaf)
+    # the migrated words are the 1.2/1.3 ones, written as 1.4's (sagitta 12-to-13)
+    for old, new in syntax.migrated_dpd_actions.items():
+        assert old in constraint("1.3", IKE + "dead-peer-detection action")["enum"] and new in vyos
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("switch", ["ikev2_reauth_switch", "disable_mobike_switch", "compression_switch"])
+def test_switches_are_vyos_nodes(version, switch):
+    """A switch is a valueless leaf (1.4+) or a leaf whose enumeration holds its word (1.2/1.3)."""
+    words, word = getattr(vs.syntax_for(version), switch)
+    base = ESP if switch == "compression_switch" else IKE
+    entry = facts.fact(version, base + " ".join(words))
+    if word is None:
+        assert entry.get("kind") == "flag", (version, words, entry)
+    else:
+        assert entry.get("kind") == "leaf" and word in entry["constraint"]["enum"], (version, words, entry)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_esp_life_counts_exist_exactly_where_the_product_knows_their_range(version):
+    syntax = vs.syntax_for(version)
+    for attribute, path in (("life_bytes_range", ESP + "life-bytes"), ("life_packets_range", ESP + "life-packets")):
+        entry = facts.fact(version, path)
+        if getattr(syntax, attribute) is None:
+            assert entry.get("absent"), (version, path)
+        else:
+            assert getattr(syntax, attribute) == one_range(version, path)
