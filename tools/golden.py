@@ -33,6 +33,7 @@ INVENTORIES = {
     "bgp_dual_hub": ("inventories/bgp_dual_hub", None),
     "dataplane": ("dataplane/inventory", None),
     "example": ("inventories/example", "inventories/example/group_vars/dmvpn/vault.yml.example"),
+    "dual_cloud": ("inventories/dual_cloud", None),
 }
 
 
@@ -72,8 +73,37 @@ def inventory_hostvars(folder, extra_vars_file=None):
         variables = dict(manager.get_vars(host=host), **extra)
         templar = Templar(loader=loader, variables=variables)
         hosts[host.name] = {key: _plain(templar.template(variables[key]))
-                            for key in design.VARIABLES if key in variables}
+                            for key in design.VARIABLES + ("dmvpn_network_groups",) if key in variables}
     return hosts
+
+
+def _render_clouds(hosts, version):
+    """The text of one golden file of a cloud inventory (dmvpn_clouds): each cloud designed
+    over its routers' cloud variables, each router's endpoints of all its clouds rendered
+    together, as the module's endpoints option renders them (dmvpn_core/clouds_resource.py)."""
+    design, masking, dummy, dummy = _core()
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import clouds
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.clouds_resource import CLOUDS
+
+    networks = next(iter(hosts.values()))["dmvpn_network_groups"]
+    per_router, problems = {}, []
+    for cloud in networks:
+        members = {name: hv for name, hv in hosts.items() if cloud in (hv.get("group_names") or [])}
+        table, origins = clouds.cloud_table(members, cloud)
+        found, plan = design.checked_design(table)
+        problems += clouds.renamed(found, origins)
+        for router in plan.routers if plan is not None else []:
+            per_router.setdefault(router.name, (router.role, []))[1].append(plan.endpoint(router.name))
+    if problems:
+        return "\n".join(["# refused before any router is touched:"]
+                         + design.format_problems(problems).splitlines()[1:]) + "\n"
+    out = []
+    for name in sorted(per_router):
+        role, endpoints = per_router[name]
+        out.append("## %s (%s)" % (name, role))
+        wanted = CLOUDS.validate({"endpoints": endpoints, "absent_tunnels": []}, version)
+        out += masking.mask_secrets(CLOUDS.render(wanted, version).to_commands(), version)
+    return "\n".join(out) + "\n"
 
 
 def render_inventory(hosts, version):
@@ -81,6 +111,9 @@ def render_inventory(hosts, version):
     that stop the run, which are as much an outcome to pin as the lines)."""
     design, masking, resources, dummy = _core()
     hosts = {name: dict(hv, dmvpn_vyos_version=version) for name, hv in hosts.items()}
+    if any(hv.get("dmvpn_clouds") for hv in hosts.values()):
+        return _render_clouds(hosts, version)
+    hosts = {name: {k: v for k, v in hv.items() if k != "dmvpn_network_groups"} for name, hv in hosts.items()}
     out = []
     try:
         plan = design.design(hosts)

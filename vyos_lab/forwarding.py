@@ -172,7 +172,7 @@ class Forwarding:
             if str(hub.tunnel_ip.ip) == tunnel_ip:
                 return hub
         for other_name in self.shortcuts_of(ep.router):
-            other = next((o for o in view.endpoints if o.router.name == other_name), None)
+            other = view.peer_of(ep, other_name)
             if other is not None and str(other.tunnel_ip.ip) == tunnel_ip and view.shortcut_ok(ep, other):
                 return other
         return hubs[0] if hubs else None

@@ -194,6 +194,17 @@ class NetworkView:
         common = [h for tip, nbma, h, p in self.registrations_of(b) if p is None and id(h) in hubs_a]
         return any(h.redirect for h in common)
 
+    def peer_of(self, ep, router_name):
+        """The endpoint of router ``router_name`` in ``ep``'s DMVPN (a router of two clouds has an
+        endpoint in each): the one ``ep`` can hold a shortcut to, else the one with its GRE key,
+        else its first; None when the router has none."""
+        theirs = [o for o in self.endpoints if o.router.name == router_name]
+        for fits in (lambda o: self.shortcut_ok(ep, o), lambda o: o.key == ep.key, lambda o: True):
+            found = next((o for o in theirs if fits(o)), None)
+            if found is not None:
+                return found
+        return None
+
     def sa_entries(self, router):
         """(connection, peer nbma, state, reason) for each IPsec peer of ``router``."""
         rows = []
@@ -213,7 +224,7 @@ class NetworkView:
                 if hub is ep:
                     peers.append((sp.nbma, ipsec_problem(sp, ep)))
             for other in self.lab.shortcuts_of(router):
-                peer = next((o for o in self.endpoints if o.router.name == other), None)
+                peer = self.peer_of(ep, other)
                 if peer is not None:
                     peers.append((peer.nbma, ipsec_problem(ep, peer)))
             seen = set()

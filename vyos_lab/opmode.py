@@ -312,7 +312,7 @@ def show_frr_nhrp_shortcut(session, view):
     rows = []
     for ep in (view.endpoints_of(session.router) if view is not None else []):
         for other_name in session.lab.shortcuts_of(ep.router):
-            other = next((o for o in view.endpoints if o.router.name == other_name), None)
+            other = view.peer_of(ep, other_name)
             if other is None or not view.shortcut_ok(ep, other):
                 continue
             for net, ifname in connected_networks(other.router):
@@ -332,7 +332,7 @@ def _nhrp_peers(session, view, ep):
     for spoke, _tip in view.registered_spokes(ep):
         rows.append(("dynamic", str(spoke.tunnel_ip.ip), spoke.nbma, True))
     for other_name in session.lab.shortcuts_of(ep.router):
-        other = next((o for o in view.endpoints if o.router.name == other_name), None)
+        other = view.peer_of(ep, other_name)
         if other is not None and view.shortcut_ok(ep, other):
             rows.append(("cached", str(other.tunnel_ip.ip), other.nbma, True))
     return rows

@@ -18,6 +18,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import causes as cs
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import clouds as cl
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import limits as lm
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
@@ -49,9 +50,10 @@ def _hosts(hostvars, hosts):
     return table
 
 
-def _design(hostvars, hosts):
+def _design(hostvars, hosts, cloud=None):
+    table = _hosts(hostvars, hosts)
     try:
-        return ds.design(_hosts(hostvars, hosts))
+        return ds.design(cl.cloud_table(table, cloud)[0] if cloud else table)
     except ds.DesignError as exc:
         raise AnsibleFilterError(str(exc))
 
@@ -159,8 +161,15 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
     configuration is built from one of them is a problem, or with ``allow_partial`` one of
     the ``warnings``."""
     problems, endpoints, seen = [], {}, {}
-    for name, hosts in _networks(groups, network_groups):
-        found, plan = ds.checked_design(_hosts(hostvars, hosts))
+    networks = _networks(groups, network_groups)
+    clouds = _clouds(hostvars, networks)
+    per_router, origins = {}, {}
+    for name, hosts in networks:
+        table = _hosts(hostvars, hosts)
+        if clouds:  # each cloud over its routers' cloud variables (dmvpn_core/clouds.py)
+            table, origins[name] = cl.cloud_table(table, name)
+        found, plan = ds.checked_design(table)
+        found = cl.renamed(found, origins.get(name, {}))
         reported = {(p["host"], p["field"]) for p in found}
         role_problems = _role_input_problems(hostvars, hosts, reported)
         # One problem per variable: a key the role does not know is said best by the role's
@@ -175,13 +184,42 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
         for router in plan.routers if plan is not None else []:
             seen[router.name] = seen.get(router.name, 0) + 1
             endpoints[router.name] = plan.endpoint(router.name)
+            per_router.setdefault(router.name, []).append((name, endpoints[router.name]))
+    if clouds:
+        problems += _cloud_problems(hostvars, networks, clouds, per_router, origins)
     if problems:
         return {"problems": problems, "endpoints": {}, "warnings": []}
-    endpoints = {host: endpoint for host, endpoint in endpoints.items() if seen[host] == 1}
+    if clouds:
+        endpoints = {host: cl.module_input(clouds[host], [name for name, dummy in networks],
+                                           [cloud for cloud, dummy in mine], [endpoint for dummy, endpoint in mine])
+                     for host, mine in per_router.items()}
+    endpoints = {host: endpoint for host, endpoint in endpoints.items() if clouds or seen[host] == 1}
     partial = lm.partial_run_problems(endpoints, [str(host) for host in limit]) if limit is not None else []
     if partial and not allow_partial:
         return {"problems": partial, "endpoints": {}, "warnings": []}
     return {"problems": [], "endpoints": endpoints, "warnings": partial}
+
+
+def _clouds(hostvars, networks):
+    """{host: its variables} of every router of a cloud inventory (dmvpn_clouds set); {} else."""
+    table = {}
+    if not any(cl.CLOUDS in hostvars[host] for dummy, hosts in networks for host in hosts):
+        return table  # (the common case, asked once per host by verify: no table built)
+    for dummy, hosts in networks:
+        table.update(_hosts(hostvars, hosts))
+    return table if cl.uses_clouds(table) else {}
+
+
+def _cloud_problems(hostvars, networks, table, per_router, origins):
+    """The problems of the cloud dicts and across the clouds of each router (clouds.py)."""
+    memberships = {}
+    for name, hosts in networks:
+        for host in hosts:
+            memberships.setdefault(str(host), []).append(name)
+    everyone = _hosts(hostvars, [host for host in hostvars if "dmvpn" in (hostvars[host].get("group_names") or [])])
+    problems = cl.shape_problems(table, [name for name, dummy in networks], memberships)
+    problems += cl.membership_problems(everyone, memberships)
+    return problems + cl.router_problems({h: c for h, c in per_router.items() if len(c) > 1}, origins)
 
 
 def dmvpn_networks_problems(hostvars, groups, network_groups=None):
@@ -192,8 +230,12 @@ def dmvpn_networks_problems(hostvars, groups, network_groups=None):
 def dmvpn_networks_report(hostvars, groups, network_groups=None, observed="dmvpn_observed", check_mode=False,
                           checked=None):
     """dmvpn_verify_report for each DMVPN (inventory group), combined into one report."""
-    reports = [(name, dmvpn_verify_report(hostvars, hosts, observed, check_mode, checked))
-               for name, hosts in _networks(groups, network_groups)]
+    networks = _networks(groups, network_groups)
+    clouds = [name for name, dummy in networks] if _clouds(hostvars, networks) else []
+    designs = {name: _design(hostvars, hosts, name) for name, hosts in networks} if clouds else {}
+    reports = [(name, dmvpn_verify_report(hostvars, hosts, observed, check_mode, checked, name if clouds else None,
+                                          [r.nbma for o in clouds if o != name for r in designs[o].routers]))
+               for name, hosts in networks]
     if len(reports) == 1:
         return reports[0][1]
     problems, rows, tables = {}, [], []
@@ -262,21 +304,27 @@ def dmvpn_design_summary(hostvars, hosts):
     return _design(hostvars, hosts).summary()
 
 
-def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=False, checked=None):
+def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=False, checked=None, cloud=None,
+                        foreign=()):
     """Compare each router's observed state (registered from dmvpn.vyos.dmvpn_status) with the
     design: {ok, problems: {host: [..]}, rows: [...], table: text}. In ``check_mode`` a router
     whose dmvpn task would commit (its registered ``dmvpn_endpoint_applied`` changed) is PENDING, and
     the problems that wait for a pending change are listed as such, not failures. ``checked``:
     the hosts verify read (a --limit's); the others are shown as not checked. A failed ping
     or a missing peer is put down to the router that causes it when another router's state
-    shows one (dmvpn_core/causes.py): that router FAILs, the one that saw it names the cause."""
-    design = _design(hostvars, hosts)
+    shows one (dmvpn_core/causes.py): that router FAILs, the one that saw it names the cause.
+    ``cloud``: the DMVPN cloud (group) this report is of; each router's state is then the part
+    of it the cloud's tunnel holds (clouds.cloud_state; ``foreign``: other clouds' addresses)."""
+    design = _design(hostvars, hosts, cloud)
     rows, problems, waiting, listed = [], {}, {}, {}
     pending = set(str(h) for h in hosts if check_mode and (_plain(hostvars[h].get("dmvpn_endpoint_applied")) or {}).get("changed"))
     with_bgp = any(router.routing == "bgp" for router in design.routers)
     names = [router.name for router in design.routers
              if checked is None or router.name in [str(host) for host in checked]]
     states = {name: _plain(hostvars[name].get(observed)) if observed in hostvars[name] else None for name in names}
+    if cloud:
+        states = {name: cl.cloud_state(seen, design, design.endpoint(name)["tunnel"]["name"],
+                                       set(str(a) for a in foreign if a)) for name, seen in states.items()}
     unread = {name: cs.unread_reason(seen) for name, seen in states.items() if cs.unread_reason(seen)}
     blamed, notes, unexplained = cs.explain_pings(design, {n: s for n, s in states.items() if n not in unread}, unread)
     for router in design.routers:
@@ -345,8 +393,16 @@ def dmvpn_shortcut_targets(hostvars, hosts, host):
     return st.shortcut_targets(_design(hostvars, hosts), str(host))
 
 
-def dmvpn_verify_pings(hostvars, hosts, host, shortcuts=True):
-    """What verify has ``host`` ping: ``{targets, source}`` (dmvpn_core/status.py ping_plan)."""
+def dmvpn_verify_pings(hostvars, hosts, host, shortcuts=True, groups=None, network_groups=None):
+    """What verify has ``host`` ping: ``{targets, source}`` (dmvpn_core/status.py ping_plan);
+    with clouds (``groups`` and ``network_groups`` given, dmvpn_clouds set), every cloud's of it."""
+    networks = _networks(groups, network_groups) if groups is not None and network_groups else []
+    clouds = [(name, hosts) for name, hosts in networks if str(host) in hosts] if _clouds(hostvars, networks) else []
+    plans = [st.ping_plan(_design(hostvars, in_cloud, name), str(host), shortcuts) for name, in_cloud in clouds]
+    if plans:
+        targets = [t for plan in plans for t in plan["targets"]]
+        return {"targets": sorted(set(targets), key=targets.index),
+                "source": next((plan["source"] for plan in plans if plan["source"]), None)}
     design = _design(hostvars, hosts)
     if str(host) not in design.by_name:
         raise AnsibleFilterError("dmvpn_verify_pings: %s is not one of the DMVPN's hosts" % host)

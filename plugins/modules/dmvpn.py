@@ -26,6 +26,8 @@ description:
     when deleting), any other profile that binds only this tunnel, and static routes whose
     next hop lies inside the DMVPN tunnel subnet (plus the routes listed in O(config.static_routes)).
     Other tunnels, routes via other gateways, firewall, users and everything else are never touched."
+  - "Several clouds: with O(endpoints) each endpoint owns as above, per tunnel, and all are applied in one commit;
+    the tunnels in O(absent_tunnels) (of clouds the router left) are deleted as O(state=deleted) deletes a tunnel."
   - O(state=overridden) additionally deletes owned objects that are not in O(config), such as
     the NHRP mapping of a removed hub or a route to a removed spoke.
   - Inside the owned objects, O(state=replaced) and O(state=overridden) delete every leaf that is neither
@@ -104,6 +106,14 @@ EXAMPLES = r"""
     config: "{{ endpoint }}"
     version: "1.5"
     state: rendered
+
+- name: A spoke of two clouds (tun0 to hub A over eth0, tun1 to hub B over eth2), one commit
+  dmvpn.vyos.dmvpn:
+    endpoints:
+      - "{{ cloud1_endpoint }}"
+      - "{{ cloud2_endpoint }}"
+    absent_tunnels: []
+    state: overridden
 
 - name: Remove the endpoint (tunnel, NHRP, its profile and unused groups, its routes)
   dmvpn.vyos.dmvpn:
@@ -186,13 +196,27 @@ parsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.clouds_resource import CLOUDS
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import DMVPN
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import DMVPN_ARGUMENT_SPEC
-from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import resource_module_main
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import run_resource
 
 
 def main():
-    resource_module_main(AnsibleModule, DMVPN_ARGUMENT_SPEC, DMVPN, ("merged", "replaced", "overridden", "deleted"))
+    # (the module file's own AnsibleModule name: see runner.resource_module_main)
+    changing = ("merged", "replaced", "overridden", "deleted")
+    module = AnsibleModule(
+        argument_spec=DMVPN_ARGUMENT_SPEC, supports_check_mode=True,
+        mutually_exclusive=[("config", "endpoints")],
+        required_if=[("state", "parsed", ["running_config"]), ("state", "rendered", ["config", "endpoints"], True)]
+        + [("state", state, ["config", "endpoints"], True) for state in changing])
+    resource = DMVPN
+    if module.params.get("endpoints") is not None:
+        # Several clouds' endpoints: one resource config for the runner (one read, one commit).
+        module.params["config"] = {"endpoints": module.params["endpoints"],
+                                   "absent_tunnels": module.params.get("absent_tunnels") or []}
+        resource = CLOUDS
+    run_resource(module, resource)
 
 
 if __name__ == "__main__":

@@ -136,7 +136,7 @@ def test_the_lab_vault_password_is_labelled_lab_only():
     with open(os.path.join(REPO, "ansible.cfg")) as handle:
         settings = [line for line in handle.read().splitlines() if not line.lstrip().startswith("#")]
     assert not [line for line in settings if "vault" in line]
-    for inventory in ("inventories/lab", "inventories/bgp_dual_hub", "dataplane/inventory"):
+    for inventory in ("inventories/lab", "inventories/bgp_dual_hub", "inventories/dual_cloud", "dataplane/inventory"):
         with open(os.path.join(REPO, inventory, "group_vars", "dmvpn", "vault.yml")) as handle:
             assert handle.readline().rstrip("\n") == "$ANSIBLE_VAULT;1.2;AES256;lab"
     with open(os.path.join(REPO, "inventories", "lab", "README.md")) as handle:

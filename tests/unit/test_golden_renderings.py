@@ -38,7 +38,7 @@ def test_a_changed_line_is_reported_with_its_file(rendered):
 
 def test_every_version_of_every_shipped_inventory_has_a_file(rendered):
     names = {rel.split("/")[0] for rel in rendered}
-    assert names == {"lab", "bgp_dual_hub", "dataplane", "example"}
+    assert names == {"lab", "bgp_dual_hub", "dataplane", "example", "dual_cloud"}
     assert sorted(rel for rel in rendered if rel.startswith("lab/")) == [
         "lab/vyos-1.2.txt", "lab/vyos-1.3.txt", "lab/vyos-1.4.txt", "lab/vyos-1.5.txt"]
 

@@ -15,8 +15,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+def _each(endpoint):
+    """The endpoints of a router: one, or one per cloud (``{endpoints: [...]}``, clouds.py)."""
+    return endpoint["endpoints"] if isinstance(endpoint.get("endpoints"), list) else [endpoint]
+
+
 def _references(endpoint):
     """The addresses and prefixes an endpoint's configuration names (routes, NHS, BGP)."""
+    if len(_each(endpoint)) != 1 or _each(endpoint)[0] is not endpoint:
+        return set().union(*[_references(one) for one in _each(endpoint)])
     found = set()
     for route in endpoint.get("static_routes") or []:
         found.add(str(route.get("next_hop")))
@@ -31,6 +38,8 @@ def _references(endpoint):
 
 def _identity(endpoint):
     """What other routers' configurations name of this endpoint: its tunnel address."""
+    if len(_each(endpoint)) != 1 or _each(endpoint)[0] is not endpoint:
+        return set().union(*[_identity(one) for one in _each(endpoint)])
     address = str((endpoint.get("tunnel") or {}).get("address") or "")
     return set([address.split("/", 1)[0]]) if address else set()
 

@@ -44,12 +44,14 @@ def module_argument_spec(module):
     """The whole argument spec of resource module ``module`` (dmvpn, tunnel, nhrp, ipsec)."""
     spec = argument_spec(so.COMMON)
     spec["config"] = argument_spec({"config": so.CONFIG[module]})["config"]
+    spec.update(argument_spec(so.EXTRA.get(module, {})))
     return spec
 
 
 def doc_fragment(module):
     """The doc fragment of ``module``'s config option: ``{"options": {"config": ...}}``."""
-    return {"options": module_doc({"config": so.CONFIG[module]})}
+    options = dict({"config": so.CONFIG[module]}, **so.EXTRA.get(module, {}))
+    return {"options": module_doc(options)}
 
 
 def common_doc_fragment():

@@ -86,7 +86,8 @@ VARIABLES = {
     "dmvpn_endpoint_config": _v("dict", "This router's endpoint computed ahead (what the dmvpn.vyos.dmvpn_networks_check "
                                         "filter gives for it); site.yml computes every router's once on localhost so no "
                                         "router repeats the whole design. Unset (or null), the role computes the "
-                                        "endpoint from the inventory.", where="set by site.yml"),
+                                        "endpoint from the inventory. With dmvpn_clouds: {endpoints: [one per cloud], absent_tunnels: [the "
+                                        "tunnels of the clouds the router is not in]}.", where="set by site.yml"),
     "dmvpn_present": _v("bool", "false removes this router's DMVPN endpoint (tunnel, NHRP, its IPsec profile and unused "
                                 "groups, its routes).", default=True, where="host_vars"),
     "dmvpn_state": _v("str", "State of dmvpn.vyos.dmvpn - overridden makes the router exactly the design and removes "
@@ -188,7 +189,34 @@ VARIABLES = {
         "Checked like every value (no secrets, nothing the collection models: the message names the variable to "
         "use); the router checks the rest. An undeclared leaf in these objects is removed and named in the run's "
         "warnings."], options=so.EXTRA, model=["extra"], where="group_vars / host_vars"),
+    # Two clouds per router (clouds.py): Ansible merges the group_vars of a host's groups into
+    # one value per variable, so the values of each cloud live in dicts keyed by its group.
+    "dmvpn_clouds": _v("dict", "Two (or more) DMVPN clouds per router: the values of each cloud, keyed by its inventory "
+                               "group (one of dmvpn_network_groups), e.g. {cloud2: {dmvpn_tunnel_name: tun1, "
+                               "dmvpn_tunnel_subnet: 10.0.2.0/24, dmvpn_gre_key: 2}}. A cloud's routers take these over "
+                               "their own variables in that cloud; a router in two clouds gets one endpoint per cloud, "
+                               "applied in one commit. Keys: the network-wide dmvpn_* variables (see README, Two clouds "
+                               "per router).", where="group_vars/dmvpn"),
+    "dmvpn_cloud_host_vars": _v("dict", "This router's own values per cloud, keyed by the cloud's group, e.g. {cloud2: "
+                                        "{dmvpn_public_address: 203.0.113.12, dmvpn_wan_interface: eth2}}; they win over "
+                                        "dmvpn_clouds and the router's other variables in that cloud.",
+                                where="host_vars"),
 }
+
+# The variables dmvpn_clouds may set per cloud, and dmvpn_cloud_host_vars per router and cloud.
+# (dmvpn_role stays one per router: a router is a hub or a spoke in all its clouds; BGP is one
+# instance per router (one AS, one router id), so dmvpn_routing bgp is for one cloud only.)
+CLOUD_VARIABLES = (
+    "dmvpn_tunnel_name", "dmvpn_tunnel_subnet", "dmvpn_gre_key", "dmvpn_nhrp_secret", "dmvpn_nhrp_network_id",
+    "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_ipsec_enabled",
+    "dmvpn_ipsec_profile", "dmvpn_ipsec_psk", "dmvpn_wan_interface", "dmvpn_ike_group", "dmvpn_esp_group",
+    "dmvpn_tunnel_description", "dmvpn_tunnel_mtu", "dmvpn_tunnel_multicast", "dmvpn_routing",
+    "dmvpn_summary_prefixes", "dmvpn_extra_config",
+)
+CLOUD_HOST_VARIABLES = (
+    "dmvpn_tunnel_address", "dmvpn_spoke_id", "dmvpn_public_address", "dmvpn_wan_interface", "dmvpn_lan_prefixes",
+    "dmvpn_upstream_gateway", "dmvpn_tunnel_description", "dmvpn_verify_ping_targets", "dmvpn_extra_config",
+)
 
 # Variables the design reads (the rest are the roles' and playbooks' business; the design
 # reads dmvpn_commit_confirm only to check its range before any router is touched).

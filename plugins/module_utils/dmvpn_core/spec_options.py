@@ -338,3 +338,25 @@ CONFIG = {
         }),
     }),
 }
+
+
+# -- options besides config (a module's name -> its extra options) ---------------------------
+# The dmvpn module with the endpoints of several DMVPN clouds (one tunnel each) on one router,
+# applied in one commit (dmvpn_core/clouds_resource.py).
+EXTRA = {
+    "dmvpn": {
+        "endpoints": _o("list", [
+            "Instead of O(config) (one of the two): the router's endpoints of several DMVPN clouds, one tunnel each, "
+            "each with the suboptions of O(config). They are applied in B(one) commit - the union of their "
+            "configurations and of the objects they own (see the ownership notes: each endpoint owns per tunnel).",
+            "Each endpoint needs its own tunnel, tunnel subnet and IPsec profile; IKE/ESP groups of one name are shared "
+            "(and must then be the same); with several endpoints none may hold O(config.bgp).",
+            "For O(state=deleted) only each O(config.tunnel.name) is needed."],
+            elements="dict", options=CONFIG["dmvpn"]["options"]),
+        "absent_tunnels": _o("list", [
+            "With O(endpoints) - tunnels of the clouds this router is no longer in. Each that is a multipoint GRE tunnel "
+            "with NHRP on the router is deleted with what it owns (its NHRP, a profile binding only it and that "
+            "profile's groups unless something else uses them, its routes, its BGP peers), as O(state=deleted) would; "
+            "other tunnels of that name are left alone."], elements="str", default=[]),
+    },
+}

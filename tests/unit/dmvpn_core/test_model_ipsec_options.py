@@ -142,8 +142,8 @@ def test_inventory_groups_take_the_options_and_auto_reports_the_versions_that_re
     from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 
     inventory = hosts()
-    inventory["HUB"]["dmvpn_ike_group"].update(disable_mobike=True,
-                                                dead_peer_detection={"action": "clear", "interval": 30})
+    dpd = {"action": "clear", "interval": 30}
+    inventory["HUB"]["dmvpn_ike_group"].update(disable_mobike=True, dead_peer_detection=dpd)
     found = [p for p in ds.inventory_problems(inventory) if p["host"] == "HUB"]
     # dmvpn_vyos_version auto: the router may run 1.4 or 1.5, whose connection ignores MOBIKE
     assert sorted(p["field"] for p in found) == ["dmvpn_ike_group.disable_mobike"] * 2
