@@ -52,3 +52,14 @@ def test_hand_added_leaves_of_both_clouds_are_named_once_and_declared_ones_stay(
     commands, (names, dummy) = run(kept, have)
     assert commands == ["delete interfaces tunnel %s parameters ip tos" % first]
     assert names == ["interfaces tunnel %s parameters ip tos 16" % first]
+
+
+def test_dmvpn_extra_config_per_cloud_reaches_that_clouds_endpoint_only():
+    hosts = dual.hosts()
+    for hv in hosts.values():
+        hv["dmvpn_clouds"]["cloud2"]["dmvpn_extra_config"] = {"tunnel": ["parameters ip tos 16"]}
+    hosts["SPOKE1"]["dmvpn_cloud_host_vars"]["cloud1"] = {"dmvpn_extra_config": {"nhrp": ["non-caching"]}}
+    checked = flt.dmvpn_networks_check(hosts, dual.GROUPS, dual.NETWORKS)
+    first, second = checked["endpoints"]["SPOKE1"]["endpoints"]
+    assert (first["tunnel"]["name"], first.get("extra")) == ("tun0", {"nhrp": ["non-caching"]})
+    assert (second["tunnel"]["name"], second.get("extra")) == ("tun1", {"tunnel": ["parameters ip tos 16"]})
