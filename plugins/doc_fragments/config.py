@@ -470,8 +470,8 @@ options:
           esp_group:
             type: list
             description:
-              - Lines relative to the ESP group, e.g. C(compression); a full C(set vpn ipsec esp-group <name> ...)
-                line is accepted too.
+              - Lines relative to the ESP group, e.g. C(disable-rekey); a full C(set vpn ipsec esp-group <name>
+                ...) line is accepted too.
             elements: str
           profile:
             type: list
@@ -941,8 +941,8 @@ options:
           esp_group:
             type: list
             description:
-              - Lines relative to the ESP group, e.g. C(compression); a full C(set vpn ipsec esp-group <name> ...)
-                line is accepted too.
+              - Lines relative to the ESP group, e.g. C(disable-rekey); a full C(set vpn ipsec esp-group <name>
+                ...) line is accepted too.
             elements: str
           profile:
             type: list

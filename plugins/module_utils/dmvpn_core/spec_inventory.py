@@ -188,7 +188,7 @@ VARIABLES = {
         "otherwise): per owned object, lines relative to it, e.g. ike_group - mode main. "
         "Checked like every value (no secrets, nothing the collection models: the message names the variable to "
         "use); the router checks the rest. An undeclared leaf in these objects is removed and named in the run's "
-        "warnings."], options=so.EXTRA, model=["extra"], where="group_vars / host_vars"),
+        "warnings."], options=so.EXTRA_LINES, model=["extra"], where="group_vars / host_vars"),
     # Two clouds per router (clouds.py): Ansible merges the group_vars of a host's groups into
     # one value per variable, so the values of each cloud live in dicts keyed by its group.
     "dmvpn_clouds": _v("dict", "Two (or more) DMVPN clouds per router: the values of each cloud, keyed by its inventory "

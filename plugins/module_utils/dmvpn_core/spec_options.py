@@ -265,20 +265,20 @@ _ENDPOINT_IPSEC = {
 }
 
 # Lines the collection does not model, kept inside the objects it owns (extra_config.py).
-_EXTRA_LINES = "Lines relative to the %s, e.g. C(%s); a full C(set %s) line is accepted too."
-EXTRA = {
-    "tunnel": _o("list", _EXTRA_LINES % ("tunnel interface", "parameters ip tos 16", "interfaces tunnel <name> ..."),
+_EXTRA_LINE_TEXT = "Lines relative to the %s, e.g. C(%s); a full C(set %s) line is accepted too."
+EXTRA_LINES = {
+    "tunnel": _o("list", _EXTRA_LINE_TEXT % ("tunnel interface", "parameters ip tos 16", "interfaces tunnel <name> ..."),
                  elements="str"),
-    "nhrp": _o("list", _EXTRA_LINES % ("tunnel's NHRP entry", "shortcut-destination",
+    "nhrp": _o("list", _EXTRA_LINE_TEXT % ("tunnel's NHRP entry", "shortcut-destination",
                                        "protocols nhrp tunnel <name> ..."), elements="str"),
-    "ike_group": _o("list", _EXTRA_LINES % ("IKE group", "mode main",
+    "ike_group": _o("list", _EXTRA_LINE_TEXT % ("IKE group", "mode main",
                                             "vpn ipsec ike-group <name> ..."), elements="str"),
-    "esp_group": _o("list", _EXTRA_LINES % ("ESP group", "compression", "vpn ipsec esp-group <name> ..."),
+    "esp_group": _o("list", _EXTRA_LINE_TEXT % ("ESP group", "disable-rekey", "vpn ipsec esp-group <name> ..."),
                     elements="str"),
-    "profile": _o("list", _EXTRA_LINES % ("IPsec profile", "disable", "vpn ipsec profile <name> ..."),
+    "profile": _o("list", _EXTRA_LINE_TEXT % ("IPsec profile", "disable", "vpn ipsec profile <name> ..."),
                   elements="str"),
 }
-EXTRA_DESCRIPTION = [
+EXTRA_LINES_DESCRIPTION = [
     "Options the collection does not model, declared so that C(replaced)/C(overridden) keep them: per owned object, "
     "a list of configuration lines. They are rendered below the object, so a run that finds them on the router has "
     "nothing to do, and a line taken out of the list is deleted like any other leaf the model does not hold.",
@@ -310,7 +310,7 @@ CONFIG = {
             "and the instance's IPv4 C(network) statements. Without O(config.bgp), neighbors and listen ranges inside "
             "the tunnel subnet (with the peer groups only they use) are removed, and the whole BGP instance when "
             "nothing else is left in it."], options=BGP),
-        "extra": _o("dict", EXTRA_DESCRIPTION, options=EXTRA),
+        "extra": _o("dict", EXTRA_LINES_DESCRIPTION, options=EXTRA_LINES),
     }),
     "tunnel": _o("list", "The tunnels. For O(state=deleted) only the names are needed.", elements="dict",
                  options=TUNNEL),

@@ -274,3 +274,13 @@ def test_a_leaf_the_tables_come_to_model_is_refused_and_not_reported(monkeypatch
     commands, (names, dummy) = _run(lines + ["set vpn ipsec ike-group IKE-HUB mode 'main'"], hub())
     assert "delete vpn ipsec ike-group IKE-HUB mode" in commands
     assert names == []
+
+
+def test_the_module_option_and_the_role_variable_take_the_same_keys():
+    from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
+
+    module = spec.module_argument_spec("dmvpn")["config"]["options"]["extra"]["options"]
+    for role in ("hub", "spoke", "endpoint"):
+        assert tuple(spec.role_options(role)["dmvpn_extra_config"]["options"]) == ec.KINDS, role
+    assert tuple(module) == ec.KINDS
+    assert all(option == {"type": "list", "elements": "str"} for option in module.values())
