@@ -56,8 +56,12 @@ def accel():
 class VM:
     """One router's VM and its agent channel."""
 
-    def __init__(self, lab, index, name, image, memory):
+    def __init__(self, lab, index, name, image, memory, bridges=None):
         self.lab, self.index, self.name, self.image = lab, index, name, image
+        # the underlay bridge of eth0 and, for a router in two clouds over two ISPs, of eth2
+        self.wan_bridge = (bridges or {}).get("eth0", WAN_BRIDGE)
+        self.wan2_bridge = (bridges or {}).get("eth2")
+        self.wan2_tap, self.wan2_mac = "dpx%d" % index, "52:54:00:d0:%02x:03" % index
         self.memory = memory
         self.dir = os.path.join(lab.workdir, name)
         os.makedirs(self.dir, exist_ok=True)
@@ -82,10 +86,13 @@ class VM:
                 "-netdev", "tap,id=wan,ifname=%s,script=no,downscript=no" % self.wan_tap,
                 "-device", "virtio-net-pci,netdev=wan,mac=%s,romfile=" % self.wan_mac,
                 "-netdev", "tap,id=lan,ifname=%s,script=no,downscript=no" % self.lan_tap,
-                "-device", "virtio-net-pci,netdev=lan,mac=%s,romfile=" % self.lan_mac,
-                "-device", "virtio-serial",
-                "-chardev", "socket,id=agent,path=%s,server=on,wait=off" % self.sock_path,
-                "-device", "virtserialport,chardev=agent,name=dp.agent"]
+                "-device", "virtio-net-pci,netdev=lan,mac=%s,romfile=" % self.lan_mac]
+        if self.wan2_bridge:   # the third NIC is the guest's eth2 (PCI order, net.ifnames=0)
+            argv += ["-netdev", "tap,id=wan2,ifname=%s,script=no,downscript=no" % self.wan2_tap,
+                     "-device", "virtio-net-pci,netdev=wan2,mac=%s,romfile=" % self.wan2_mac]
+        argv += ["-device", "virtio-serial",
+                 "-chardev", "socket,id=agent,path=%s,server=on,wait=off" % self.sock_path,
+                 "-device", "virtserialport,chardev=agent,name=dp.agent"]
         with open(os.path.join(self.dir, "qemu.log"), "w") as log:
             self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -187,17 +194,23 @@ class Lab:
                     ["sysctl", "-qw", "net.ipv4.conf.all.send_redirects=0"],
                     ["sysctl", "-qw", "net.ipv4.conf.default.send_redirects=0"]):
             _sh(cmd, ns=ns)
+        # a second underlay (two clouds over two ISPs): its own bridge, joined like dpwan
+        for bridge in sorted({b for r in self.routers for b in (r.get("bridges") or {}).values()} - {WAN_BRIDGE}):
+            _sh(["ip", "link", "add", bridge, "type", "bridge"], ns=ns)
+            _sh(["ip", "link", "set", bridge, "up"], ns=ns)
         gateways = sorted({r["gateway"] for r in self.routers if r.get("gateway")})
         for gw in gateways:
             _sh(["ip", "addr", "add", gw, "dev", WAN_BRIDGE], ns=ns)
         dhcp = [r for r in self.routers if r["wan"] == "dhcp"]
         for index, router in enumerate(self.routers, start=1):
-            vm = VM(self, index, router["name"], self.image, self.memory)
+            vm = VM(self, index, router["name"], self.image, self.memory, router.get("bridges"))
             self.vms[router["name"]] = vm
-            for tap in (vm.wan_tap, vm.lan_tap):
+            for tap in (vm.wan_tap, vm.lan_tap) + ((vm.wan2_tap,) if vm.wan2_bridge else ()):
                 _sh(["ip", "tuntap", "add", tap, "mode", "tap"], ns=ns)
                 _sh(["ip", "link", "set", tap, "up"], ns=ns)
-            _sh(["ip", "link", "set", vm.wan_tap, "master", WAN_BRIDGE], ns=ns)
+            _sh(["ip", "link", "set", vm.wan_tap, "master", vm.wan_bridge], ns=ns)
+            if vm.wan2_bridge:
+                _sh(["ip", "link", "set", vm.wan2_tap, "master", vm.wan2_bridge], ns=ns)
             _sh(["ip", "link", "add", vm.lan_bridge, "type", "bridge"], ns=ns)
             _sh(["ip", "link", "set", vm.lan_bridge, "up"], ns=ns)
             _sh(["ip", "link", "set", vm.lan_tap, "master", vm.lan_bridge], ns=ns)

@@ -23,14 +23,24 @@ import time
 
 import yaml
 
-from . import capture, checks, image, launcher, lease_change, translate
+from . import capture, checks, clouds, feature_checks, image, launcher, lease_change, translate
 from .checks import Report, wait_for
 from vyos_lab.vault import vault_args
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INVENTORY = os.path.join(ROOT, "dataplane", "inventory")
+# --phases clouds boots this one instead (two clouds over two ISPs; dataplane/inventory_dual)
+INVENTORY_DUAL = os.path.join(ROOT, "dataplane", "inventory_dual")
 CUT_OFF_SPOKE = "SPOKE3"        # the spoke whose VM gets a wrong PSK in the last static check
 WRONG_KEY = "wrong-key-on-purpose"
+
+
+# What diagnose() asks each VM (services, FRR's view, kernel routes and charon's log).
+DIAGNOSTICS = "; ".join([
+    "systemctl is-active frr strongswan", "ps -eo pid,etimes,args | grep -E '[z]ebra|[n]hrpd|[s]taticd|[w]atchfrr|[c]haron'",
+    "ip -br addr", "ip route", "vtysh -c 'show ip nhrp nhs' -c 'show ip route'",
+    "journalctl -b --no-pager -u frr | tail -40", "journalctl -b --no-pager -u strongswan | tail -20",
+    "nft list ruleset | head -60"])
 
 
 def log(msg):
@@ -86,10 +96,11 @@ def routers_of_inventory():
 def wiring(guests):
     """What the launcher needs of each router: its LAN, and its WAN as the underlay sees it."""
     out = []
+    bridges = clouds.bridges_of(guests)
     for name, guest in guests.items():
         if not guest.lans:
             raise RuntimeError("%s has no LAN interface to put a LAN host on" % name)
-        spec = {"name": name, "lan": guest.lans[0][1], "wan": guest.wan[1]}
+        spec = {"name": name, "lan": guest.lans[0][1], "wan": guest.wan[1], "bridges": bridges[name]}
         if guest.wan[1] == "dhcp":
             addr = host_vars(name).get("lab_dhcp_address")
             if not addr:
@@ -111,6 +122,24 @@ def shell_of(command):
     return "vtysh -c %s" % translate.shell_quote(command) if command.startswith("show ") else command + " 2>/dev/null"
 
 
+def load_extra(path):
+    """``--extra FILE``: YAML {router name | hubs | spokes | all: [set lines]} appended to the
+    converged configurations before translation (debugging, and exercising translated options
+    the collection does not render yet). Every line must be a ``set`` line."""
+    with open(path) as fh:
+        data = yaml.safe_load(fh) or {}
+    for key, lines in data.items():
+        bad = [line for line in lines or [] if not str(line).startswith("set ") or "\n" in str(line)]
+        if bad:
+            raise RuntimeError("%s: %s: not a set line: %s" % (path, key, bad[0]))
+    return data
+
+
+def extra_lines(extra, router, hubs):
+    role = "hubs" if router in hubs else "spokes"
+    return list(extra.get("all") or []) + list(extra.get(role) or []) + list(extra.get(router) or [])
+
+
 def nbma_of(guest, wiring_spec):
     return wiring_spec.get("dhcp_address") or guest.wan[1]
 
@@ -123,6 +152,9 @@ class Run:
         self.memory_peak_kib = 0
         self.lab = None
         self.capture = capture.Capture()
+        self.extra = load_extra(args.extra) if getattr(args, "extra", None) else {}
+        # Rows of checks whose option came from --extra lines say so (not the collection's output).
+        self.extra_note = " [option from --extra %s]" % os.path.basename(args.extra) if self.extra else ""
 
     def read(self, phase, vm, command):
         """What ``command`` prints on ``vm``, recorded when capturing."""
@@ -131,7 +163,8 @@ class Run:
     # -- phase plumbing ----------------------------------------------------------------------
     def configs(self, emulated, extra_vars=None):
         seconds = emulated.converge(extra_vars)
-        texts = {r: emulated.configuration(r) for r in self.hubs + self.spokes}
+        texts = {r: emulated.configuration(r) + "".join(line + "\n" for line in extra_lines(self.extra, r, self.hubs))
+                 for r in self.hubs + self.spokes}
         guests = {r: translate.translate(t) for r, t in texts.items()}
         return seconds, texts, guests
 
@@ -144,7 +177,8 @@ class Run:
         def apply(name):
             vm = self.lab.vms[name]
             vm.push(dict(guests[name].files, **{"/run/dataplane-apply.sh": guests[name].script}))
-            return vm.run("bash /run/dataplane-apply.sh 2>&1")
+            # (the script waits for FRR up to 150 s on a loaded machine; the agent allows 300 s)
+            return vm.run("bash /run/dataplane-apply.sh 2>&1", timeout=320)
 
         # every VM applies its configuration at the same time (each has its own agent channel)
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(guests)) as pool:
@@ -152,7 +186,8 @@ class Run:
         for name, (rc, out) in results.items():
             err = [line for line in out.splitlines() if line and not line.startswith("+") and "plugin '" not in line]
             self.report.add(phase, "configuration applied", name, rc == 0,
-                            "exit 0" if rc == 0 else "exit %d: %s" % (rc, (err or ["?"])[-1][:100]))
+                            ("exit 0" + "".join("; " + line for line in err if line.startswith("frr: ")))
+                            if rc == 0 else "exit %d: %s" % (rc, (err or ["?"])[-1][:100]))
         self.sample_memory()
         self.timings["%s: boot and apply" % phase] = time.time() - start
 
@@ -166,12 +201,25 @@ class Run:
 
         cache = wait_for(lambda: checks.nhrp_cache(self.read(phase, hub, "show ip nhrp cache")),
                          lambda cache: all(cache.get(t, ("", ""))[0] == "dynamic" for t in want), 150)
+        failed = False
         for spoke in self.spokes:
             tip = guests[spoke].tunnel_ip
             kind, nbma = cache.get(tip, (None, None))
-            self.report.add(phase, "NHRP registration at %s" % self.hubs[0], spoke,
-                            kind == "dynamic" and nbma == want[tip],
-                            "%s -> NBMA %s (%s)" % (tip, nbma, kind) if kind else "%s not in the hub's cache" % tip)
+            failed |= not self.report.add(phase, "NHRP registration at %s" % self.hubs[0], spoke,
+                                          kind == "dynamic" and nbma == want[tip],
+                                          "%s -> NBMA %s (%s)" % (tip, nbma, kind) if kind else "%s not in the hub's cache" % tip)
+        if failed:
+            self.diagnose(phase)
+
+    def diagnose(self, phase):
+        """What the routers' daemons say when registration failed: written to the work folder
+        (kept with --keep) and its first lines logged."""
+        for name, vm in self.lab.vms.items():
+            out = vm.run(DIAGNOSTICS, timeout=120)[1]
+            path = os.path.join(self.lab.workdir, "%s-%s-diagnostics.txt" % (phase, name))
+            with open(path, "w") as fh:
+                fh.write(out)
+            log("diagnostics of %s: %s\n%s" % (name, path, "\n".join(out.splitlines()[:25])))
 
     def check_sas(self, phase, guests, specs):
         hub_nbma = nbma_of(guests[self.hubs[0]], specs[self.hubs[0]])
@@ -321,6 +369,8 @@ class Run:
                 log("booting %d VMs (qemu -accel %s, %d MiB each)" % (len(specs), launcher.accel(), self.args.memory))
                 if "static" in self.args.phases:
                     self.static_phase(texts, guests, specs)
+                if "clouds" in self.args.phases:
+                    clouds.phase(self, guests)
                 if "bgp" in self.args.phases:
                     log("converging the emulated lab again with dmvpn_routing: bgp")
                     secs, texts, guests = self.configs(emulated, {"dmvpn_routing": "bgp"})
@@ -356,8 +406,13 @@ class Run:
         self.sample_memory()
         self.record_views(phase, lease_change.NHRP_VIEWS + ("show ip route",))
         self.check_capture(phase, self.lab.capture_stop(packets), guests, specs, pairs)
+        feature_checks.check_mss(self, phase, guests, self.spokes[0], self.hubs[0])
+        feature_checks.check_firewall(self, phase, guests, specs, self.hubs[0])
+        feature_checks.check_clouds(self, phase, guests)
         lease_change.check(self, phase, guests, specs)
         self.check_wrong_psk(phase, texts, guests, specs)
+        # last: it pauses the first spoke's VM until the hub gives it up
+        feature_checks.check_dpd(self, phase, guests, specs, self.hubs[0], self.spokes[0], nbma_of)
         self.timings["static: checks"] = time.time() - t
 
     def bgp_phase(self, guests, specs):
@@ -382,9 +437,13 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build (or reuse) the VM image only")
     run = sub.add_parser("run", help="build, converge, boot, check, print the table")
-    run.add_argument("--phases", nargs="+", default=["static", "bgp"], choices=["static", "bgp"])
+    run.add_argument("--phases", nargs="+", default=["static", "bgp"], choices=["static", "bgp", "clouds"],
+                     help="clouds (alone): the two-cloud inventory dataplane/inventory_dual")
     run.add_argument("--memory", type=int, default=384, help="MiB per VM (default 384)")
     run.add_argument("--keep", action="store_true", help="keep the VM work folder (consoles, captures)")
+    run.add_argument("--extra", metavar="FILE",
+                     help="YAML {router|hubs|spokes|all: [set lines]} appended to the converged configurations "
+                          "before translation (the checks of those options say so in their evidence)")
     run.add_argument("--hold", type=int, default=0, metavar="SECONDS",
                      help="debugging: keep the VMs running this long after the checks")
     args = parser.parse_args(argv)
@@ -392,6 +451,11 @@ def main(argv=None):
         img = image.build(log=log)
         print(json.dumps(img.manifest, indent=2))
         return 0
+    if "clouds" in args.phases:
+        if len(args.phases) > 1:
+            parser.error("--phases clouds runs alone (it boots another inventory)")
+        global INVENTORY  # pylint: disable=global-statement
+        INVENTORY = INVENTORY_DUAL
     # A stop (Ctrl-C, kill) runs the clean-up: VMs, helpers and namespaces go away.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     r = Run(args)

@@ -29,6 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 
 from dmvpn_core.configtree import parse_show_commands  # noqa: E402  pylint: disable=wrong-import-position
 
+from . import translate_fw  # noqa: E402  pylint: disable=wrong-import-position
+
 # vyos/template.py: IKE/ESP dh-group number -> strongSwan keyword.
 DH_GROUPS = {
     "1": "modp768", "2": "modp1024", "5": "modp1536", "14": "modp2048", "15": "modp3072", "16": "modp4096",
@@ -41,6 +43,10 @@ NFLOG_REDIRECT = 1
 NFLOG_MULTICAST = 2
 TUNNEL_MTU_DEFAULT = 1476
 TUNNEL_TTL_DEFAULT = 64
+
+# The ike-group leaves VyOS 1.5 has (vpn_ipsec.xml.in); the profile template reads only some.
+IKE_GROUP_LEAVES = {"close-action", "dead-peer-detection", "disable-mobike", "ikev2-reauth", "key-exchange",
+                    "lifetime", "proposal"}
 
 # Top-level parts of a configuration that carry no dataplane meaning for the lab VMs.
 IGNORED = {("service",), ("system",)}
@@ -71,12 +77,17 @@ class Guest:
         self.commands = []       # shell lines, in VyOS's order
         self.adaptations = []
         self.wan = None          # (interface, address or "dhcp")
+        self.wans = []           # every static WAN (two clouds over two ISPs), the first one's included
         self.lans = []           # [(interface, ipaddress.IPv4Interface)]
         self.all_addresses = []  # every static ethernet address, WAN included
-        self.tunnel = None       # {"name", "address", "key", "local", "dev"}
+        self.tunnel = None       # the first tunnel: {"name", "address", "key", "local", "dev", "mtu", "adjust_mss"}
+        self.tunnels = {}        # every tunnel by name (two clouds: tun0 and tun1), same shape
+        self.dpd = {}            # connection name -> {"action", "interval", "timeout", "version"}
+        self.firewall = False    # the router has firewall ipv4 rules (an nft table vyos_filter)
         self.nhrp = {}
         self.bgp = None          # {"asn", ...}
-        self.ipsec_child = None
+        self.ipsec_child = None   # the first profile child (one cloud)
+        self.ipsec_children = {}  # tunnel -> its profile child (each cloud's own connection)
 
     @property
     def tunnel_ip(self):
@@ -154,7 +165,9 @@ class Translator:
                        "modprobe -a ip_gre esp4 xfrm_user xfrm4_tunnel nfnetlink_log"]
         self._ethernet()
         self._tunnels()
+        self._tcp_mss()
         self._split_wan()
+        self._firewall()
         ipsec = self._ipsec()
         self._nhrp()
         self._static()
@@ -162,15 +175,42 @@ class Translator:
         self._frr_files()
         if ipsec:
             g.commands += ["systemctl start strongswan.service", "swanctl --load-all --noprompt >/dev/null"]
-        g.commands += ["systemctl start frr.service"]
+        g.commands += ["systemctl start frr.service"] + self._frr_settled()
         return g
+
+    def _frr_settled(self):
+        """Lines that wait until FRR's daemons run the whole frr.conf, loading it again when not.
+
+        On a loaded TCG guest watchfrr may find the daemons slow to answer and restart them
+        after frrinit.sh has loaded frr.conf: the restarted nhrpd then runs with no interface
+        configuration (seen: ``show ip nhrp nhs`` "% No entries" on two of three spokes, no
+        registration). VyOS applies its FRR configuration through frr-reload.py with the
+        daemons already up, so this wait is the lab's, not VyOS's. The markers are frr.conf's
+        NHS, network-id, static route and BGP lines as FRR prints them back."""
+        markers = [line.strip() for line in self.frr
+                   if line.startswith((" ip nhrp nhs ", " ip nhrp network-id ", "ip route ", "router bgp "))]
+        if not markers:
+            return []
+        self.guest.files["/run/frr-markers.txt"] = "\n".join(markers) + "\n"
+        return ["set +x",
+                # at most 150 s: the guest agent gives a whole script 300 s
+                "i=0; start=$SECONDS; n=$(wc -l < /run/frr-markers.txt)",
+                "while [ $((SECONDS - start)) -lt 150 ]; do",
+                "  i=$((i + 1))",
+                "  running=$(vtysh -c 'show running-config' 2>/dev/null | sed 's/^ *//' || true)",
+                "  present=$(printf '%s\\n' \"$running\" | grep -c -x -F -f - /run/frr-markers.txt || true)",
+                "  [ \"$present\" -ge \"$n\" ] && { echo \"frr: configuration running after $i checks\"; break; }",
+                "  [ $((i % 5)) -eq 0 ] && { echo \"frr: $present of $n lines running: loading frr.conf again\"; vtysh -b >/dev/null 2>&1 || true; }",
+                "  sleep 3",
+                "done",
+                "set -x"]
 
     # -- what the translator knows -------------------------------------------------------
     KNOWN = (
         ("interfaces", "ethernet"), ("interfaces", "loopback"), ("interfaces", "tunnel"),
         ("protocols", "nhrp"), ("protocols", "static", "route"), ("protocols", "bgp"),
         ("vpn", "ipsec", "esp-group"), ("vpn", "ipsec", "ike-group"), ("vpn", "ipsec", "interface"),
-        ("vpn", "ipsec", "profile"),
+        ("vpn", "ipsec", "profile"), ("firewall",),
     )
 
     def _check_known(self):
@@ -199,11 +239,19 @@ class Translator:
     def _split_wan(self):
         """The WAN is the interface IPsec runs on (else the tunnel's source); the others are LANs."""
         g, t = self.guest, self.tree
-        wan = (t.values(("vpn", "ipsec", "interface")) or [None])[0] or (g.tunnel or {}).get("dev")
+        # Two clouds over two ISPs: each tunnel's source (and every IPsec interface) is a WAN;
+        # g.wan stays the first one's (the IPsec interface, else the first tunnel's source).
+        first = (t.values(("vpn", "ipsec", "interface")) or [None])[0] or (g.tunnel or {}).get("dev")
+        wan_ifs = set(t.values(("vpn", "ipsec", "interface"))) | {tun["dev"] for tun in g.tunnels.values() if tun["dev"]}
+        wan_ifs.add(first)
+        locals_ = {tun["local"] for tun in g.tunnels.values() if tun["local"]}
+        first_local = (g.tunnel or {}).get("local")
         for ifname, iface in list(g.lans):
-            if ifname == wan or (g.tunnel and str(iface.ip) == g.tunnel["local"]):
+            if ifname in wan_ifs or str(iface.ip) in locals_:
                 g.lans.remove((ifname, iface))
-                g.wan = (ifname, str(iface.ip))
+                g.wans.append((ifname, str(iface.ip)))
+                if ifname == first or str(iface.ip) == first_local or g.wan is None:
+                    g.wan = (ifname, str(iface.ip))
         if g.wan is None:
             raise TranslateError("%s: cannot tell the WAN interface (no vpn ipsec interface, no tunnel source)" % g.hostname)
 
@@ -228,8 +276,34 @@ class Translator:
             for addr in addresses:
                 g.commands.append("ip addr add %s dev %s" % (ipaddress.IPv4Interface(addr).with_prefixlen, _q(name)))
             g.commands.append("ip link set dev %s up" % _q(name))
-            g.tunnel = {"name": name, "address": addresses[0] if addresses else None, "key": conf["key"],
-                        "local": conf["source-address"], "dev": conf["source-interface"]}
+            unknown = set(t.children(base + ("ip",))) - {"adjust-mss"}
+            if unknown:
+                raise TranslateError("%s: no translation for 'interfaces tunnel %s ip %s'" % (g.hostname, name, sorted(unknown)[0]))
+            g.tunnels[name] = {"name": name, "address": addresses[0] if addresses else None, "key": conf["key"],
+                               "local": conf["source-address"], "dev": conf["source-interface"],
+                               "mtu": int(t.value(base + ("mtu",), str(TUNNEL_MTU_DEFAULT))),
+                               "adjust_mss": t.value(base + ("ip", "adjust-mss"))}
+            if g.tunnel is None:
+                g.tunnel = g.tunnels[name]
+
+    def _tcp_mss(self):
+        """``ip adjust-mss``: VyOS's nft rule in table raw (translate_fw.tcp_mss says whence)."""
+        g = self.guest
+        rules = translate_fw.tcp_mss({n: tun["adjust_mss"] for n, tun in g.tunnels.items() if tun["adjust_mss"]})
+        if rules:
+            g.files["/run/nftables_tcp_mss.conf"] = rules
+            g.commands.append("nft --file /run/nftables_tcp_mss.conf")
+
+    def _firewall(self):
+        g = self.guest
+        try:
+            rules = translate_fw.firewall(self.tree)
+        except translate_fw.FirewallError as exc:
+            raise TranslateError("%s: %s" % (g.hostname, exc)) from None
+        if rules:
+            g.firewall = True
+            g.files["/run/nftables_firewall.conf"] = rules
+            g.commands.append("nft --file /run/nftables_firewall.conf")
 
     # -- IPsec -----------------------------------------------------------------------------
     def _ipsec(self):
@@ -262,10 +336,20 @@ class Translator:
                 g.adaptations.append(STOCK_TRANSPORT % mode)
                 mode = "transport"
             esp_life = int(t.value(esp_base + ("lifetime",), "3600"))
-            dpd = []
+            dpd, dpd_conf, child_dpd = [], None, {}
+            unknown = set(t.children(ike_base)) - IKE_GROUP_LEAVES
+            if unknown:
+                raise TranslateError("%s: no translation for '%s %s'" % (g.hostname, " ".join(ike_base), sorted(unknown)[0]))
             if t.exists(ike_base + ("dead-peer-detection",)):
-                dpd = ["        dpd_delay = %ss" % t.value(ike_base + ("dead-peer-detection", "interval"), "30"),
-                       "        dpd_timeout = %ss" % t.value(ike_base + ("dead-peer-detection", "timeout"), "120")]
+                # vyos-1x current 3710c5879 interface-definitions/vpn_ipsec.xml.in: the defaults
+                # once the node exists (action clear, interval 30, timeout 120); swanctl/profile.j2
+                # puts dpd_timeout and dpd_delay on the connection, dpd_action on the child.
+                dpd_conf = {k: t.value(ike_base + ("dead-peer-detection", k), d)
+                            for k, d in (("action", "clear"), ("interval", "30"), ("timeout", "120"))}
+                dpd = ["        dpd_timeout = %s" % dpd_conf["timeout"], "        dpd_delay = %s" % dpd_conf["interval"]]
+                child_dpd = {"dpd_action": dpd_conf["action"]}
+            # close-action, disable-mobike, ikev2-reauth: swanctl/profile.j2 renders none of them
+            # for a profile (only swanctl/peer.j2 does, for site-to-site peers): nothing here either.
             for tun in t.values(base + ("bind", "tunnel")):
                 conn = "dmvpn-%s-%s" % (prof, tun)
                 child = conn + "-child"
@@ -275,10 +359,12 @@ class Translator:
                     "rekey_time": "%ss" % t.value(ike_base + ("lifetime",), "28800"), "keyingtries": "0"}, dpd, {
                     "esp_proposals": esp_props, "rekey_time": "%ss" % esp_life,
                     "rand_time": "%ss" % min(540, esp_life // 10), "local_ts": "dynamic[gre]",
-                    "remote_ts": "dynamic[gre]", "mode": mode, "dpd_action": "clear", "close_action": "none",
-                    "start_action": start})
+                    "remote_ts": "dynamic[gre]", "mode": mode, **child_dpd, "start_action": start})
+                if dpd_conf:
+                    g.dpd[conn] = dict(dpd_conf, version=version)
                 secrets += ["    ike-dmvpn-%s {" % tun, "        secret = %s" % psk, "    }"]
-                g.ipsec_child = child
+                g.ipsec_child = g.ipsec_child or child
+                g.ipsec_children[tun] = child
         if not conns:
             return False
         if self.strongswan == "stock":
@@ -328,8 +414,8 @@ class Translator:
                 lines.append(" ip nhrp registration no-unique")
             if t.exists(base + ("shortcut",)):
                 lines.append(" ip nhrp shortcut")
-            if g.ipsec_child and self.strongswan != "stock":
-                lines.append(" tunnel protection vici profile %s" % g.ipsec_child)
+            if g.ipsec_children.get(name) and self.strongswan != "stock":
+                lines.append(" tunnel protection vici profile %s" % g.ipsec_children[name])
             lines.append("exit")
             self.frr += lines
             g.nhrp[name] = {"nhs": nhs, "network_id": v(base + ("network-id",)),

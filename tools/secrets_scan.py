@@ -75,7 +75,8 @@ ALLOWLIST = (
     Allow(("SECRET",), ("tests/**", "plugins/module_utils/dmvpn_core/model.py"),
           "the VyOS DMVPN guide's own example secret (NHRP key and PSK of its hub/spoke configurations); "
           "the seed configurations (tests/fixtures), the tests and the model's docstring example reproduce the guide"),
-    Allow(("vyos",), ("inventories/lab/**", "inventories/bgp_dual_hub/**", "inventories/dual_cloud/**", "dataplane/inventory/**", "molecule/**",
+    Allow(("vyos",), ("inventories/lab/**", "inventories/bgp_dual_hub/**", "inventories/dual_cloud/**", "dataplane/inventory/**",
+                      "dataplane/inventory_dual/**", "molecule/**",
                       "benchmarks/**", "tests/**", "vyos_lab/**", "README.md"),
           "the login of the emulated lab routers, vyos/vyos (VyOS's factory default; lab only, see inventories/lab/README.md)"),
     Allow((re.compile(r"(?i)change[-_]?me(?:[-_].*)?"), re.compile(r"(?i)example"), re.compile(r"<[^<>]+>"),
@@ -84,10 +85,12 @@ ALLOWLIST = (
           "obvious placeholders (inventories/example/group_vars/dmvpn/vault.yml.example says CHANGEME)"),
     Allow((re.compile(r"\*+"),), ("**",),
           "a masked secret: the modules print ******** in place of every secret (doc_fragments/common.py)"),
-    Allow(("$6$lab$emulatedvyoslabpasswordhash" + "x" * 32,), ("vyos_lab/**", "inventories/dual_cloud/host_vars/**"),
+    Allow(("$6$lab$emulatedvyoslabpasswordhash" + "x" * 32,),
+          ("vyos_lab/**", "inventories/dual_cloud/host_vars/**", "dataplane/inventory_dual/host_vars/**"),
           "the emulated router's default encrypted-password: a made-up string shaped like a sha512-crypt "
           "hash (no password hashes to it), shown by 'show configuration' like on a real VyOS (and in the "
-          "first configuration of the dual-cloud lab's three-NIC spokes, lab_initial_config)"),
+          "first configuration of the dual-cloud lab's three-NIC spokes, lab_initial_config, also in the "
+          "dataplane's 1.5 copy of that lab)"),
     Allow(("bnchNHRP", "benchmark-psk-0", "benchmark-psk-1", "Nh-2026", "Bench-Psk-0001"), ("benchmarks/**",),
           "benchmark-only NHRP keys and PSKs applied to the emulated lab's routers (benchmarks/topology.py)"),
     Allow(("wrong-key-on-purpose",), ("dataplane/**", "tests/unit/dataplane/**"),

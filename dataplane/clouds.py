@@ -1,0 +1,74 @@
+"""The two-cloud phase (``python -m dataplane run --phases clouds``): dataplane/inventory_dual
+(inventories/dual_cloud on VyOS 1.5) booted with two underlay bridges, one per ISP.
+
+Each tunnel is a cloud; its hub is the router whose NHRP tunnel has no NHS. Per cloud: every
+spoke of it is registered at its hub (``dynamic``, NBMA the spoke's source address of that
+tunnel) and has an ESTABLISHED IKE SA with an INSTALLED child with that hub; then
+feature_checks.check_clouds sends spoke-to-spoke traffic over each cloud.
+"""
+
+import ipaddress
+
+from . import checks, feature_checks, launcher
+
+
+def bridges_of(guests):
+    """{router: {ifname: bridge}}: each underlay network (the static WANs' subnets, in the
+    order the routers name them) gets a bridge, the first one dpwan (where DHCP lives)."""
+    nets, out = [], {}
+    for name, guest in guests.items():
+        out[name] = {}
+        for ifname, address in guest.wans:
+            iface = next(i for n, i in guest.all_addresses if n == ifname and str(i.ip) == address)
+            if iface.network not in nets:
+                nets.append(iface.network)
+            index = nets.index(iface.network)
+            out[name][ifname] = launcher.WAN_BRIDGE if index == 0 else "%s%d" % (launcher.WAN_BRIDGE, index + 1)
+    return out
+
+
+def clouds_of(guests):
+    """{tunnel: (hub, [spokes])} from the translated NHRP configuration."""
+    out = {}
+    for name, guest in sorted(guests.items()):
+        for tun, nhrp in guest.nhrp.items():
+            hub, spokes = out.get(tun, (None, []))
+            if nhrp["nhs"]:
+                spokes.append(name)
+            else:
+                hub = name
+            out[tun] = (hub, spokes)
+    return out
+
+
+def source_of(guest, tun):
+    """A tunnel's NBMA address: its source-address, else its source interface's address."""
+    conf = guest.tunnels[tun]
+    if conf["local"]:
+        return conf["local"]
+    return next((addr for ifname, addr in guest.wans if ifname == conf["dev"]), None)
+
+
+def phase(run, guests):
+    name = "clouds"
+    run.start_vms(name, guests)
+    for tun, (hub, spokes) in sorted(clouds_of(guests).items()):
+        if hub is None:
+            run.report.not_run(name, "NHRP registration at the hub of %s" % tun, tun, "no router without NHS on %s" % tun)
+            continue
+        hub_vm = run.lab.vms[hub]
+        want = {ipaddress.IPv4Interface(guests[s].tunnels[tun]["address"]).ip.exploded: source_of(guests[s], tun) for s in spokes}
+        cache = checks.wait_for(lambda hub_vm=hub_vm: checks.nhrp_cache(run.read(name, hub_vm, "show ip nhrp cache")),
+                                lambda cache, want=want: all(cache.get(t, ("", ""))[0] == "dynamic" for t in want), 150)
+        hub_nbma = source_of(guests[hub], tun)
+        for spoke in spokes:
+            tip = ipaddress.IPv4Interface(guests[spoke].tunnels[tun]["address"]).ip.exploded
+            kind, nbma = cache.get(tip, (None, None))
+            run.report.add(name, "NHRP registration at %s (%s)" % (hub, tun), spoke, kind == "dynamic" and nbma == want[tip],
+                           "%s -> NBMA %s (%s)" % (tip, nbma, kind) if kind else "%s not in %s's cache" % (tip, hub))
+            sa = checks.established_with(checks.parse_swanctl_sas(run.read(name, run.lab.vms[spoke], "swanctl --list-sas")),
+                                         hub_nbma)
+            run.report.add(name, "IPsec SA with %s (%s)" % (hub, tun), spoke, sa is not None,
+                           "%s %s with %s" % (sa["version"], sa["state"], hub_nbma) if sa else
+                           "no ESTABLISHED IKE SA with an INSTALLED child to %s" % hub_nbma)
+    feature_checks.check_clouds(run, name, guests)
