@@ -480,6 +480,53 @@ options:
             type: int
             description:
               - The SSH port accepted with O(config.firewall.drop_other). Default 22.
+      extra:
+        type: dict
+        description:
+          - 'Options the collection does not model, declared so that C(replaced)/C(overridden) keep them: per owned
+            object, a list of configuration lines. They are rendered below the object, so a run that finds them
+            on the router has nothing to do, and a line taken out of the list is deleted like any other leaf the
+            model does not hold.'
+          - Words are split the way VyOS's CLI splits them (single quotes around a value with spaces); no C(;),
+            C(|), C(&), C(<), C(>), backquote, C($(), double quote or backslash. The last word of a line of two
+            or more words is its value and is sent quoted.
+          - 'Refused - a line outside its object, a secret-looking leaf (NHRP authentication, pre-shared secrets:
+            they are modelled and masked), and a line that sets what the collection models (the message names the
+            field to use). The router validates the rest at commit: an unknown option is refused and the router
+            is left as it was.'
+          - A leaf inside these objects that is neither modelled nor declared (added by hand) is deleted by C(replaced)
+            and C(overridden), and named in the warnings and in RV(removed_unmanaged) (in check mode too).
+        suboptions:
+          tunnel:
+            type: list
+            description:
+              - Lines relative to the tunnel interface, e.g. C(parameters ip tos 16); a full C(set interfaces tunnel
+                <name> ...) line is accepted too.
+            elements: str
+          nhrp:
+            type: list
+            description:
+              - Lines relative to the tunnel's NHRP entry, e.g. C(shortcut-destination); a full C(set protocols
+                nhrp tunnel <name> ...) line is accepted too.
+            elements: str
+          ike_group:
+            type: list
+            description:
+              - Lines relative to the IKE group, e.g. C(mode main); a full C(set vpn ipsec ike-group <name> ...)
+                line is accepted too.
+            elements: str
+          esp_group:
+            type: list
+            description:
+              - Lines relative to the ESP group, e.g. C(disable-rekey); a full C(set vpn ipsec esp-group <name>
+                ...) line is accepted too.
+            elements: str
+          profile:
+            type: list
+            description:
+              - Lines relative to the IPsec profile, e.g. C(disable); a full C(set vpn ipsec profile <name> ...)
+                line is accepted too.
+            elements: str
   endpoints:
     type: list
     description:
@@ -952,6 +999,53 @@ options:
             type: int
             description:
               - The SSH port accepted with O(config.firewall.drop_other). Default 22.
+      extra:
+        type: dict
+        description:
+          - 'Options the collection does not model, declared so that C(replaced)/C(overridden) keep them: per owned
+            object, a list of configuration lines. They are rendered below the object, so a run that finds them
+            on the router has nothing to do, and a line taken out of the list is deleted like any other leaf the
+            model does not hold.'
+          - Words are split the way VyOS's CLI splits them (single quotes around a value with spaces); no C(;),
+            C(|), C(&), C(<), C(>), backquote, C($(), double quote or backslash. The last word of a line of two
+            or more words is its value and is sent quoted.
+          - 'Refused - a line outside its object, a secret-looking leaf (NHRP authentication, pre-shared secrets:
+            they are modelled and masked), and a line that sets what the collection models (the message names the
+            field to use). The router validates the rest at commit: an unknown option is refused and the router
+            is left as it was.'
+          - A leaf inside these objects that is neither modelled nor declared (added by hand) is deleted by C(replaced)
+            and C(overridden), and named in the warnings and in RV(removed_unmanaged) (in check mode too).
+        suboptions:
+          tunnel:
+            type: list
+            description:
+              - Lines relative to the tunnel interface, e.g. C(parameters ip tos 16); a full C(set interfaces tunnel
+                <name> ...) line is accepted too.
+            elements: str
+          nhrp:
+            type: list
+            description:
+              - Lines relative to the tunnel's NHRP entry, e.g. C(shortcut-destination); a full C(set protocols
+                nhrp tunnel <name> ...) line is accepted too.
+            elements: str
+          ike_group:
+            type: list
+            description:
+              - Lines relative to the IKE group, e.g. C(mode main); a full C(set vpn ipsec ike-group <name> ...)
+                line is accepted too.
+            elements: str
+          esp_group:
+            type: list
+            description:
+              - Lines relative to the ESP group, e.g. C(disable-rekey); a full C(set vpn ipsec esp-group <name>
+                ...) line is accepted too.
+            elements: str
+          profile:
+            type: list
+            description:
+              - Lines relative to the IPsec profile, e.g. C(disable); a full C(set vpn ipsec profile <name> ...)
+                line is accepted too.
+            elements: str
   absent_tunnels:
     type: list
     description:

@@ -30,6 +30,10 @@ description:
     the tunnels in O(absent_tunnels) (of clouds the router left) are deleted as O(state=deleted) deletes a tunnel."
   - O(state=overridden) additionally deletes owned objects that are not in O(config), such as
     the NHRP mapping of a removed hub or a route to a removed spoke.
+  - Inside the owned objects, O(state=replaced) and O(state=overridden) delete every leaf that is neither
+    modelled nor declared in O(config.extra) (a leaf added by hand), and name each in a warning and in
+    RV(removed_unmanaged), in check mode too. Declare an option the collection does not model in O(config.extra)
+    to keep it.
 author:
   - dmvpn.vyos contributors (@dmvpn-vyos)
 extends_documentation_fragment:
@@ -133,6 +137,17 @@ commands:
   type: list
   elements: str
   sample: ["set protocols nhrp tunnel tun0 holding-time '600'"]
+removed_unmanaged:
+  description:
+    - The leaves the change deletes from an owned object that stays (tunnel, NHRP entry, IKE/ESP group, profile)
+      that the collection does not model and O(config.extra) does not declare - added by hand, or an extra line
+      taken out of O(config.extra); each by its path, secrets masked. A warning per leaf says how to keep it.
+    - Modelled leaves that go (a stale MTU, a proposal) and whole objects that go (a stale route, a renamed group)
+      are not in it.
+  returned: when the state talks to a router and changes or could change it
+  type: list
+  elements: str
+  sample: ["vpn ipsec ike-group IKE-DMVPN mode main"]
 plan:
   description:
     - In check mode, what the change does to the objects the endpoint owns, for a plan to review
@@ -162,7 +177,10 @@ version:
   type: str
   sample: "1.4"
 gathered:
-  description: The DMVPN endpoints found on the router (secrets masked).
+  description:
+    - The DMVPN endpoints found on the router (secrets masked).
+    - An endpoint whose objects hold leaves the collection does not model has them in C(extra), per object, as
+      the lines O(config.extra) takes (secret leaves left out), so the endpoint given back as O(config) keeps them.
   returned: when O(state=gathered)
   type: list
 rendered:

@@ -29,6 +29,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resource_checks as rc
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources as rs
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import unmanaged
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError, Problem
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import gather_endpoint, is_multipoint_gre
@@ -113,7 +114,7 @@ class CloudsResource(rs._Resource):
         endpoints = []
         for index, endpoint in enumerate(raw):
             try:
-                endpoints.append(resolve_with_router(md.validate_endpoint(endpoint, version), have))
+                endpoints.append(resolve_with_router(unmanaged.validated_endpoint(endpoint, version), have))
             except ModelError as exc:
                 problems += _prefixed(exc, index)
         if not raw:
@@ -150,6 +151,16 @@ class CloudsResource(rs._Resource):
         names = [e["tunnel"]["name"] for e in (config or {}).get("endpoints") or []]
         names += (config or {}).get("absent_tunnels") or []
         return [found for found in (gather_endpoint(tree, version, name) for name in names) if found is not None]
+
+    def removed_unmanaged(self, have, want, after, objects, config, version):
+        """The hand-added leaves the change deletes, per endpoint (each asked about its own
+        objects: what it models is what its gather reads), named, and a warning each."""
+        removed = []
+        for endpoint in (config or {}).get("endpoints") or []:
+            own = [obj for obj in rd.owned_objects(endpoint, version, have) if obj in objects]
+            removed += [leaf for leaf in unmanaged.removed_leaves(have, want, after, own, endpoint, version)
+                        if leaf not in removed]
+        return unmanaged.report(removed, version)
 
     def secrets(self, config):
         out = []

@@ -23,9 +23,9 @@ __metaclass__ = type
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import endpoints as ep
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import inventory_checks as ic
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import unmanaged
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker import ModelError
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_cross_checks import cross_checks
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import (
@@ -120,7 +120,7 @@ def _model_problems(problems, router, endpoint):
     found = {}  # (field, message, fix) -> the versions that refuse it
     for version in router.versions:
         try:
-            normalised = md.validate_endpoint(endpoint, version)
+            normalised = unmanaged.validated_endpoint(endpoint, version)
         except ModelError as exc:
             for problem in exc.problems:
                 found.setdefault((problem.field, problem.message, problem.fix), []).append(version)

@@ -153,7 +153,8 @@ def build_endpoint(router, roles, with_routes=True):
         nhrp["nhs"] = [dict(entry) for entry in roles.nhs]
     else:  # hubs do not register with each other: each maps the others' addresses
         nhrp["maps"] = [{"tunnel_ip": str(hub.tunnel_ip), "nbma": str(hub.nbma)} for hub in other_hubs(router, roles)]
-    return {
+    extra = {"extra": hv["dmvpn_extra_config"]} if hv.get("dmvpn_extra_config") is not None else {}
+    return dict({
         "tunnel": {
             "name": si.value(hv, "dmvpn_tunnel_name"),
             "address": "%s/%d" % (router.tunnel_ip, router.subnet.prefixlen),
@@ -170,4 +171,4 @@ def build_endpoint(router, roles, with_routes=True):
         "static_routes": static_routes(router, roles) if with_routes else [],
         "bgp": _bgp(router, roles),
         "firewall": _firewall(router, roles),
-    }
+    }, **extra)

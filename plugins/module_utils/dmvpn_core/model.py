@@ -45,6 +45,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.checker impo
     ModelError,
     Problem,
 )
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.extra_config import check_extra
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_bgp import check_bgp
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_firewall import check_firewall
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_ipsec import check_ipsec
@@ -64,7 +65,7 @@ ROLES = ("hub", "spoke")
 # The keys each mapping of the endpoint may have (those of the IPsec and BGP sections are in
 # model_ipsec.py and model_bgp.py).
 _KEYS = {
-    "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp", "firewall"),
+    "": ("tunnel", "nhrp", "ipsec", "static_routes", "bgp", "firewall", "extra"),
     "tunnel": ("name", "address", "source_address", "source_interface", "key", "description", "mtu", "multicast",
                "adjust_mss"),
     "nhrp": ("role", "authentication", "holding_time", "network_id", "redirect", "shortcut", "nhs",
@@ -398,11 +399,14 @@ def validate_endpoint(data, version):
     bgp = check_bgp(check, root.get("bgp"), iface)
     firewall = check_firewall(check, root.get("firewall"), ipsec)
     _check_any_source(check, source, tunnel, ipsec)
+    extra = check_extra(check, root.get("extra"), {"tunnel": tunnel, "ipsec": ipsec}, root.get("ipsec") is not None)
     if check.problems:
         raise ModelError(check.problems)
     routes += _nhs_subnet_routes(check.syntax, nhrp, iface, routes)
+    # (whether an extra line sets what the model holds is unmanaged.validated_endpoint's check:
+    # it renders the endpoint)
     return Endpoint({"tunnel": tunnel, "nhrp": nhrp, "ipsec": ipsec, "static_routes": routes, "bgp": bgp,
-                     "firewall": firewall}, version)
+                     "firewall": firewall, "extra": extra}, version)
 
 
 def tunnel_network(endpoint):

@@ -15,6 +15,7 @@ import ipaddress
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_tables as lt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.extra_config import render_extra
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import is_multipoint_gre
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model import (
     any_source_interface,
@@ -235,6 +236,7 @@ def render_endpoint(endpoint, version):
     if endpoint["bgp"] is not None:
         _render_bgp(tree, endpoint, syntax)
     render_firewall(tree, endpoint, version)
+    render_extra(tree, endpoint, syntax)  # declared lines the model does not cover (extra_config.py)
     return tree
 
 

@@ -26,6 +26,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import leaf_
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resource_checks as rc
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import unmanaged
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import ConfigTree
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather import (
     bound_tunnels,
@@ -48,6 +49,11 @@ class _Resource:
         """True when checking ``config`` needs the router's configuration (``have``)."""
         return False
 
+    def removed_unmanaged(self, have, want, after, objects, config, version):
+        """``(names, warnings)`` of the leaves a change deletes that the model does not hold
+        (names None: this resource does not report them)."""
+        return None, []
+
 
 class DmvpnResource(_Resource):
     """One DMVPN endpoint: tunnel, NHRP, IPsec and the static routes it owns."""
@@ -61,7 +67,7 @@ class DmvpnResource(_Resource):
     def validate(self, config, version, have=None, state="merged"):
         if state == "deleted":
             return rc.names_only(config, "tunnel")
-        return resolve_with_router(md.validate_endpoint(config, version), have)
+        return resolve_with_router(unmanaged.validated_endpoint(config, version), have)  # (with the extra lines' check)
 
     def render(self, config, version):
         return rd.render_endpoint(config, version)
@@ -80,12 +86,22 @@ class DmvpnResource(_Resource):
                                      if tree.exists(syntax_for(version).nhrp_path(n))]
         endpoints = [gather_endpoint(tree, version, n) for n in names]
         endpoints = [e for e in endpoints if e is not None]
+        # gathered/parsed: what the model does not hold, as the extra lines a config taken from
+        # them needs (issue 21); not for a run's before/after (it would validate them again)
+        for endpoint in endpoints if not isinstance(config, md.Endpoint) else []:
+            extra = unmanaged.found_extra(tree, version, endpoint)
+            if extra:
+                endpoint["extra"] = extra
         if name:
             return endpoints[0] if endpoints else {}
         return endpoints
 
     def secrets(self, config):
         return md.endpoint_secrets(config)
+
+    def removed_unmanaged(self, have, want, after, objects, config, version):
+        """The hand-added leaves the change deletes, named, and a warning each (unmanaged.py)."""
+        return unmanaged.report(unmanaged.removed_leaves(have, want, after, objects, config, version), version)
 
 
 def _live_endpoint_objects(have, version, name):

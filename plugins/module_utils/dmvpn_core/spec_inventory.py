@@ -202,6 +202,12 @@ VARIABLES = {
     "dmvpn_firewall_rule_set": _v("str", "VyOS 1.2/1.3 - the collection's own local rule set for the WAN interface "
                                          "when it has none (one that has one keeps it, and gets the rules).",
                                   default="DMVPN-WAN", model=["firewall.rule_set"], where="group_vars"),
+    "dmvpn_extra_config": _v("dict", [
+        "Options the collection does not model, kept on every run (dmvpn_state replaced/overridden delete them "
+        "otherwise): per owned object, lines relative to it, e.g. ike_group - mode main. "
+        "Checked like every value (no secrets, nothing the collection models: the message names the variable to "
+        "use); the router checks the rest. An undeclared leaf in these objects is removed and named in the run's "
+        "warnings."], options=so.EXTRA_LINES, model=["extra"], where="group_vars / host_vars"),
     # Two clouds per router (clouds.py): Ansible merges the group_vars of a host's groups into
     # one value per variable, so the values of each cloud live in dicts keyed by its group.
     "dmvpn_clouds": _v("dict", "Two (or more) DMVPN clouds per router: the values of each cloud, keyed by its inventory "
@@ -224,11 +230,11 @@ CLOUD_VARIABLES = (
     "dmvpn_nhrp_holding_time", "dmvpn_nhrp_redirect", "dmvpn_nhrp_shortcut", "dmvpn_ipsec_enabled",
     "dmvpn_ipsec_profile", "dmvpn_ipsec_psk", "dmvpn_wan_interface", "dmvpn_ike_group", "dmvpn_esp_group",
     "dmvpn_tunnel_description", "dmvpn_tunnel_mtu", "dmvpn_tunnel_multicast", "dmvpn_routing",
-    "dmvpn_summary_prefixes",
+    "dmvpn_summary_prefixes", "dmvpn_extra_config",
 )
 CLOUD_HOST_VARIABLES = (
     "dmvpn_tunnel_address", "dmvpn_spoke_id", "dmvpn_public_address", "dmvpn_wan_interface", "dmvpn_lan_prefixes",
-    "dmvpn_upstream_gateway", "dmvpn_tunnel_description", "dmvpn_verify_ping_targets",
+    "dmvpn_upstream_gateway", "dmvpn_tunnel_description", "dmvpn_verify_ping_targets", "dmvpn_extra_config",
 )
 
 # Variables the design reads (the rest are the roles' and playbooks' business; the design

@@ -284,6 +284,34 @@ _ENDPOINT_IPSEC = {
         "name": _PROFILE_NAME, "pre_shared_secret": _PSK}),
 }
 
+# Lines the collection does not model, kept inside the objects it owns (extra_config.py).
+_EXTRA_LINE_TEXT = "Lines relative to the %s, e.g. C(%s); a full C(set %s) line is accepted too."
+EXTRA_LINES = {
+    "tunnel": _o("list", _EXTRA_LINE_TEXT % ("tunnel interface", "parameters ip tos 16", "interfaces tunnel <name> ..."),
+                 elements="str"),
+    "nhrp": _o("list", _EXTRA_LINE_TEXT % ("tunnel's NHRP entry", "shortcut-destination",
+                                           "protocols nhrp tunnel <name> ..."), elements="str"),
+    "ike_group": _o("list", _EXTRA_LINE_TEXT % ("IKE group", "mode main", "vpn ipsec ike-group <name> ..."),
+                    elements="str"),
+    "esp_group": _o("list", _EXTRA_LINE_TEXT % ("ESP group", "disable-rekey", "vpn ipsec esp-group <name> ..."),
+                    elements="str"),
+    "profile": _o("list", _EXTRA_LINE_TEXT % ("IPsec profile", "disable", "vpn ipsec profile <name> ..."),
+                  elements="str"),
+}
+EXTRA_LINES_DESCRIPTION = [
+    "Options the collection does not model, declared so that C(replaced)/C(overridden) keep them: per owned object, "
+    "a list of configuration lines. They are rendered below the object, so a run that finds them on the router has "
+    "nothing to do, and a line taken out of the list is deleted like any other leaf the model does not hold.",
+    "Words are split the way VyOS's CLI splits them (single quotes around a value with spaces); no C(;), C(|), "
+    "C(&), C(<), C(>), backquote, C($(), double quote or backslash. The last word of a line of two or more words is "
+    "its value and is sent quoted.",
+    "Refused - a line outside its object, a secret-looking leaf (NHRP authentication, pre-shared secrets: they are "
+    "modelled and masked), and a line that sets what the collection models (the message names the field to use). "
+    "The router validates the rest at commit: an unknown option is refused and the router is left as it was.",
+    "A leaf inside these objects that is neither modelled nor declared (added by hand) is deleted by C(replaced) and "
+    "C(overridden), and named in the warnings and in RV(removed_unmanaged) (in check mode too).",
+]
+
 # -- each module's config option ---------------------------------------------------------------
 CONFIG = {
     "dmvpn": _o("dict", "The endpoint. For O(state=deleted) only O(config.tunnel.name) is needed.", options={
@@ -311,6 +339,7 @@ CONFIG = {
             "Owned - the rules numbered 9900-9999 there, the collection's own rule set and its attachment, and an "
             "address group only those rules use; with O(state=overridden) and no O(config.firewall) they are "
             "removed. Nothing else of the firewall is touched."], options=FIREWALL),
+        "extra": _o("dict", EXTRA_LINES_DESCRIPTION, options=EXTRA_LINES),
     }),
     "tunnel": _o("list", "The tunnels. For O(state=deleted) only the names are needed.", elements="dict",
                  options=TUNNEL),

@@ -392,8 +392,11 @@ class Runner:
         commands = plan_commands(have, want, objects, version, state)
         after = apply_commands(have, commands, version)
         bgp_wanted = isinstance(wanted, dict) and wanted.get("bgp") is not None
-        for warning in kept_warnings(have, want, objects, version, state, bgp_wanted):
+        names, unmanaged = self.resource.removed_unmanaged(have, want, after, objects, wanted, version)
+        for warning in kept_warnings(have, want, objects, version, state, bgp_wanted) + unmanaged:
             self.module.warn(mask_text(warning, self.secrets))
+        if names is not None:  # (the leaves the model does not hold that go: issue 21)
+            result["removed_unmanaged"] = [mask_text(name, self.secrets) for name in names]
         if pending is not None:
             return settle_pending(self, pending, commands, version, result)
         if commands:

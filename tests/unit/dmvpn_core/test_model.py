@@ -118,6 +118,7 @@ def test_hub_is_valid_and_fully_normalised(version):
         ],
         "bgp": None,
         "firewall": None,
+        "extra": {"tunnel": [], "nhrp": [], "ike_group": [], "esp_group": [], "profile": []},
     }
 
 
