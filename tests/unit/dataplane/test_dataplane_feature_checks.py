@@ -67,16 +67,35 @@ def test_extra_file_refuses_what_is_not_a_set_line(tmp_path):
         dprun.load_extra(str(path))
 
 
-def test_the_shipped_extra_file_translates_on_the_lab_routers():
-    extra = dprun.load_extra(os.path.join(dprun.ROOT, "dataplane", "extra-options.yml"))
-    hub = tr.translate(SPOKE.replace("SPOKE1", "HUB") + "".join(line + "\n" for line in dprun.extra_lines(extra, "HUB", ["HUB"])))
-    # (no DPD lines: the collection's default IKE group has dead-peer-detection)
-    assert hub.firewall and not hub.dpd and hub.tunnel["adjust_mss"] == "1360"
+def _golden_router(name, version="1.5"):
+    """One router's lines in the dataplane inventory's golden rendering (what site.yml sends)."""
+    path = os.path.join(dprun.ROOT, "tests", "golden", "dataplane", "vyos-%s.txt" % version)
+    lines, mine = [], False
+    for line in open(path).read().splitlines():
+        if line.startswith("## "):
+            mine = line.split()[1] == name
+        elif mine and line.startswith("set "):
+            lines.append(line)
+    return "".join(line + "\n" for line in lines)
+
+
+def test_the_collections_own_options_translate_on_the_hub():
+    # The dataplane inventory's adjust-mss, DPD and WAN firewall come from the collection's
+    # rendering (tests/golden/dataplane/vyos-1.5.txt), not from --extra lines; the translator
+    # follows vyos-1x current 3710c5879 data/templates/firewall/nftables.j2.
+    assert dprun.extra_lines(dprun.load_extra(os.path.join(dprun.ROOT, "dataplane", "extra-options.yml")),
+                             "HUB", ["HUB"]) == []
+    # (the golden holds the DMVPN lines only: the underlay is the recorded router's)
+    own = [line for line in _golden_router("HUB").splitlines()
+           if line.startswith(("set firewall ", "set interfaces tunnel tun0 ip adjust-mss "))]
+    assert len(own) > 10
+    hub = tr.translate(SPOKE.replace("SPOKE1", "HUB") + "".join(line + "\n" for line in own))
+    assert hub.firewall and hub.tunnel["adjust_mss"] == "1360"
     rules = hub.files["/run/nftables_firewall.conf"]
     for proto in ("gre", "esp"):
         assert "meta l4proto %s iifname {eth0} counter accept" % proto in rules
-    assert "udp dport {500,4500}" in rules and "tcp dport {22}" in rules
-    assert 'iifname {eth0} counter drop comment "ipv4-INP-filter-9099"' in rules
+    assert "udp dport {500}" in rules and "udp dport {4500}" in rules and "tcp dport {22}" in rules
+    assert 'iifname {eth0} counter drop comment "ipv4-INP-filter-9999"' in rules
 
 
 def test_extra_note_only_on_options_the_extra_file_added():
