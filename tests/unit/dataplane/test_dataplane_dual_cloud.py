@@ -36,9 +36,10 @@ def test_a_spoke_runs_each_cloud_over_its_own_isp():
     assert g.nhrp["tun0"]["nhs"] == [("10.1.0.1", "198.51.100.1")] and g.nhrp["tun0"]["network_id"] == "1"
     assert g.nhrp["tun1"]["nhs"] == [("10.2.0.1", "203.0.113.2")] and g.nhrp["tun1"]["network_id"] == "2"
     conf = g.files["/etc/swanctl/conf.d/vyos.conf"]
-    # swanctl.conf.j2: one id-less secret per bound tunnel, each profile's own key
+    # swanctl.conf.j2: one id-less secret per bound tunnel, each its profile's key (the
+    # inventory gives both clouds one PSK: strongSwan would use one id-less key for both)
     assert "    ike-dmvpn-tun0 {\n        secret = PSK-1\n" in conf
-    assert "    ike-dmvpn-tun1 {\n        secret = Another-1\n" in conf
+    assert "    ike-dmvpn-tun1 {\n        secret = PSK-1\n" in conf
     assert g.files["/etc/strongswan.d/interfaces_use.conf"] == "charon {\n    interfaces_use = eth0,eth2\n}\n"
     frr = g.files["/etc/frr/frr.conf"].splitlines()
     assert "ip route 192.168.12.0/24 10.1.0.12 tun0" in frr and "ip route 192.168.12.0/24 10.2.0.12 tun1" in frr

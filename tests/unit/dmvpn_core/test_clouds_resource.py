@@ -130,4 +130,6 @@ def test_bgp_with_several_endpoints_is_refused():
 
 
 def test_the_secrets_of_every_endpoint_are_masked():
-    assert sorted(CLOUDS.secrets(spoke1())) == ["Canary-1", "Canary-2", "Canary-psk-one", "Canary-psk-two"]
+    config = spoke1()  # (the inventory gives both clouds one PSK; each endpoint's own is masked)
+    config["endpoints"][1]["ipsec"]["profile"]["pre_shared_secret"] = "Canary-psk-two"
+    assert sorted(CLOUDS.secrets(config)) == ["Canary-1", "Canary-2", "Canary-psk", "Canary-psk-two"]
