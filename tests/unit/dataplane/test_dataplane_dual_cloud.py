@@ -64,6 +64,21 @@ def test_clouds_hubs_and_nbma_addresses():
     assert clouds.source_of(guests["HUB2"], "tun1") == "203.0.113.2"
 
 
+def test_the_capture_counts_esp_per_cloud_between_the_spokes_sources_of_that_cloud():
+    from dataplane import clouds
+    text = "\n".join([
+        "1.0 IP 198.51.100.11 > 198.51.100.12: ESP(spi=0x1,seq=0x1), length 120",   # tun0's shortcut
+        "1.1 IP 198.51.100.12 > 198.51.100.11: ESP(spi=0x2,seq=0x1), length 120",
+        "1.2 IP 203.0.113.11 > 203.0.113.2: ESP(spi=0x3,seq=0x1), length 120",      # tun1 via its hub only
+        "1.3 IP 203.0.113.11.500 > 203.0.113.12.500: isakmp: parent_sa ikev2_init[I]",
+        "1.4 IP 203.0.113.11 > 203.0.113.12: GREv0, key=0x2, length 88",            # cleartext GRE
+        "1.5 IP 192.168.11.10 > 192.168.12.10: ICMP echo request, id 1, seq 1, length 64"])
+    kinds, rows = clouds.spoke_esp(all_guests(), text)
+    assert kinds == {"esp": 3, "gre": 1, "ike": 1, "lan": 1, "other": 0}
+    assert rows == [("tun0", "SPOKE1", "SPOKE2", "198.51.100.11", "198.51.100.12", 2),
+                    ("tun1", "SPOKE1", "SPOKE2", "203.0.113.11", "203.0.113.12", 0)]
+
+
 def test_wiring_of_the_dual_inventory(monkeypatch):
     from dataplane import run as dprun
     monkeypatch.setattr(dprun, "INVENTORY", dprun.INVENTORY_DUAL)
