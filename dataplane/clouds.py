@@ -10,6 +10,7 @@ between the spokes' sources of that cloud's tunnel (the shortcut's traffic leave
 """
 
 import ipaddress
+import re
 
 from . import checks, feature_checks, launcher
 
@@ -54,14 +55,19 @@ def source_of(guest, tun):
 def spoke_esp(guests, text):
     """``(kinds, rows)`` of the capture ``text`` (tcpdump -n -r lines of every bridge): the
     packet kinds (checks.classify_capture) and per cloud and spoke pair (tunnel, a, b, a's
-    source, b's source, ESP packets between those two addresses either way)."""
+    source, b's source, ESP packets between those two addresses either way, ESP in UDP 4500
+    between them: tcpdump's "UDP-encap: ESP", which classify_capture counts as IKE)."""
     kinds, pairs = checks.classify_capture(text, [str(g.lans[0][1].network) for g in guests.values() if g.lans])
+    encap = {}
+    for m in re.finditer(r" IP (\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+)\.\d+: UDP-encap: ESP", text):
+        encap[m.groups()] = encap.get(m.groups(), 0) + 1
     rows = []
     for tun, (dummy, spokes) in sorted(clouds_of(guests).items()):
         for index, a in enumerate(spokes):
             for b in spokes[index + 1:]:
                 na, nb = source_of(guests[a], tun), source_of(guests[b], tun)
-                rows.append((tun, a, b, na, nb, pairs.get((na, nb), 0) + pairs.get((nb, na), 0)))
+                rows.append((tun, a, b, na, nb, pairs.get((na, nb), 0) + pairs.get((nb, na), 0),
+                             encap.get((na, nb), 0) + encap.get((nb, na), 0)))
     return kinds, rows
 
 
@@ -95,6 +101,6 @@ def phase(run, guests):
     run.report.add(name, "underlay carries ESP, no cleartext GRE", where, kinds["esp"] > 0 and kinds["gre"] == 0,
                    "ESP %d, GRE %d, IKE %d, other %d packets" % (kinds["esp"], kinds["gre"], kinds["ike"], kinds["other"]))
     run.report.add(name, "no LAN address on the underlay", where, kinds["lan"] == 0, "%d packets with LAN addresses" % kinds["lan"])
-    for tun, a, b, na, nb, count in rows:
-        run.report.add(name, "ESP directly between the spokes (%s)" % tun, "%s<->%s" % (a, b), count > 0,
-                       "%d ESP packets %s <-> %s" % (count, na, nb))
+    for tun, a, b, na, nb, count, in_udp in rows:
+        run.report.add(name, "ESP directly between the spokes (%s)" % tun, "%s<->%s" % (a, b), count + in_udp > 0,
+                       "%d ESP packets %s <-> %s (%d more in UDP 4500)" % (count, na, nb, in_udp))

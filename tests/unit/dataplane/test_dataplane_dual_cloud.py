@@ -71,12 +71,13 @@ def test_the_capture_counts_esp_per_cloud_between_the_spokes_sources_of_that_clo
         "1.1 IP 198.51.100.12 > 198.51.100.11: ESP(spi=0x2,seq=0x1), length 120",
         "1.2 IP 203.0.113.11 > 203.0.113.2: ESP(spi=0x3,seq=0x1), length 120",      # tun1 via its hub only
         "1.3 IP 203.0.113.11.500 > 203.0.113.12.500: isakmp: parent_sa ikev2_init[I]",
+        "1.31 IP 203.0.113.12.4500 > 203.0.113.11.4500: UDP-encap: ESP(spi=0x4,seq=0x1), length 136",
         "1.4 IP 203.0.113.11 > 203.0.113.12: GREv0, key=0x2, length 88",            # cleartext GRE
         "1.5 IP 192.168.11.10 > 192.168.12.10: ICMP echo request, id 1, seq 1, length 64"])
     kinds, rows = clouds.spoke_esp(all_guests(), text)
-    assert kinds == {"esp": 3, "gre": 1, "ike": 1, "lan": 1, "other": 0}
-    assert rows == [("tun0", "SPOKE1", "SPOKE2", "198.51.100.11", "198.51.100.12", 2),
-                    ("tun1", "SPOKE1", "SPOKE2", "203.0.113.11", "203.0.113.12", 0)]
+    assert kinds == {"esp": 3, "gre": 1, "ike": 2, "lan": 1, "other": 0}
+    assert rows == [("tun0", "SPOKE1", "SPOKE2", "198.51.100.11", "198.51.100.12", 2, 0),
+                    ("tun1", "SPOKE1", "SPOKE2", "203.0.113.11", "203.0.113.12", 0, 1)]
 
 
 def test_wiring_of_the_dual_inventory(monkeypatch):
