@@ -96,10 +96,14 @@ def phase(run, guests):
     bridges = sorted({b for per_router in bridges_of(guests).values() for b in per_router.values()})
     captures = [run.lab.capture_start("%s-%s" % (name, bridge), bridge) for bridge in bridges]
     feature_checks.check_clouds(run, name, guests)
-    kinds, rows = spoke_esp(guests, "".join(run.lab.capture_stop(capture) for capture in captures))
+    texts = [run.lab.capture_stop(capture) for capture in captures]
+    kinds, rows = spoke_esp(guests, "".join(texts))
     where = "+".join(bridges)
+    # (per bridge too: a bridge that carried nothing shows as 0 there)
+    per_bridge = ", ".join("%s %d" % (bridge, spoke_esp(guests, text)[0]["esp"]) for bridge, text in zip(bridges, texts))
     run.report.add(name, "underlay carries ESP, no cleartext GRE", where, kinds["esp"] > 0 and kinds["gre"] == 0,
-                   "ESP %d, GRE %d, IKE %d, other %d packets" % (kinds["esp"], kinds["gre"], kinds["ike"], kinds["other"]))
+                   "ESP %d (%s), GRE %d, IKE %d, other %d packets" % (kinds["esp"], per_bridge, kinds["gre"], kinds["ike"],
+                                                                     kinds["other"]))
     run.report.add(name, "no LAN address on the underlay", where, kinds["lan"] == 0, "%d packets with LAN addresses" % kinds["lan"])
     for tun, a, b, na, nb, count, in_udp in rows:
         run.report.add(name, "ESP directly between the spokes (%s)" % tun, "%s<->%s" % (a, b), count + in_udp > 0,
