@@ -4,10 +4,13 @@
 Each tunnel is a cloud; its hub is the router whose NHRP tunnel has no NHS. Per cloud: every
 spoke of it is registered at its hub (``dynamic``, NBMA the spoke's source address of that
 tunnel) and has an ESTABLISHED IKE SA with an INSTALLED child with that hub; then
-feature_checks.check_clouds sends spoke-to-spoke traffic over each cloud.
+feature_checks.check_clouds sends spoke-to-spoke traffic over each cloud while tcpdump
+watches every underlay bridge: no cleartext GRE, no LAN address, and per cloud ESP directly
+between the spokes' sources of that cloud's tunnel (the shortcut's traffic leaves its hub out).
 """
 
 import ipaddress
+import re
 
 from . import checks, feature_checks, launcher
 
@@ -49,6 +52,25 @@ def source_of(guest, tun):
     return next((addr for ifname, addr in guest.wans if ifname == conf["dev"]), None)
 
 
+def spoke_esp(guests, text):
+    """``(kinds, rows)`` of the capture ``text`` (tcpdump -n -r lines of every bridge): the
+    packet kinds (checks.classify_capture) and per cloud and spoke pair (tunnel, a, b, a's
+    source, b's source, ESP packets between those two addresses either way, ESP in UDP 4500
+    between them: tcpdump's "UDP-encap: ESP", which classify_capture counts as IKE)."""
+    kinds, pairs = checks.classify_capture(text, [str(g.lans[0][1].network) for g in guests.values() if g.lans])
+    encap = {}
+    for m in re.finditer(r" IP (\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+)\.\d+: UDP-encap: ESP", text):
+        encap[m.groups()] = encap.get(m.groups(), 0) + 1
+    rows = []
+    for tun, (dummy, spokes) in sorted(clouds_of(guests).items()):
+        for index, a in enumerate(spokes):
+            for b in spokes[index + 1:]:
+                na, nb = source_of(guests[a], tun), source_of(guests[b], tun)
+                rows.append((tun, a, b, na, nb, pairs.get((na, nb), 0) + pairs.get((nb, na), 0),
+                             encap.get((na, nb), 0) + encap.get((nb, na), 0)))
+    return kinds, rows
+
+
 def phase(run, guests):
     name = "clouds"
     run.start_vms(name, guests)
@@ -71,4 +93,18 @@ def phase(run, guests):
             run.report.add(name, "IPsec SA with %s (%s)" % (hub, tun), spoke, sa is not None,
                            "%s %s with %s" % (sa["version"], sa["state"], hub_nbma) if sa else
                            "no ESTABLISHED IKE SA with an INSTALLED child to %s" % hub_nbma)
+    bridges = sorted({b for per_router in bridges_of(guests).values() for b in per_router.values()})
+    captures = [run.lab.capture_start("%s-%s" % (name, bridge), bridge) for bridge in bridges]
     feature_checks.check_clouds(run, name, guests)
+    texts = [run.lab.capture_stop(capture) for capture in captures]
+    kinds, rows = spoke_esp(guests, "".join(texts))
+    where = "+".join(bridges)
+    # (per bridge too: a bridge that carried nothing shows as 0 there)
+    per_bridge = ", ".join("%s %d" % (bridge, spoke_esp(guests, text)[0]["esp"]) for bridge, text in zip(bridges, texts))
+    run.report.add(name, "underlay carries ESP, no cleartext GRE", where, kinds["esp"] > 0 and kinds["gre"] == 0,
+                   "ESP %d (%s), GRE %d, IKE %d, other %d packets" % (kinds["esp"], per_bridge, kinds["gre"], kinds["ike"],
+                                                                     kinds["other"]))
+    run.report.add(name, "no LAN address on the underlay", where, kinds["lan"] == 0, "%d packets with LAN addresses" % kinds["lan"])
+    for tun, a, b, na, nb, count, in_udp in rows:
+        run.report.add(name, "ESP directly between the spokes (%s)" % tun, "%s<->%s" % (a, b), count + in_udp > 0,
+                       "%d ESP packets %s <-> %s (%d more in UDP 4500)" % (count, na, nb, in_udp))

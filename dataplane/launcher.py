@@ -301,9 +301,9 @@ class Lab:
         argv = ["ping", "-n", "-c", str(count), "-i", str(interval), "-W", str(wait), self.lan_host(dst_router)]
         return _sh(argv, check=False, ns=self.lan_ns(src)).stdout
 
-    def capture_start(self, name):
+    def capture_start(self, name, bridge=WAN_BRIDGE):
         path = os.path.join(self.workdir, "%s.pcap" % name)
-        proc = subprocess.Popen(["ip", "netns", "exec", NETNS, "tcpdump", "-i", WAN_BRIDGE, "-n", "-U", "-s", "128",
+        proc = subprocess.Popen(["ip", "netns", "exec", NETNS, "tcpdump", "-i", bridge, "-n", "-U", "-s", "128",
                                  "-w", path, "ip"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 start_new_session=True)
         # tcpdump says "listening on" once it captures.

@@ -533,8 +533,9 @@ options:
       - 'Instead of O(config) (one of the two): the router''s endpoints of several DMVPN clouds, one tunnel each,
         each with the suboptions of O(config). They are applied in B(one) commit - the union of their configurations
         and of the objects they own (see the ownership notes: each endpoint owns per tunnel).'
-      - Each endpoint needs its own tunnel, tunnel subnet and IPsec profile; IKE/ESP groups of one name are shared
-        (and must then be the same); with several endpoints none may hold O(config.bgp).
+      - Each endpoint needs its own tunnel, tunnel subnet and IPsec profile, and all need the same PSK (VyOS writes
+        each profile's PSK as a secret without an id, so strongSwan would use one for both); IKE/ESP groups of one
+        name are shared (and must then be the same); with several endpoints none may hold O(config.bgp).
       - For O(state=deleted) only each O(config.tunnel.name) is needed.
     elements: dict
     suboptions:

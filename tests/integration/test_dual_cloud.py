@@ -95,9 +95,10 @@ def test_two_clouds_converge_in_one_commit_per_router_verify_per_cloud_and_drop_
     assert site.commits() == commits
     assert re.findall(r"changed=(\d+)", again.stdout) and set(re.findall(r"changed=(\d+)", again.stdout)) == {"0"}
     hostvars = inventory_kit.load(SOURCE)[0]
-    secrets = [values[key] for values in hostvars["SPOKE1"]["dmvpn_clouds"].values()
-               for key in ("dmvpn_nhrp_secret", "dmvpn_ipsec_psk")]
-    assert len(set(secrets)) == 4 and ('"endpoints"' in again.stdout or "'endpoints'" in again.stdout)
+    # (each cloud's NHRP key and the router's one PSK: VyOS's secrets carry no id, clouds.py)
+    secrets = [values["dmvpn_nhrp_secret"] for values in hostvars["SPOKE1"]["dmvpn_clouds"].values()]
+    secrets.append(hostvars["SPOKE1"]["dmvpn_ipsec_psk"])
+    assert len(set(secrets)) == 3 and ('"endpoints"' in again.stdout or "'endpoints'" in again.stdout)
     assert not [secret for secret in secrets if secret in again.stdout]
 
     # SPOKE2 leaves cloud2: it loses tun1 and what cloud2 gave it, HUB2 its route to SPOKE2's LAN

@@ -169,6 +169,19 @@ def _pair_problems(host, cloud, endpoint, other_cloud, other, field_of):
             found.append(_problem(host, field("dmvpn_ipsec_profile"), "%s is also the IPsec profile of cloud %s on "
                                   "this router" % (ipsec["profile"]["name"], other_cloud),
                                   "give each cloud its own dmvpn_ipsec_profile in dmvpn_clouds"))
+        # One PSK per router: VyOS writes each DMVPN profile's key as a swanctl secret
+        # ike-dmvpn-<tunnel> with no id (vyos/vyos-1x data/templates/ipsec/swanctl.conf.j2, the
+        # same in current 3710c5879, circinus d5322412e, sagitta c3f688653; its profile.j2 sets no
+        # local/remote id; vyos/vyatta-cfg-vpn scripts/dmvpn-config.pl, crux 03e70cd, equuleus
+        # 9cc815f). strongSwan gives a secret without id the owner %any (strongswan/strongswan
+        # src/libcharon/plugins/vici/vici_cred.c load_shared) and keeps the first of equal matches
+        # (src/libstrongswan/credentials/credential_manager.c get_shared): one key then serves
+        # both clouds' connections and the other cloud's hub refuses its AUTH.
+        if ipsec["profile"].get("pre_shared_secret") != their_ipsec["profile"].get("pre_shared_secret"):
+            found.append(_problem(host, field("dmvpn_ipsec_psk"), "differs from the PSK of cloud %s on this router: "
+                                  "VyOS writes each profile's PSK as a secret without an id (swanctl.conf.j2), so "
+                                  "strongSwan uses one of them for both clouds and one cloud fails authentication"
+                                  % other_cloud, "give every cloud of this router the same dmvpn_ipsec_psk"))
         theirs_by_name = dict((group["name"], group) for dummy, group in _ipsec_groups(other))
         for kind, group in _ipsec_groups(endpoint):
             same = theirs_by_name.get(group["name"])

@@ -72,6 +72,12 @@ def _across(endpoints):
                 if mine["profile"]["name"] == theirs["profile"]["name"]:
                     problems.append(Problem(where + ".ipsec.profile.name", "is also endpoints[%d]'s profile"
                                             % other_index, "give each endpoint its own IPsec profile"))
+                # VyOS's id-less ike-dmvpn-<tunnel> secrets: strongSwan would use one key for
+                # both (the sources are cited in clouds.py _pair_problems)
+                if mine["profile"].get("pre_shared_secret") != theirs["profile"].get("pre_shared_secret"):
+                    problems.append(Problem(where + ".ipsec.profile.pre_shared_secret", "differs from endpoints[%d]'s: "
+                                            "VyOS writes each profile's PSK without an id, so strongSwan would use one "
+                                            "for both" % other_index, "give every endpoint the same PSK"))
                 for kind in ("ike_group", "esp_group"):
                     if mine[kind]["name"] == theirs[kind]["name"] and mine[kind] != theirs[kind]:
                         problems.append(Problem(where + ".ipsec.%s" % kind, "has the name of endpoints[%d]'s group "

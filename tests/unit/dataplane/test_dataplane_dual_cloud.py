@@ -36,9 +36,10 @@ def test_a_spoke_runs_each_cloud_over_its_own_isp():
     assert g.nhrp["tun0"]["nhs"] == [("10.1.0.1", "198.51.100.1")] and g.nhrp["tun0"]["network_id"] == "1"
     assert g.nhrp["tun1"]["nhs"] == [("10.2.0.1", "203.0.113.2")] and g.nhrp["tun1"]["network_id"] == "2"
     conf = g.files["/etc/swanctl/conf.d/vyos.conf"]
-    # swanctl.conf.j2: one id-less secret per bound tunnel, each profile's own key
+    # swanctl.conf.j2: one id-less secret per bound tunnel, each its profile's key (the
+    # inventory gives both clouds one PSK: strongSwan would use one id-less key for both)
     assert "    ike-dmvpn-tun0 {\n        secret = PSK-1\n" in conf
-    assert "    ike-dmvpn-tun1 {\n        secret = Another-1\n" in conf
+    assert "    ike-dmvpn-tun1 {\n        secret = PSK-1\n" in conf
     assert g.files["/etc/strongswan.d/interfaces_use.conf"] == "charon {\n    interfaces_use = eth0,eth2\n}\n"
     frr = g.files["/etc/frr/frr.conf"].splitlines()
     assert "ip route 192.168.12.0/24 10.1.0.12 tun0" in frr and "ip route 192.168.12.0/24 10.2.0.12 tun1" in frr
@@ -61,6 +62,22 @@ def test_clouds_hubs_and_nbma_addresses():
     assert clouds.clouds_of(guests) == {"tun0": ("HUB1", ["SPOKE1", "SPOKE2"]), "tun1": ("HUB2", ["SPOKE1", "SPOKE2"])}
     assert clouds.source_of(guests["SPOKE1"], "tun1") == "203.0.113.11"
     assert clouds.source_of(guests["HUB2"], "tun1") == "203.0.113.2"
+
+
+def test_the_capture_counts_esp_per_cloud_between_the_spokes_sources_of_that_cloud():
+    from dataplane import clouds
+    text = "\n".join([
+        "1.0 IP 198.51.100.11 > 198.51.100.12: ESP(spi=0x1,seq=0x1), length 120",   # tun0's shortcut
+        "1.1 IP 198.51.100.12 > 198.51.100.11: ESP(spi=0x2,seq=0x1), length 120",
+        "1.2 IP 203.0.113.11 > 203.0.113.2: ESP(spi=0x3,seq=0x1), length 120",      # tun1 via its hub only
+        "1.3 IP 203.0.113.11.500 > 203.0.113.12.500: isakmp: parent_sa ikev2_init[I]",
+        "1.31 IP 203.0.113.12.4500 > 203.0.113.11.4500: UDP-encap: ESP(spi=0x4,seq=0x1), length 136",
+        "1.4 IP 203.0.113.11 > 203.0.113.12: GREv0, key=0x2, length 88",            # cleartext GRE
+        "1.5 IP 192.168.11.10 > 192.168.12.10: ICMP echo request, id 1, seq 1, length 64"])
+    kinds, rows = clouds.spoke_esp(all_guests(), text)
+    assert kinds == {"esp": 3, "gre": 1, "ike": 2, "lan": 1, "other": 0}
+    assert rows == [("tun0", "SPOKE1", "SPOKE2", "198.51.100.11", "198.51.100.12", 2, 0),
+                    ("tun1", "SPOKE1", "SPOKE2", "203.0.113.11", "203.0.113.12", 0, 1)]
 
 
 def test_wiring_of_the_dual_inventory(monkeypatch):

@@ -28,8 +28,8 @@ def test_each_router_gets_one_endpoint_per_cloud_and_the_tunnels_of_the_others()
     assert result["problems"] == []
     got = {host: ([summary(e) for e in value["endpoints"]], value["absent_tunnels"])
            for host, value in result["endpoints"].items()}
-    cloud1 = ("tun0", 1, 1, "DMVPN-CLOUD1", "Canary-psk-one", "Canary-1")
-    cloud2 = ("tun1", 2, 2, "DMVPN-CLOUD2", "Canary-psk-two", "Canary-2")
+    cloud1 = ("tun0", 1, 1, "DMVPN-CLOUD1", "Canary-psk", "Canary-1")
+    cloud2 = ("tun1", 2, 2, "DMVPN-CLOUD2", "Canary-psk", "Canary-2")
 
     def row(cloud, address, source, wan):
         name, key, network_id, profile, psk, secret = cloud
@@ -99,6 +99,21 @@ def test_the_same_gre_key_on_one_source_address_is_refused_as_vyos_does():
     assert "same source address (198.51.100.11) and GRE key (1)" in problems[0]["message"]
     # their own public address per cloud: two sources, one key is fine
     assert check(_with(cloud2={"dmvpn_gre_key": 1}))["problems"] == []
+
+
+def test_two_psks_on_one_router_are_refused_as_vyos_would_use_one_for_both():
+    # VyOS writes ike-dmvpn-<tunnel> secrets with no id (vyos-1x swanctl.conf.j2, current
+    # 3710c5879): strongSwan takes one of them for both clouds, so a router in two clouds needs
+    # one PSK; a hub in one cloud only is not named
+    problems = check(_with(cloud2={"dmvpn_ipsec_psk": "Canary-psk-two"}))["problems"]
+    assert [(p["host"], p["field"]) for p in problems] == [("SPOKE1", "dmvpn_clouds.cloud2.dmvpn_ipsec_psk"),
+                                                          ("SPOKE2", "dmvpn_clouds.cloud2.dmvpn_ipsec_psk")]
+    assert all("differs from the PSK of cloud cloud1" in p["message"] and "swanctl.conf.j2" in p["message"]
+               and "same dmvpn_ipsec_psk" in p["fix"] for p in problems), problems
+    assert not [p for p in problems if "Canary-psk" in str(p)]  # the keys themselves are never shown
+    # one PSK given per cloud, the same value in both: accepted
+    same = _with(cloud1={"dmvpn_ipsec_psk": "Canary-psk-two"}, cloud2={"dmvpn_ipsec_psk": "Canary-psk-two"})
+    assert check(same)["problems"] == []
 
 
 def test_bad_cloud_dicts_name_the_entry_to_change():
