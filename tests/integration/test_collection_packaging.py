@@ -35,7 +35,8 @@ MODULES = {"dmvpn", "dmvpn_status", "ipsec", "nhrp", "tunnel"}
 FILTERS = {"dmvpn_design_summary", "dmvpn_endpoint", "dmvpn_inventory_problems", "dmvpn_l3_interface",
            "dmvpn_networks_check", "dmvpn_networks_endpoints", "dmvpn_networks_problems", "dmvpn_networks_report",
            "dmvpn_problem_lines", "dmvpn_shortcut_targets", "dmvpn_spoke_maps", "dmvpn_static_routes",
-           "dmvpn_tunnel_address", "dmvpn_verify_pings", "dmvpn_verify_report", "dmvpn_plan_report"}
+           "dmvpn_tunnel_address", "dmvpn_verify_pings", "dmvpn_verify_report", "dmvpn_plan_report",
+           "dmvpn_endpoint_clouds"}
 
 
 def listed(plugin_type):
@@ -48,9 +49,10 @@ def test_ansible_doc_lists_every_module_and_filter_from_the_clone():
     assert listed("module") == MODULES
     assert listed("filter") == FILTERS
     # every filter the plugin returns is documented, and nothing else is
-    from ansible_collections.dmvpn.vyos.plugins.filter import dmvpn, dmvpn_plan
+    from ansible_collections.dmvpn.vyos.plugins.filter import dmvpn, dmvpn_clouds, dmvpn_plan
 
-    assert set(dmvpn.FilterModule().filters()) | set(dmvpn_plan.FilterModule().filters()) == FILTERS
+    plugins = (dmvpn, dmvpn_clouds, dmvpn_plan)
+    assert set().union(*(set(plugin.FilterModule().filters()) for plugin in plugins)) == FILTERS
 
 
 def test_ansible_doc_renders_the_options_from_the_one_spec():
