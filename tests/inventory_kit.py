@@ -54,6 +54,17 @@ def load(folder, vault_password_file=VAULT_PASSWORD):
     return hostvars, groups, localhost.get("dmvpn_network_groups", ["dmvpn"])
 
 
+def host_vars(folder):
+    """{host: its host_vars file's variables} of the inventory in ``folder`` (plain YAML)."""
+    import yaml
+
+    found = {}
+    for name in os.listdir(os.path.join(folder, "host_vars")):
+        with open(os.path.join(folder, "host_vars", name)) as handle:
+            found[name[:-4]] = yaml.safe_load(handle)
+    return found
+
+
 def _collections():
     collections = os.path.join(REPO, ".venv", "collections")
     if os.path.isdir(collections) and collections not in sys.path:

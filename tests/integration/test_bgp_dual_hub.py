@@ -10,8 +10,8 @@ import json
 import os
 import re
 
+import inventory_kit
 import pytest
-import yaml
 from conftest import underlay_lines
 from labkit import REPO, SITE, Site
 
@@ -22,11 +22,7 @@ TUNNEL_ROUTE = re.compile(r"^set protocols static route (?!10\.0\.0\.0/24 )\S+ n
 
 
 def host_vars():
-    found = {}
-    for name in os.listdir(os.path.join(SOURCE, "host_vars")):
-        with open(os.path.join(SOURCE, "host_vars", name)) as handle:
-            found[name[:-4]] = yaml.safe_load(handle)
-    return found
+    return inventory_kit.host_vars(SOURCE)
 
 
 def tunnel_routes(running):

@@ -18,11 +18,7 @@ SOURCE = os.path.join(REPO, "inventories", "dual_cloud")
 
 
 def host_vars():
-    found = {}
-    for name in os.listdir(os.path.join(SOURCE, "host_vars")):
-        with open(os.path.join(SOURCE, "host_vars", name)) as handle:
-            found[name[:-4]] = yaml.safe_load(handle)
-    return found
+    return inventory_kit.host_vars(SOURCE)
 
 
 class DualSite(Site):

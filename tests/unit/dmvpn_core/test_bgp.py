@@ -4,6 +4,7 @@
 import copy
 
 import pytest
+from core_converge import converge, lines
 from seed_inventory import hosts
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import checker as ck
@@ -37,14 +38,6 @@ def dual_hub(routing="bgp", spoke_asns=(65000, 65000), version=None):
     return inventory
 
 
-def lines(endpoint, version, have=None):
-    have = have if have is not None else ConfigTree()
-    return df.compute_commands(have, rd.render_endpoint(endpoint, version), endpoint, version, "overridden")
-
-
-def converge(have, endpoint, version):
-    """``have`` after committing what the module would send for ``endpoint``."""
-    return df.apply_commands(have, lines(endpoint, version, have), version)
 
 
 # -- design -------------------------------------------------------------------------------

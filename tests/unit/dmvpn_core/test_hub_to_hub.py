@@ -8,10 +8,10 @@ the model's checks, reading back, ownership and verify's expectations."""
 import copy
 
 import pytest
+from core_converge import converge, lines
 from seed_inventory import hosts
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import diff as df
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import gather as gt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import model as md
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd
@@ -43,13 +43,6 @@ def network(routing="full_mesh", version=None, hubs=2, spoke_asns=(65000, 65000)
     return inventory
 
 
-def lines(endpoint, version, have=None):
-    have = have if have is not None else ConfigTree()
-    return df.compute_commands(have, rd.render_endpoint(endpoint, version), endpoint, version, "overridden")
-
-
-def converge(have, endpoint, version):
-    return df.apply_commands(have, lines(endpoint, version, have), version)
 
 
 def routes(endpoint):
