@@ -101,9 +101,10 @@ def phase(run, guests):
     where = "+".join(bridges)
     # (per bridge too: a bridge that carried nothing shows as 0 there)
     per_bridge = ", ".join("%s %d" % (bridge, spoke_esp(guests, text)[0]["esp"]) for bridge, text in zip(bridges, texts))
+    evidence = "ESP %d (%s), GRE %d, IKE %d, other %d packets" % (
+        kinds["esp"], per_bridge, kinds["gre"], kinds["ike"], kinds["other"])
     run.report.add(name, "underlay carries ESP, no cleartext GRE", where, kinds["esp"] > 0 and kinds["gre"] == 0,
-                   "ESP %d (%s), GRE %d, IKE %d, other %d packets" % (kinds["esp"], per_bridge, kinds["gre"], kinds["ike"],
-                                                                     kinds["other"]))
+                   evidence)
     run.report.add(name, "no LAN address on the underlay", where, kinds["lan"] == 0, "%d packets with LAN addresses" % kinds["lan"])
     for tun, a, b, na, nb, count, in_udp in rows:
         run.report.add(name, "ESP directly between the spokes (%s)" % tun, "%s<->%s" % (a, b), count + in_udp > 0,

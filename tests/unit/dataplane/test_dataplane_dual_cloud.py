@@ -91,7 +91,7 @@ def test_wiring_of_the_dual_inventory(monkeypatch):
 
 def test_single_cloud_wiring_is_all_on_dpwan():
     from dataplane import clouds
-    from test_dataplane_translate import SPOKE, HUB_BGP  # pylint: disable=import-error  (same folder)
+    from test_dataplane_translate import SPOKE, HUB_BGP  # pylint: disable=import-error
     guests = {"HUB": tr.translate(HUB_BGP),
               "SPOKE1": tr.translate(SPOKE)}
     assert clouds.bridges_of(guests) == {"HUB": {"eth0": "dpwan"}, "SPOKE1": {}}

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from dataplane import checks, feature_checks as fc, run as dprun, translate as tr
-from test_dataplane_translate import SPOKE  # pylint: disable=import-error  (same folder)
+from test_dataplane_translate import SPOKE  # pylint: disable=import-error
 
 # tcpdump -n -v on a LAN host's interface: the SYN it sent and the SYN-ACK that came back.
 TCPDUMP = """\

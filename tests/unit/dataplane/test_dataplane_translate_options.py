@@ -6,7 +6,7 @@ import pytest
 
 from dataplane import translate as tr
 
-from test_dataplane_translate import SPOKE  # pylint: disable=import-error  (same folder, rootdir-relative import)
+from test_dataplane_translate import SPOKE  # pylint: disable=import-error
 
 HUB = """\
 set interfaces ethernet eth0 address '198.51.100.41/30'

@@ -106,8 +106,8 @@ def test_two_psks_on_one_router_are_refused_as_vyos_would_use_one_for_both():
     # 3710c5879): strongSwan takes one of them for both clouds, so a router in two clouds needs
     # one PSK; a hub in one cloud only is not named
     problems = check(_with(cloud2={"dmvpn_ipsec_psk": "Canary-psk-two"}))["problems"]
-    assert [(p["host"], p["field"]) for p in problems] == [("SPOKE1", "dmvpn_clouds.cloud2.dmvpn_ipsec_psk"),
-                                                          ("SPOKE2", "dmvpn_clouds.cloud2.dmvpn_ipsec_psk")]
+    field = "dmvpn_clouds.cloud2.dmvpn_ipsec_psk"
+    assert [(p["host"], p["field"]) for p in problems] == [("SPOKE1", field), ("SPOKE2", field)]
     assert all("differs from the PSK of cloud cloud1" in p["message"] and "swanctl.conf.j2" in p["message"]
                and "same dmvpn_ipsec_psk" in p["fix"] for p in problems), problems
     assert not [p for p in problems if "Canary-psk" in str(p)]  # the keys themselves are never shown
