@@ -15,6 +15,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 FIXTURES = os.path.join(REPO, "tests", "fixtures")
 SITE = os.path.join(REPO, "playbooks", "site.yml")
+# site.yml without its verify play, for runs a test judges by commits and running configs
+NO_VERIFY = ("-e", "dmvpn_verify=false")
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
 

@@ -59,6 +59,7 @@ def dual_lab(tmp_path):
     thread.stop()
 
 
+@pytest.mark.long
 def test_two_clouds_converge_in_one_commit_per_router_verify_per_cloud_and_drop_one(dual_lab, playbook, tmp_path):
     routers = host_vars()
     site = DualSite(dual_lab, str(tmp_path), playbook, source="dual_cloud")

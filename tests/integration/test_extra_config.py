@@ -12,7 +12,7 @@ schema holds them (vyos_lab/schemas.py _ipsec). VyOS refuses a path its
 definitions do not have when it is set, before any commit; the lab does the same."""
 
 import pytest
-from labkit import site  # noqa: F401 pylint: disable=unused-import
+from labkit import NO_VERIFY, SITE, site  # noqa: F401 pylint: disable=unused-import
 from seed_models import model
 
 pytestmark = pytest.mark.lab
@@ -99,13 +99,14 @@ def test_an_unknown_option_is_refused_by_the_router_which_is_left_as_it_was(lab,
 def test_dmvpn_extra_config_through_site_yml(site):
     """The inventory variable, end to end: declared in group_vars it is kept on the hub (where it
     was added by hand) and added to the spokes, one line each; taken out, site.yml removes it and
-    warns naming it; a modelled option in it stops site.yml before any router is touched."""
+    warns naming it; a modelled option in it stops site.yml before any router is touched. (The
+    first run verifies the DMVPN; the later ones are judged by commits and running configs.)"""
     s = site("1.4")
     assert s.run().rc == 0
     s.handle.load("HUB", s.handle.running("HUB") + [HAND])
     commits = s.commits()
     s.set_group_var("dmvpn_extra_config", {"ike_group": [LINE]})
-    kept = s.run()
+    kept = s.run(SITE, *NO_VERIFY)
     assert kept.rc == 0, kept.stdout[-4000:]
     assert s.commits()["HUB"] == commits["HUB"] and HAND in s.handle.running("HUB")
     for name in ("SPOKE1", "SPOKE2"):
@@ -113,7 +114,7 @@ def test_dmvpn_extra_config_through_site_yml(site):
             "set vpn ipsec ike-group IKE-SPOKE mode 'main'"], name
 
     s.set_group_var("dmvpn_extra_config", None)
-    dropped = s.run()
+    dropped = s.run(SITE, *NO_VERIFY)
     assert dropped.rc == 0, dropped.stdout[-4000:]
     output = " ".join((dropped.stdout + dropped.stderr).split())  # (Ansible prints warnings on stderr)
     for group in ("IKE-HUB", "IKE-SPOKE"):
@@ -123,7 +124,7 @@ def test_dmvpn_extra_config_through_site_yml(site):
 
     commits = s.commits()
     s.set_group_var("dmvpn_extra_config", {"tunnel": ["mtu 1400"]})
-    refused = s.run()
+    refused = s.run(SITE, *NO_VERIFY)
     assert refused.rc != 0
     output = " ".join((refused.stdout + refused.stderr).split())
     assert "dmvpn_extra_config.tunnel[0]: 'mtu 1400' sets tunnel.mtu, which the collection models" in output, \
