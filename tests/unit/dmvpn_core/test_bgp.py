@@ -38,8 +38,6 @@ def dual_hub(routing="bgp", spoke_asns=(65000, 65000), version=None):
     return inventory
 
 
-
-
 # -- design -------------------------------------------------------------------------------
 def test_ibgp_dual_hub_design_hubs_reflect_spokes_peer_with_every_hub():
     plan = ds.design(dual_hub())

@@ -43,8 +43,6 @@ def network(routing="full_mesh", version=None, hubs=2, spoke_asns=(65000, 65000)
     return inventory
 
 
-
-
 def routes(endpoint):
     return [(r["prefix"], r["next_hop"]) for r in endpoint["static_routes"]]
 
