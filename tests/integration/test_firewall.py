@@ -73,11 +73,14 @@ def test_firewall_on_again_off_keeps_the_operators_rule(lab, playbook):
 
 
 @pytest.mark.long
-@pytest.mark.parametrize("version", ["1.3", "1.5"])
+@pytest.mark.parametrize("version", ["1.3"])
 def test_site_with_dmvpn_manage_firewall_then_without(site, version):  # noqa: F811
     """site.yml on the lab inventory: the guide's spokes have DHCP WANs, so the rules take any
     source; with drop_other the WAN keeps SSH and drops the rest; verify passes; a re-run
-    commits nothing; dmvpn_manage_firewall false takes every rule of the range away."""
+    commits nothing; dmvpn_manage_firewall false takes every rule of the range away.
+    (On 1.3, where the role's path is the longest: the collection's own rule set made and
+    attached. The 1.4/1.5 input filter is converged on the lab by the module test above, and
+    its rules are what the dataplane's hub runs: tests/golden/dataplane/vyos-1.5.txt.)"""
     s = site(version)
     s.set_group_var("dmvpn_manage_firewall", True)
     s.set_group_var("dmvpn_firewall_wan_drop_other", True)
