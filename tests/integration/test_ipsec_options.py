@@ -40,13 +40,18 @@ def expected_lines(version):
     return lines + (OLD_SWITCHES if version in ("1.2", "1.3") else [])
 
 
-def test_group_options_converge_on_every_version_and_a_rerun_changes_nothing(lab, playbook):
+def hub_per_version(lab):
+    """``(hosts, handle)``: one lab hub of each version ({host: version}), its underlay loaded."""
     hosts = {"HUB_" + tag(version): version for version in VERSIONS}
     handle = lab(hosts)
-    host_vars = {}
-    for host, version in hosts.items():
+    for host in hosts:
         handle.load(host, UNDERLAY["HUB"])
-        host_vars[host] = {"dmvpn_model": model("hub")}
+    return hosts, handle
+
+
+def test_group_options_converge_on_every_version_and_a_rerun_changes_nothing(lab, playbook):
+    hosts, handle = hub_per_version(lab)
+    host_vars = {host: {"dmvpn_model": model("hub")} for host in hosts}
     inventory = handle.inventory(host_vars=host_vars)
     first = playbook(each([task("{{ dmvpn_model }}")]), inventory)
     assert first.rc == 0, first.stdout[-3000:]
@@ -82,11 +87,9 @@ REFUSED = {
 
 
 def test_an_option_the_version_never_uses_is_refused_before_anything_is_sent(lab, playbook):
-    hosts = {"HUB_" + tag(version): version for version in VERSIONS}
-    handle = lab(hosts)
+    hosts, handle = hub_per_version(lab)
     host_vars = {}
     for host, version in hosts.items():
-        handle.load(host, UNDERLAY["HUB"])
         field, group, value, dummy = REFUSED[version]
         hub = model("hub")
         hub["ipsec"][group][field] = value
