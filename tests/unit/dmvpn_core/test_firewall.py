@@ -9,6 +9,7 @@ name`` (vyos-1x firewall.xml.in, sagitta c3f688653 / current 3710c5879)."""
 import copy
 
 import pytest
+from operator_firewall import OPERATOR
 from seed_inventory import hosts
 from seed_models import model
 
@@ -107,15 +108,6 @@ def test_gathered_as_rendered(version):
     del mine["own_set"]
     assert gathered == mine
     assert gathered["rule_set"] == ("DMVPN-WAN" if version in OLD else None)
-
-
-OPERATOR = {
-    "1.2": ["set firewall name OPS default-action 'drop'", "set firewall name OPS rule 10 action 'accept'",
-            "set firewall name OPS rule 10 protocol 'icmp'", "set interfaces ethernet eth0 firewall local name 'OPS'"],
-    "1.4": ["set firewall ipv4 input filter rule 10 action 'accept'", "set firewall ipv4 input filter rule 10 protocol 'icmp'",
-            "set firewall ipv4 input filter rule 10 inbound-interface name 'eth0'"],
-}
-OPERATOR["1.3"], OPERATOR["1.5"] = OPERATOR["1.2"], OPERATOR["1.4"]
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)

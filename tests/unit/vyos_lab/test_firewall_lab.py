@@ -11,20 +11,13 @@ import pytest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(REPO, "tests", "fixtures"))
+from operator_firewall import OPERATOR  # noqa: E402
 from seed_models import model  # noqa: E402
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import diff as df  # noqa: E402
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import render as rd  # noqa: E402
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import resources as rs  # noqa: E402
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import parse_show_commands  # noqa: E402
-
-OPERATOR = {
-    "1.2": ["set firewall name OPS default-action drop", "set firewall name OPS rule 10 action accept",
-            "set firewall name OPS rule 10 protocol icmp", "set interfaces ethernet eth0 firewall local name OPS"],
-    "1.4": ["set firewall ipv4 input filter rule 10 action accept", "set firewall ipv4 input filter rule 10 protocol icmp",
-            "set firewall ipv4 input filter rule 10 inbound-interface name eth0"],
-}
-OPERATOR["1.3"], OPERATOR["1.5"] = OPERATOR["1.2"], OPERATOR["1.4"]
 
 
 def shown(cli):
