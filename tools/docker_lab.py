@@ -36,7 +36,7 @@ SUITE = "bookworm"
 PACKAGES = ["python3", "python3-venv", "ca-certificates"]
 BASE = "dmvpn-vyos/debian-base"
 ROUTER = "dmvpn-vyos/lab-router"
-WHEEL_REQUIREMENTS = os.path.join(REPO, "requirements", "test.txt")
+WHEEL_REQUIREMENTS = os.path.join(REPO, "requirements", "test-libs.txt")
 
 
 def log(message):
@@ -136,7 +136,7 @@ def build_base():
 
 
 def lab_requirements():
-    """asyncssh (and only that) pinned as in requirements/test.txt."""
+    """asyncssh (and only that) pinned as in requirements/test-libs.txt."""
     with open(WHEEL_REQUIREMENTS) as handle:
         return [line.strip() for line in handle if line.startswith("asyncssh")]
 
