@@ -104,3 +104,29 @@ def test_ansible_doc_renders_every_plugin_and_role_on_disk_without_a_warning():
                 assert doc["entry_points"]["main"]["short_description"], fqcn
             else:
                 assert doc["doc"]["short_description"] and doc["doc"]["description"], fqcn
+
+
+def test_the_changelog_fragments_lint_and_the_next_release_preview_is_current():
+    # antsibull-changelog's own check of changelogs/ (fragment sections and syntax)
+    lint = run(os.path.join(BIN, "antsibull-changelog"), "lint")
+    assert lint.stdout == "" and lint.stderr == "", lint.stdout + lint.stderr
+    sys.path.insert(0, os.path.join(REPO, "tools"))
+    import changelog_preview  # tools/changelog_preview.py
+
+    diffs = changelog_preview.generated_files.stale(changelog_preview.generated(), REPO)
+    assert not diffs, "stale docs/changelog-next.md (python tools/changelog_preview.py --write):\n" + "".join(diffs)
+    with open(os.path.join(REPO, changelog_preview.TARGET)) as handle:
+        text = re.sub(r"</?code>", "", handle.read().replace("\\", ""))
+    # every fragment's entries are in it (a fragment's first words, as antsibull renders them)
+    folder = os.path.join(REPO, "changelogs", "fragments")
+    import yaml
+
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name)) as handle:
+            fragment = yaml.safe_load(handle)
+        for section, entries in fragment.items():
+            if section == "trivial":
+                continue  # changelogs/config.yaml's trivial_section_name: left out of every changelog by design
+            for entry in entries if isinstance(entries, list) else [entries]:
+                words = re.sub(r"``([^`]*)``", r"\1", entry).split()[:4]
+                assert " ".join(words).replace("\\", "") in " ".join(text.split()), (name, section, words)
