@@ -215,7 +215,7 @@ VARIABLES = {
                                "dmvpn_tunnel_subnet: 10.0.2.0/24, dmvpn_gre_key: 2}}. A cloud's routers take these over "
                                "their own variables in that cloud; a router in two clouds gets one endpoint per cloud, "
                                "applied in one commit. Keys: the network-wide dmvpn_* variables (see docs/dual-cloud.md).",
-                          where="group_vars/dmvpn"),
+                       where="group_vars/dmvpn"),
     "dmvpn_cloud_host_vars": _v("dict", "This router's own values per cloud, keyed by the cloud's group, e.g. {cloud2: "
                                         "{dmvpn_public_address: 203.0.113.12, dmvpn_wan_interface: eth2}}; they win over "
                                         "dmvpn_clouds and the router's other variables in that cloud.",
