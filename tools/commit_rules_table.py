@@ -1,4 +1,4 @@
-"""The README's table of the emulated lab's commit rules, generated from their one list
+"""The table of the emulated lab's commit rules in docs/lab.md, generated from their one list
 (vyos_lab/commit_rules.py RULES: the rules the lab's commit checks refuse with), between the
 ``generated: lab commit rules`` markers. A unit test (tests/unit/vyos_lab/test_commit_rules.py)
 runs the check.
@@ -19,7 +19,8 @@ sys.path.insert(0, ROOT)
 import generated_files  # noqa: E402  (tools/generated_files.py)
 from vyos_lab.commit_rules import RULES  # noqa: E402
 
-README = os.path.join(ROOT, "README.md")
+TARGET = "docs/lab.md"  # the lab's page (it was README.md's section before issue 22)
+LAB_DOC = os.path.join(ROOT, TARGET)
 BEGIN = "<!-- generated: lab commit rules (python tools/commit_rules_table.py --write); edit vyos_lab/commit_rules.py -->"
 END = "<!-- end of generated: lab commit rules -->"
 
@@ -38,12 +39,12 @@ def rule_table(rules=RULES):
     return "\n".join(rows)
 
 
-def readme_text(rules=RULES):
-    return generated_files.splice(README, BEGIN, END, rule_table(rules), "commit_rules_table")
+def doc_text(rules=RULES):
+    return generated_files.splice(LAB_DOC, BEGIN, END, rule_table(rules), "commit_rules_table")
 
 
 def generated(rules=RULES):
-    return {"README.md": readme_text(rules)}
+    return {TARGET: doc_text(rules)}
 
 
 def stale(files):

@@ -4,7 +4,7 @@
   and the roles check their inputs with them);
 - plugins/doc_fragments/{config,common}.py (the modules' option docs: ansible-doc and the
   sanity tests read them as YAML text in the file, so they are written out, not computed);
-- the variable table in README.md, between the ``generated: inventory variables`` markers.
+- the variable table in docs/inventory.md (the inventory reference), between the ``generated: inventory variables`` markers.
 
 The modules' argument specs are built from the same spec when they are imported, so they need
 no file. A unit test runs ``--check``.
@@ -16,6 +16,7 @@ no file. A unit test runs ``--check``.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import yaml
@@ -24,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generated_files  # noqa: E402  (tools/generated_files.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-README = os.path.join(ROOT, "README.md")
+INVENTORY_DOC = "docs/inventory.md"  # README.md held the table before issue 22
 BEGIN = "<!-- generated: inventory variables (python tools/generate.py --write); edit spec_inventory.py -->"
 END = "<!-- end of generated: inventory variables -->"
 
@@ -101,36 +102,74 @@ def _cell(value):
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _markdown(text):
+    """The spec's doc markup (C(x), I(x), B(x)) as Markdown."""
+    text = re.sub(r"C\(([^()]*)\)", r"`\1`", text)
+    text = re.sub(r"[IB]\(([^()]*)\)", r"*\1*", text)
+    return text
+
+
+def _kind(option):
+    return option["type"] + ("" if "elements" not in option else " of %s" % option["elements"])
+
+
+def _default(option):
+    if "default" in option:
+        shown = "`%s`" % (option["default"] if option["default"] != [] else "[]")
+        return shown.replace("`True`", "`true`").replace("`False`", "`false`")
+    return "required" if option.get("required") else ""
+
+
+def _meaning(option):
+    meaning = " ".join(option["description"])
+    if option.get("choices"):
+        meaning += " Choices: %s." % ", ".join("`%s`" % choice for choice in option["choices"])
+    return _markdown(meaning)
+
+
+def _key_rows(options, prefix):
+    """One row per key of a dict input, nested keys as a dotted path (``[]`` marks a list's items)."""
+    rows = []
+    for key, option in options.items():
+        path = prefix + key
+        cells = (path, _kind(option), _cell(_default(option)), _cell(_meaning(option)))
+        rows.append("| `%s` | %s | %s | %s |" % cells)
+        if option.get("options"):
+            rows += _key_rows(option["options"], path + ("[]." if option["type"] == "list" else "."))
+    return rows
+
+
 def variable_table():
-    """The README's table of inventory variables (one row each, as the spec has them)."""
+    """The inventory reference (docs/inventory.md): one row per variable, as the spec has them,
+    then the keys of every dict variable."""
     dummy, inventory = _spec()
     rows = [BEGIN, "| variable | type | default | where | meaning |", "|---|---|---|---|---|"]
     for name, option in inventory.VARIABLES.items():
-        kind = option["type"] + ("" if "elements" not in option else " of %s" % option["elements"])
-        if "default" in option:
-            shown = "`%s`" % (option["default"] if option["default"] != [] else "[]")
-            shown = shown.replace("`True`", "`true`").replace("`False`", "`false`")
-        else:
-            shown = "required" if option.get("required") else ""
-        meaning = " ".join(option["description"])
-        if option.get("choices"):
-            meaning += " Choices: %s." % ", ".join("`%s`" % choice for choice in option["choices"])
+        meaning = _meaning(option)
         if option.get("options"):
-            meaning += " Keys: %s." % ", ".join("`%s`" % key for key in option["options"])
-        cells = (name, kind, _cell(shown), _cell(option.get("where", "")), _cell(meaning))
+            meaning += " Keys: %s (see [its keys](#%s))." % (
+                ", ".join("`%s`" % key for key in option["options"]), name)
+        cells = (name, _kind(option), _cell(_default(option)), _cell(option.get("where", "")), _cell(meaning))
         rows.append("| `%s` | %s | %s | %s | %s |" % cells)
+    rows += ["", "## Keys of the dict variables", ""]
+    for name, option in inventory.VARIABLES.items():
+        if not option.get("options"):
+            continue
+        rows += ["### %s" % name, "", "| key | type | default | meaning |", "|---|---|---|---|"]
+        rows += _key_rows(option["options"], "")
+        rows.append("")
     rows.append(END)
     return "\n".join(rows)
 
 
-def readme_text():
-    return generated_files.splice(README, BEGIN, END, variable_table(), "generate")
+def inventory_doc_text():
+    return generated_files.splice(os.path.join(ROOT, INVENTORY_DOC), BEGIN, END, variable_table(), "generate")
 
 
 def generated():
     files = role_specs()
     files.update(doc_fragments())
-    files["README.md"] = readme_text()
+    files[INVENTORY_DOC] = inventory_doc_text()
     return files
 
 

@@ -77,7 +77,7 @@ ALLOWLIST = (
           "the seed configurations (tests/fixtures), the tests and the model's docstring example reproduce the guide"),
     Allow(("vyos",), ("inventories/lab/**", "inventories/bgp_dual_hub/**", "inventories/dual_cloud/**", "dataplane/inventory/**",
                       "dataplane/inventory_dual/**", "molecule/**",
-                      "benchmarks/**", "tests/**", "vyos_lab/**", "README.md"),
+                      "benchmarks/**", "tests/**", "vyos_lab/**", "docs/lab.md"),
           "the login of the emulated lab routers, vyos/vyos (VyOS's factory default; lab only, see inventories/lab/README.md)"),
     Allow((re.compile(r"(?i)change[-_]?me(?:[-_].*)?"), re.compile(r"(?i)example"), re.compile(r"<[^<>]+>"),
            re.compile(r"(?i)x{3,}")),

@@ -2,8 +2,8 @@
 to, the node VyOS names in the error block, VyOS's own text and where VyOS has it
 (repository, commit, file, function). Facts taken from VyOS's sources, not its code.
 
-commit_checks.py can only refuse with a rule listed here; the README's table of commit rules
-is generated from this list (tools/commit_rules_table.py; a unit test fails when they differ).
+commit_checks.py can only refuse with a rule listed here; the table of commit rules in
+docs/lab.md is generated from this list (tools/commit_rules_table.py; a unit test fails when they differ).
 """
 
 from collections import namedtuple
@@ -39,7 +39,7 @@ IPSEC14 = "vyos/vyos-1x sagitta a6362cc / circinus 7e7196d src/conf_mode/vpn_ips
 IPSEC15 = "aapostoliuk/vyos-1x 74ba38b src/conf_mode/vpn_ipsec.py verify() (FRR-era 1.5)"
 BGP14 = "vyos/vyos-1x sagitta a9700bd / circinus 637a73e src/conf_mode/protocols_bgp.py verify()"
 QUAGGA = "not checked: 1.2/1.3 BGP and static routes are vyos/vyatta-cfg-quagga (Perl), not mirrored here"
-GUIDE = ("the DMVPN guide the product follows (README 'Day-2 operations'): crux remote-ip/node.def has no "
+GUIDE = ("the DMVPN guide the product follows (docs/day2.md): crux remote-ip/node.def has no "
          "delete: action, the kernel tunnel keeps its remote; not a verify() rule")
 
 TUN = "interfaces tunnel {name}"

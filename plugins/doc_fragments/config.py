@@ -225,14 +225,14 @@ options:
                 type: bool
                 description:
                   - Re-authenticate the peer at each IKE rekey (C(ikev2-reauth yes) on 1.2/1.3).
-                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
-                    per version).
+                  - Refused on versions whose DMVPN connection never uses it (see the table of options per version
+                    in docs/vyos-versions.md).
               disable_mobike:
                 type: bool
                 description:
                   - Turn MOBIKE off (C(mobike disable) on 1.2/1.3).
-                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
-                    per version).
+                  - Refused on versions whose DMVPN connection never uses it (see the table of options per version
+                    in docs/vyos-versions.md).
           esp_group:
             type: dict
             description:
@@ -281,8 +281,8 @@ options:
                 type: bool
                 description:
                   - IPComp compression (C(compression enable) on 1.2/1.3).
-                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
-                    per version).
+                  - Refused on versions whose DMVPN connection never uses it (see the table of options per version
+                    in docs/vyos-versions.md).
               life_bytes:
                 type: int
                 description:
@@ -745,14 +745,14 @@ options:
                 type: bool
                 description:
                   - Re-authenticate the peer at each IKE rekey (C(ikev2-reauth yes) on 1.2/1.3).
-                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
-                    per version).
+                  - Refused on versions whose DMVPN connection never uses it (see the table of options per version
+                    in docs/vyos-versions.md).
               disable_mobike:
                 type: bool
                 description:
                   - Turn MOBIKE off (C(mobike disable) on 1.2/1.3).
-                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
-                    per version).
+                  - Refused on versions whose DMVPN connection never uses it (see the table of options per version
+                    in docs/vyos-versions.md).
           esp_group:
             type: dict
             description:
@@ -801,8 +801,8 @@ options:
                 type: bool
                 description:
                   - IPComp compression (C(compression enable) on 1.2/1.3).
-                  - Refused on versions whose DMVPN connection never uses it (see the README's table of options
-                    per version).
+                  - Refused on versions whose DMVPN connection never uses it (see the table of options per version
+                    in docs/vyos-versions.md).
               life_bytes:
                 type: int
                 description:
@@ -1287,14 +1287,14 @@ options:
             type: bool
             description:
               - Re-authenticate the peer at each IKE rekey (C(ikev2-reauth yes) on 1.2/1.3).
-              - Refused on versions whose DMVPN connection never uses it (see the README's table of options per
-                version).
+              - Refused on versions whose DMVPN connection never uses it (see the table of options per version in
+                docs/vyos-versions.md).
           disable_mobike:
             type: bool
             description:
               - Turn MOBIKE off (C(mobike disable) on 1.2/1.3).
-              - Refused on versions whose DMVPN connection never uses it (see the README's table of options per
-                version).
+              - Refused on versions whose DMVPN connection never uses it (see the table of options per version in
+                docs/vyos-versions.md).
       esp_group:
         type: list
         description:
@@ -1344,8 +1344,8 @@ options:
             type: bool
             description:
               - IPComp compression (C(compression enable) on 1.2/1.3).
-              - Refused on versions whose DMVPN connection never uses it (see the README's table of options per
-                version).
+              - Refused on versions whose DMVPN connection never uses it (see the table of options per version in
+                docs/vyos-versions.md).
           life_bytes:
             type: int
             description:

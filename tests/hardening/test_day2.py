@@ -414,7 +414,7 @@ def _vault(args, tmp_path, stdin=None):
 
 
 def test_day2_ansible_vault_in_the_checkout_asks_for_a_password_instead_of_using_the_labs(tmp_path, observe):
-    """README "Secrets and Vault": ansible-vault run from the checkout asks for the user's password.
+    """docs/secrets.md: ansible-vault run from the checkout asks for the user's password.
     At b303f4c ansible.cfg's vault_password_file made it encrypt with the committed lab password,
     silently (here: with no terminal, it asks, and the closed input ends it)."""
     run = _vault(["encrypt_string", "--name", "dmvpn_ipsec_psk", "Canary-PSK-for-prod"], tmp_path)
@@ -425,7 +425,7 @@ def test_day2_ansible_vault_in_the_checkout_asks_for_a_password_instead_of_using
 
 
 def test_day2_a_vault_made_with_the_users_own_vault_id_opens_with_it_and_not_with_the_lab_password(tmp_path, observe):
-    """The README's Vault steps with the user's own vault id. At b303f4c the configured lab
+    """The Vault steps of docs/secrets.md with the user's own vault id. At b303f4c the configured lab
     password was a second vault id, so this failed with 'The vault-ids default,prod are
     available to encrypt. Specify the vault-id to encrypt with --encrypt-vault-id'."""
     own = tmp_path / "own-password.txt"

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -66,3 +67,66 @@ def test_ansible_doc_renders_the_options_from_the_one_spec():
     roles = run(os.path.join(BIN, "ansible-doc"), "-t", "role", "-l", "dmvpn.vyos").stdout
     for role in ("dmvpn_hub", "dmvpn_spoke"):
         assert "dmvpn.vyos.%s" % role in roles
+
+
+def _on_disk():
+    """{ansible-doc type: names} of every plugin and role in the checkout: modules (plugins/modules/*.py),
+    filters (their documentation files, plugins/filter/*.yml) and roles (roles/*/meta/argument_specs.yml)."""
+    def names(folder, ext):
+        path = os.path.join(REPO, folder)
+        return sorted(n[: -len(ext)] for n in os.listdir(path) if n.endswith(ext) and not n.startswith("_"))
+
+    roles = sorted(r for r in os.listdir(os.path.join(REPO, "roles"))
+                   if os.path.exists(os.path.join(REPO, "roles", r, "meta", "argument_specs.yml")))
+    return {"module": names("plugins/modules", ".py"), "filter": names("plugins/filter", ".yml"), "role": roles}
+
+
+def test_ansible_doc_renders_every_plugin_and_role_on_disk_without_a_warning():
+    found = _on_disk()
+    assert set(found["module"]) == MODULES and set(found["filter"]) == FILTERS  # the lists above are the disk's
+    assert found["role"] == ["dmvpn_endpoint", "dmvpn_hub", "dmvpn_spoke"]
+    for plugin_type, names in found.items():
+        fqcns = ["dmvpn.vyos." + name for name in names]
+        # the text rendering (what a user reads) and the JSON (every name resolved, with its doc)
+        text = subprocess.run([os.path.join(BIN, "ansible-doc"), "-t", plugin_type] + fqcns, cwd=REPO, check=False,
+                              capture_output=True, text=True,
+                              env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1"))
+        assert text.returncode == 0, (plugin_type, text.stderr)
+        assert "WARNING" not in text.stderr and "DEPRECATION" not in text.stderr and "ERROR" not in text.stderr, \
+            (plugin_type, text.stderr)
+        headers = [line for line in text.stdout.splitlines() if line.startswith("> ")]
+        for fqcn in fqcns:  # one rendered page per plugin, headed "> MODULE dmvpn.vyos.x (path)" or the like
+            assert [h for h in headers if fqcn in re.split(r"[\s*]+", h)], (plugin_type, fqcn, text.stdout[:3000])
+        docs = json.loads(run(os.path.join(BIN, "ansible-doc"), "-t", plugin_type, "--json", *fqcns).stdout)
+        assert sorted(docs) == sorted(fqcns), plugin_type
+        for fqcn, doc in docs.items():
+            if plugin_type == "role":
+                assert doc["entry_points"]["main"]["short_description"], fqcn
+            else:
+                assert doc["doc"]["short_description"] and doc["doc"]["description"], fqcn
+
+
+def test_the_changelog_fragments_lint_and_the_next_release_preview_is_current():
+    # antsibull-changelog's own check of changelogs/ (fragment sections and syntax)
+    lint = run(os.path.join(BIN, "antsibull-changelog"), "lint")
+    assert lint.stdout == "" and lint.stderr == "", lint.stdout + lint.stderr
+    sys.path.insert(0, os.path.join(REPO, "tools"))
+    import changelog_preview  # tools/changelog_preview.py
+
+    diffs = changelog_preview.generated_files.stale(changelog_preview.generated(), REPO)
+    assert not diffs, "stale docs/changelog-next.md (python tools/changelog_preview.py --write):\n" + "".join(diffs)
+    with open(os.path.join(REPO, changelog_preview.TARGET)) as handle:
+        text = re.sub(r"</?code>", "", handle.read().replace("\\", ""))
+    # every fragment's entries are in it (a fragment's first words, as antsibull renders them)
+    folder = os.path.join(REPO, "changelogs", "fragments")
+    import yaml
+
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name)) as handle:
+            fragment = yaml.safe_load(handle)
+        for section, entries in fragment.items():
+            if section == "trivial":
+                continue  # changelogs/config.yaml's trivial_section_name: left out of every changelog by design
+            for entry in entries if isinstance(entries, list) else [entries]:
+                words = re.sub(r"``([^`]*)``", r"\1", entry).split()[:4]
+                assert " ".join(words).replace("\\", "") in " ".join(text.split()), (name, section, words)

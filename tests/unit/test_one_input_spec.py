@@ -19,7 +19,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import argspec  # noqa: E402
 
 
-def test_role_argument_specs_doc_fragments_and_the_readme_table_are_generated_from_the_spec():
+def test_role_argument_specs_doc_fragments_and_the_inventory_reference_are_generated_from_the_spec():
     diffs = generate.stale(generate.generated())
     assert not diffs, "stale generated files (python tools/generate.py --write):\n" + "".join(diffs)
 
@@ -28,7 +28,7 @@ def test_a_changed_default_shows_as_stale(monkeypatch):
     monkeypatch.setitem(si.VARIABLES, "dmvpn_tunnel_name", dict(si.VARIABLES["dmvpn_tunnel_name"], default="tun9"))
     stale = "".join(generate.stale(generate.generated()))
     assert "+        default: tun9" in stale
-    assert "roles/dmvpn_hub/meta/argument_specs.yml" in stale and "README.md" in stale
+    assert "roles/dmvpn_hub/meta/argument_specs.yml" in stale and "docs/inventory.md" in stale
 
 
 def test_the_three_role_specs_differ_only_where_the_spec_says():
@@ -76,7 +76,7 @@ def test_the_modules_argument_specs_are_the_spec():
 @pytest.mark.parametrize("module", ["dmvpn", "tunnel", "nhrp", "ipsec"])
 def test_each_documented_option_is_accepted_and_each_accepted_option_documented(module):
     # (the text ansible-doc reads: the generated doc fragment file, checked current by
-    # test_role_argument_specs_doc_fragments_and_the_readme_table_are_generated_from_the_spec)
+    # test_role_argument_specs_doc_fragments_and_the_inventory_reference_are_generated_from_the_spec)
     doc = yaml.safe_load(getattr(config_fragment.ModuleDocFragment, module.upper()))["options"]["config"]
     args = argspec.__dict__["%s_ARGUMENT_SPEC" % module.upper()]["config"]
 

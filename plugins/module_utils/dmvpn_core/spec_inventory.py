@@ -5,10 +5,10 @@
 
 Pure data, no Ansible imports, in the words of Ansible's role argument specs plus three of
 ours: ``model`` (the endpoint field(s) a variable feeds, so a problem the model finds is
-reported against the variable to change), ``where`` (where it usually lives, for the README)
+reported against the variable to change), ``where`` (where it usually lives, for docs/inventory.md)
 and ``roles`` (what differs for the hub or spoke role). The design takes its defaults from
-here; ``tools/generate.py`` writes the roles' ``meta/argument_specs.yml`` and the README's
-variable table from it, and a unit test fails when one of them is stale.
+here; ``tools/generate.py`` writes the roles' ``meta/argument_specs.yml`` and the variable table
+of docs/inventory.md from it, and a unit test fails when one of them is stale.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -192,7 +192,7 @@ VARIABLES = {
     "dmvpn_manage_firewall": _v("bool", "Write WAN firewall rules 9900-9999 that accept GRE, ESP, IKE and NAT-T from "
                                         "the DMVPN's routers (from anywhere when one has a DHCP WAN) on "
                                         "dmvpn_wan_interface; false removes the ones the collection wrote. Off by "
-                                        "default - see the README's WAN firewall section.", default=False,
+                                        "default - see docs/firewall.md.", default=False,
                                 where="group_vars / host_vars"),
     "dmvpn_firewall_wan_drop_other": _v("bool", "With dmvpn_manage_firewall, also accept SSH (dmvpn_firewall_ssh_port) "
                                                 "and drop everything else arriving on the WAN for the router.",
@@ -214,8 +214,8 @@ VARIABLES = {
                                "group (one of dmvpn_network_groups), e.g. {cloud2: {dmvpn_tunnel_name: tun1, "
                                "dmvpn_tunnel_subnet: 10.0.2.0/24, dmvpn_gre_key: 2}}. A cloud's routers take these over "
                                "their own variables in that cloud; a router in two clouds gets one endpoint per cloud, "
-                               "applied in one commit. Keys: the network-wide dmvpn_* variables (see README, Two clouds "
-                               "per router).", where="group_vars/dmvpn"),
+                               "applied in one commit. Keys: the network-wide dmvpn_* variables (see docs/dual-cloud.md).",
+                       where="group_vars/dmvpn"),
     "dmvpn_cloud_host_vars": _v("dict", "This router's own values per cloud, keyed by the cloud's group, e.g. {cloud2: "
                                         "{dmvpn_public_address: 203.0.113.12, dmvpn_wan_interface: eth2}}; they win over "
                                         "dmvpn_clouds and the router's other variables in that cloud.",

@@ -176,9 +176,9 @@ ESP_PROPOSAL = {key: IKE_PROPOSAL[key] for key in ("proposal_id", "encryption", 
 _GROUP_NAME = _o("str", "Group name.", required=True)
 _LIFETIME = _o("int", "SA lifetime in seconds (30-86400).")
 # Group options beyond the proposals: named as vyos.vyos vyos_vpn_ipsec names them; which
-# version's DMVPN connection uses which is ipsec_values.*_GROUP_OPTIONS (the README's table
+# version's DMVPN connection uses which is ipsec_values.*_GROUP_OPTIONS (docs/vyos-versions.md's table
 # "IPsec and NHRP options per VyOS version").
-_UNUSED = "Refused on versions whose DMVPN connection never uses it (see the README's table of options per version)."
+_UNUSED = "Refused on versions whose DMVPN connection never uses it (see the table of options per version in docs/vyos-versions.md)."
 IKE_DPD = {
     "action": _o("str", ["What to do with the SAs of a peer that stopped answering.",
                          "VyOS 1.2/1.3 take C(hold), C(clear), C(restart); 1.4 C(trap), C(clear), C(restart) (C(hold) is "

@@ -29,8 +29,8 @@ import re
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
-# The rule numbers the collection owns, in every rule set it writes to (documented in the README,
-# "WAN firewall"): high, so an operator's own rules (10, 20, ...) come first, and inside crux's
+# The rule numbers the collection owns, in every rule set it writes to (documented in
+# docs/firewall.md): high, so an operator's own rules (10, 20, ...) come first, and inside crux's
 # 1-9999. Within it: each rule's offset.
 RULE_RANGE = (9900, 9999)
 OFFSETS = {"established": 0, "gre": 1, "esp": 2, "ike": 3, "nat_t": 4, "ssh": 5, "drop": 99}

@@ -55,7 +55,7 @@ def migrated_spoke1(wan):
     return ct.parse_set_lines(kept + (MIGRATION_ADDS + NHRP_15).splitlines())
 
 
-# What we render differently from the migration on purpose (README "VyOS versions"): routes via
+# What we render differently from the migration on purpose (docs/vyos-versions.md): routes via
 # a tunnel address name the tunnel.
 ROUTES_NAME_THE_TUNNEL = [
     "set protocols static route 10.0.0.0/24 next-hop 10.0.0.1 interface 'tun0'",

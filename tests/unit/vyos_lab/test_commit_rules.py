@@ -1,7 +1,7 @@
 """The lab's commit rules (vyos_lab/commit_rules.py, issue 20): each rule refuses, per VyOS
 version, with VyOS's exact text (the texts here are typed from VyOS's sources, not read from
 the rule list), every rule of the list has a case, VyOS's acceptances are accepted, and the
-README's table is the list's."""
+table in docs/lab.md is the list's."""
 
 import os
 import sys
@@ -424,9 +424,9 @@ def test_no_message_names_a_secret(console):
     assert "SECRET" not in out and out == refused(("vpn ipsec profile DMVPN bind tunnel tun9", "Must be mgre tunnel"))
 
 
-def test_the_readme_table_is_the_rule_list():
+def test_the_lab_doc_table_is_the_rule_list():
     diffs = commit_rules_table.stale(commit_rules_table.generated())
-    assert not diffs, "stale README table (python tools/commit_rules_table.py --write):\n" + "".join(diffs)
+    assert not diffs, "stale docs/lab.md table (python tools/commit_rules_table.py --write):\n" + "".join(diffs)
 
 
 def test_a_changed_rule_shows_as_stale():

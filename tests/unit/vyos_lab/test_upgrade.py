@@ -226,7 +226,7 @@ def test_a_pending_commit_confirm_does_not_survive_the_upgrade():
 
 # -- the product's first converge on the migrated router ----------------------------------------
 
-# What our 1.5 rendering keeps different from the migration (README "Upgrading a router from 1.4
+# What our 1.5 rendering keeps different from the migration (docs/vyos-versions.md "Upgrading a router from 1.4
 # to 1.5", versions.py _FRR): routes via a tunnel address name the tunnel; a DHCP spoke's tunnel
 # is bound to its WAN instead of 0.0.0.0. The molecule scenario `upgrade` pins the same lines.
 FIRST_CONVERGE = {
