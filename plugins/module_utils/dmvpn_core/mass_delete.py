@@ -96,17 +96,24 @@ def entries(tree, objects):
     return found
 
 
+def settings_problems(limit=None, share=None):
+    """[(option, inventory variable, message, fix)] of settings out of range (None: the default)."""
+    found = []
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        found.append(("mass_delete_limit", "dmvpn_mass_delete_limit", "%r is not a count" % (limit,),
+                      "give a whole number of entries, 0 or more (default %d)" % DEFAULT_LIMIT))
+    if share is not None and (isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= 100):
+        found.append(("mass_delete_share", "dmvpn_mass_delete_share", "%r is not a percentage" % (share,),
+                      "give a whole number from 0 to 100 (default %d)" % DEFAULT_SHARE))
+    return found
+
+
 def checked_settings(limit=None, share=None):
-    """``(limit, share)`` with the defaults for None; ValueError naming the option when out of range."""
-    limit = DEFAULT_LIMIT if limit is None else limit
-    share = DEFAULT_SHARE if share is None else share
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise ValueError("mass_delete_limit (dmvpn_mass_delete_limit): %r is not a count; give a whole number "
-                         "of entries, 0 or more (default %d)" % (limit, DEFAULT_LIMIT))
-    if isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= 100:
-        raise ValueError("mass_delete_share (dmvpn_mass_delete_share): %r is not a percentage; give a whole "
-                         "number from 0 to 100 (default %d)" % (share, DEFAULT_SHARE))
-    return limit, share
+    """``(limit, share)`` with the defaults for None; ValueError naming each option out of range."""
+    found = settings_problems(limit, share)
+    if found:
+        raise ValueError("; ".join("%s (%s): %s; %s" % problem for problem in found))
+    return (DEFAULT_LIMIT if limit is None else limit), (DEFAULT_SHARE if share is None else share)
 
 
 def allowed(kind, held, limit, share):

@@ -254,7 +254,7 @@ CLOUD_HOST_VARIABLES = (
 # reads dmvpn_commit_confirm only to check its range before any router is touched).
 DESIGN_VARIABLES = tuple(name for name in VARIABLES if name not in (
     "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_save", "dmvpn_lock_timeout",
-    "dmvpn_manage_underlay", "dmvpn_allow_mass_delete", "dmvpn_mass_delete_limit", "dmvpn_mass_delete_share"))
+    "dmvpn_manage_underlay", "dmvpn_allow_mass_delete"))
 # Ansible's own variables the design reads too: how the inventory is put together
 # (inventory_structure_checks.py: the host's groups, the router it reaches).
 ANSIBLE_VARIABLES_READ = ("group_names", "ansible_host", "ansible_port", "ansible_ssh_port")

@@ -185,3 +185,20 @@ def test_a_change_of_form_removes_nothing():
 def test_bad_settings_are_refused_naming_the_option(limit, share, field):
     with pytest.raises(ValueError, match=field):
         md.checked_settings(limit, share)
+
+
+def test_the_inventory_check_reports_bad_settings_with_every_other_problem():
+    """Out of range in the inventory: reported by site.yml's validation, before any router is
+    touched, with the variable and the fix; -e gives text, which counts when it is digits."""
+    inventory = network(spokes=2)
+    inventory["HUB"]["dmvpn_mass_delete_limit"] = -1
+    inventory["HUB"]["dmvpn_mass_delete_share"] = 250
+    inventory["S01"]["dmvpn_mass_delete_share"] = "10"
+    inventory["S02"]["dmvpn_gre_key"] = -3
+    found = [(p["host"], p["field"], p["message"], p["fix"]) for p in ds.inventory_problems(inventory)]
+    assert found == [
+        ("HUB", "dmvpn_mass_delete_limit", "-1 is not a count", "give a whole number of entries, 0 or more (default 5)"),
+        ("HUB", "dmvpn_mass_delete_share", "250 is not a percentage", "give a whole number from 0 to 100 (default 25)"),
+        ("S02", "dmvpn_gre_key", "-3 is out of range", "use a whole number from 0 to 4294967295"),
+        ("S02", "dmvpn_gre_key", "differs from the other DMVPN routers (HUB, HUB2, S01)",
+         "use the same dmvpn_gre_key on every router of the DMVPN")]
