@@ -17,7 +17,8 @@ each entry by its identity, so that a change of form (a renamed tunnel, 1.4 ``ma
 * ``static routes``: each owned ``route P next-hop NH`` (prefix, next hop);
 * ``BGP peers``: each neighbor and listen range of the owned BGP paths (address or prefix);
 * ``NHRP entries``: each tunnel address an NHS or static map of the owned NHRP names (the
-  hubs a spoke registers with, the other hubs a hub maps).
+  hubs a spoke registers with, the other hubs a hub maps), on the tunnels that stay: a tunnel
+  deleted whole (a cloud the router left) takes its entries with it on purpose.
 
 A kind is refused when the change removes more than ``max(limit, share % of the entries
 the router holds)`` of its routes or BGP peers, or more than ``share %`` of its NHRP entries
@@ -86,10 +87,13 @@ def _nhrp_entries(tree, obj):
 _COUNTERS = {"route": (ROUTES, _route_entries), "bgp": (BGP_PEERS, _bgp_entries), "nhrp": (NHRP_ENTRIES, _nhrp_entries)}
 
 
-def entries(tree, objects):
-    """{kind: set of entries} the owned ``objects`` hold in ``tree`` (a ConfigTree)."""
+def entries(tree, objects, tunnels=None):
+    """{kind: set of entries} the owned ``objects`` hold in ``tree`` (a ConfigTree); with
+    ``tunnels``, the NHRP entries of those tunnels only."""
     found = dict((kind, set()) for kind in KINDS)
     for obj in objects:
+        if obj.kind == "nhrp" and tunnels is not None and obj.path[-1] not in tunnels:
+            continue
         if obj.kind in _COUNTERS:
             kind, count = _COUNTERS[obj.kind]
             found[kind] |= count(tree, obj)
@@ -126,7 +130,10 @@ def removals(have, after, objects, limit=None, share=None):
     """[{kind, removed, held, allowed, refused}] per kind the change removes entries of
     (``have``: the router's configuration, ``after``: what the change leaves)."""
     limit, share = checked_settings(limit, share)
-    before, left = entries(have, objects), entries(after, objects)
+    # A tunnel the change deletes whole (a cloud the router left, a renamed tunnel) takes its NHRP
+    # entries with it on purpose (clouds_resource.py absent_tunnels): they are not counted.
+    staying = set(obj.path[-1] for obj in objects if obj.kind == "tunnel" and after.exists(obj.path))
+    before, left = entries(have, objects, staying), entries(after, objects)
     found = []
     for kind in KINDS:
         removed = len(before[kind] - left[kind])

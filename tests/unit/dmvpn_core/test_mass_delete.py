@@ -202,3 +202,18 @@ def test_the_inventory_check_reports_bad_settings_with_every_other_problem():
         ("S02", "dmvpn_gre_key", "-3 is out of range", "use a whole number from 0 to 4294967295"),
         ("S02", "dmvpn_gre_key", "differs from the other DMVPN routers (HUB, HUB2, S01)",
          "use the same dmvpn_gre_key on every router of the DMVPN")]
+
+
+def test_a_tunnel_deleted_whole_takes_its_nhrp_entries_on_purpose():
+    """A spoke leaving a cloud (clouds_resource: absent_tunnels) loses that tunnel's NHS with the
+    tunnel: not counted; the same NHS lost from a tunnel that stays is."""
+    full = network(spokes=3)
+    endpoint = ds.design(full).endpoint("S01")
+    have = render_endpoint(endpoint, VERSION)
+    objects = owned_objects(endpoint, VERSION, have)
+    without_tunnel = df.apply_commands(have, ["delete protocols nhrp tunnel tun0", "delete interfaces tunnel tun0"],
+                                       VERSION)
+    assert md.removals(have, without_tunnel, objects) == []
+    one_nhs_less = df.apply_commands(have, ["delete protocols nhrp tunnel tun0 map 10.0.0.254/24"], VERSION)
+    assert md.removals(have, one_nhs_less, objects) == [
+        {"kind": md.NHRP_ENTRIES, "removed": 1, "held": 2, "allowed": 0, "refused": True}]
