@@ -111,11 +111,11 @@ VARIABLES = {
                                           "purpose (see docs/job-slicing.md).", default=False,
                                   where="-e (for one run)"),
     "dmvpn_mass_delete_limit": _v("int", "Routes or BGP peers a run may always remove from a router (the modules' "
-                                          "mass_delete_limit).",
+                                         "mass_delete_limit).",
                                   default=so.EXTRA["dmvpn"]["mass_delete_limit"]["default"], where="group_vars"),
     "dmvpn_mass_delete_share": _v("int", "Percent of a router's routes, BGP peers or NHRP entries a run may remove "
-                                          "(the modules' mass_delete_share; more than the limit and this share is "
-                                          "refused, for NHRP entries more than this share).",
+                                         "(the modules' mass_delete_share; more than the limit and this share is "
+                                         "refused, for NHRP entries more than this share).",
                                   default=so.EXTRA["dmvpn"]["mass_delete_share"]["default"], where="group_vars"),
     "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (vyos.vyos modules). Off by default - "
                                         "a wrong management address can lock you out.", default=False, where="any"),

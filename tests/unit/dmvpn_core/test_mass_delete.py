@@ -42,14 +42,13 @@ def configured(inventory):
 
 
 def change(have, endpoint, state="overridden", **guard):
-    """(commands, refusal message or None) of the module's diff of ``have`` to ``endpoint``."""
+    """(commands, refusal message or None, removals) of the module's diff of ``have`` to ``endpoint``."""
     want = render_endpoint(endpoint, VERSION)
     objects = owned_objects(endpoint, VERSION, have)
     commands = df.plan_commands(have, want, objects, VERSION, state)
     after = df.apply_commands(have, commands, VERSION)
-    return commands, md.refusal(have, after, objects, state, **guard), md.removals(have, after, objects,
-                                                                                     guard.get("limit"),
-                                                                                     guard.get("share"))
+    found = md.removals(have, after, objects, guard.get("limit"), guard.get("share"))
+    return commands, md.refusal(have, after, objects, state, **guard), found
 
 
 def awx_slice(inventory, number, count):
