@@ -1056,6 +1056,29 @@ options:
         of that name are left alone.
     elements: str
     default: []
+  allow_mass_delete:
+    type: bool
+    description:
+      - 'Let O(state=replaced) or O(state=overridden) remove more of the router''s owned entries than O(mass_delete_limit)
+        and O(mass_delete_share) allow. Counted per router and kind, all clouds together - static routes (prefix
+        and next hop), BGP peers (neighbors and listen ranges) and NHRP entries (the tunnel addresses its NHS and
+        static maps name). Without it such a change fails before anything is sent to the router (in check mode too),
+        naming the counts: an inventory that lacks routers (an AWX job slice) makes a hub delete the routes of the
+        spokes it does not see.'
+      - A kind is refused when the change removes more than max(O(mass_delete_limit), O(mass_delete_share) %) of
+        its routes or BGP peers, or more than O(mass_delete_share) % of its NHRP entries (one hub of two is half
+        of them). O(state=deleted) and O(state=merged) are not guarded.
+    default: false
+  mass_delete_limit:
+    type: int
+    description:
+      - Routes or BGP peers a change may always remove from the router, whatever their share (0 or more).
+    default: 5
+  mass_delete_share:
+    type: int
+    description:
+      - Percent of the router's routes, BGP peers or NHRP entries (each kind on its own) a change may remove (0-100).
+    default: 25
 '''
 
     TUNNEL = r'''

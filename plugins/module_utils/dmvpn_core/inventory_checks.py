@@ -18,6 +18,7 @@ import re
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import configtree as ct
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_options as so
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.mass_delete import settings_problems
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
     HOST_NAME_RE,
     INTERFACE_NAME_RE,
@@ -297,6 +298,10 @@ def check_router(problems, router):
         minutes = int(minutes)  # (-e dmvpn_commit_confirm=1 is text; the role's int option takes it)
     if confirm_minutes_problem(minutes):
         problems.add(name, "dmvpn_commit_confirm", confirm_minutes_problem(minutes), CONFIRM_FIX)
+    settings = [hv.get(variable) for variable in ("dmvpn_mass_delete_limit", "dmvpn_mass_delete_share")]
+    settings = [int(value) if isinstance(value, str) and value.strip().isdigit() else value for value in settings]
+    for dummy, variable, message, fix in settings_problems(*settings):   # (the blast-radius guard's settings)
+        problems.add(name, variable, message, fix)
     tunnel = si.value(hv, "dmvpn_tunnel_name")
     if not isinstance(tunnel, str) or not TUNNEL_NAME_RE.match(tunnel):
         problems.add(name, "dmvpn_tunnel_name", "%r is not a tunnel interface name" % (tunnel,),

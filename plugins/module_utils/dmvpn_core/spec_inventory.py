@@ -104,6 +104,19 @@ VARIABLES = {
                                     "router (the modules' lock_timeout); the run says who held it.",
                              default=so.COMMON["lock_timeout"]["default"],
                              where="any"),
+    "dmvpn_allow_mass_delete": _v("bool", "Let this run remove more of a router's static routes, BGP peers or NHRP "
+                                          "entries than dmvpn_mass_delete_limit / dmvpn_mass_delete_share allow (the "
+                                          "modules' allow_mass_delete); false stops such a router before its commit, "
+                                          "naming the counts. Set it for a run that removes a hub or many spokes on "
+                                          "purpose (see docs/job-slicing.md).", default=False,
+                                  where="-e (for one run)"),
+    "dmvpn_mass_delete_limit": _v("int", "Routes or BGP peers a run may always remove from a router (the modules' "
+                                         "mass_delete_limit).",
+                                  default=so.EXTRA["dmvpn"]["mass_delete_limit"]["default"], where="group_vars"),
+    "dmvpn_mass_delete_share": _v("int", "Percent of a router's routes, BGP peers or NHRP entries a run may remove "
+                                         "(the modules' mass_delete_share; more than the limit and this share is "
+                                         "refused, for NHRP entries more than this share).",
+                                  default=so.EXTRA["dmvpn"]["mass_delete_share"]["default"], where="group_vars"),
     "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (vyos.vyos modules). Off by default - "
                                         "a wrong management address can lock you out.", default=False, where="any"),
     "dmvpn_underlay": _v("dict", "Underlay, used when dmvpn_manage_underlay is true.", options=_UNDERLAY,
@@ -241,7 +254,7 @@ CLOUD_HOST_VARIABLES = (
 # reads dmvpn_commit_confirm only to check its range before any router is touched).
 DESIGN_VARIABLES = tuple(name for name in VARIABLES if name not in (
     "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_save", "dmvpn_lock_timeout",
-    "dmvpn_manage_underlay"))
+    "dmvpn_manage_underlay", "dmvpn_allow_mass_delete"))
 # Ansible's own variables the design reads too: how the inventory is put together
 # (inventory_structure_checks.py: the host's groups, the router it reaches).
 ANSIBLE_VARIABLES_READ = ("group_names", "ansible_host", "ansible_port", "ansible_ssh_port")

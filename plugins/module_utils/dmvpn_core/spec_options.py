@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.mass_delete import DEFAULT_LIMIT, DEFAULT_SHARE
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import ESP_MODES, KEY_EXCHANGE_VALUES
 
 STATES = ("merged", "replaced", "overridden", "deleted", "gathered", "rendered", "parsed")
@@ -388,5 +389,20 @@ EXTRA = {
             "with NHRP on the router is deleted with what it owns (its NHRP, a profile binding only it and that "
             "profile's groups unless something else uses them, its routes, its BGP peers), as O(state=deleted) would; "
             "other tunnels of that name are left alone."], elements="str", default=[]),
+        # the blast-radius guard (dmvpn_core/mass_delete.py; docs/job-slicing.md)
+        "allow_mass_delete": _o("bool", [
+            "Let O(state=replaced) or O(state=overridden) remove more of the router's owned entries than "
+            "O(mass_delete_limit) and O(mass_delete_share) allow. Counted per router and kind, all clouds together - "
+            "static routes (prefix and next hop), BGP peers (neighbors and listen ranges) and NHRP entries (the tunnel "
+            "addresses its NHS and static maps name). Without it such a change fails before anything is sent to the "
+            "router (in check mode too), naming the counts: an inventory that lacks routers (an AWX job slice) makes "
+            "a hub delete the routes of the spokes it does not see.",
+            "A kind is refused when the change removes more than max(O(mass_delete_limit), O(mass_delete_share) %) "
+            "of its routes or BGP peers, or more than O(mass_delete_share) % of its NHRP entries (one hub of two is "
+            "half of them). O(state=deleted) and O(state=merged) are not guarded."], default=False),
+        "mass_delete_limit": _o("int", "Routes or BGP peers a change may always remove from the router, whatever "
+                                       "their share (0 or more).", default=DEFAULT_LIMIT),
+        "mass_delete_share": _o("int", "Percent of the router's routes, BGP peers or NHRP entries (each kind on its "
+                                       "own) a change may remove (0-100).", default=DEFAULT_SHARE),
     },
 }

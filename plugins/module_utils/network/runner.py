@@ -38,6 +38,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_ch
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.inventory_structure_checks import router_address
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.leftovers import kept_warnings
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.mass_delete import refusal
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.masking import (
     mask_secrets,
     mask_structure,
@@ -391,6 +392,11 @@ class Runner:
         objects = self.resource.objects(wanted, version, have, state)
         commands = plan_commands(have, want, objects, version, state)
         after = apply_commands(have, commands, version)
+        if "allow_mass_delete" in self.params:  # (the dmvpn module's blast-radius guard: dmvpn_core/mass_delete.py)
+            p = self.params
+            refused = refusal(have, after, objects, state, p["allow_mass_delete"], p["mass_delete_limit"], p["mass_delete_share"])
+            if refused:
+                self.fail(refused)
         bgp_wanted = isinstance(wanted, dict) and wanted.get("bgp") is not None
         names, unmanaged = self.resource.removed_unmanaged(have, want, after, objects, wanted, version)
         for warning in kept_warnings(have, want, objects, version, state, bgp_wanted) + unmanaged:
