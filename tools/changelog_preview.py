@@ -60,7 +60,9 @@ def preview():
         binary = os.path.join(os.path.dirname(sys.executable), "antsibull-changelog")
         # a fixed date: the Markdown output does not print it, and the preview must not change by the day
         subprocess.run([binary if os.path.exists(binary) else "antsibull-changelog", "release", "--version",
-                        version(), "--date", "2000-01-01"], cwd=collection, check=True, capture_output=True, text=True)
+                        version(), "--date", "2000-01-01"], cwd=collection, check=True, capture_output=True, text=True,
+                       # (it runs ansible-doc for the new plugins: this interpreter's, also when not on PATH)
+                       env=dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")))
         with open(os.path.join(collection, "CHANGELOG.md")) as handle:
             return HEAD % version() + handle.read()
     finally:
