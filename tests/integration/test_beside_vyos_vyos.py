@@ -8,6 +8,7 @@ import os
 import subprocess
 
 import pytest
+from ansible.release import __version__ as ansible_version
 from labkit import BIN, NO_VERIFY, REPO, SITE, recap, site  # noqa: F401 pylint: disable=unused-import
 from seed_models import model
 
@@ -32,6 +33,23 @@ OUR_ROUTES = ["set protocols static route 0.0.0.0/0 next-hop 1.1.1.2",
               "set protocols static route 192.168.3.0/24 next-hop 10.0.0.3"]
 
 
+# ansible-core 2.21 also deprecates two imports that vyos.vyos 6.0.0's cliconf plugin makes
+# (plugins/cliconf/vyos.py: ansible.module_utils._text.to_text, common._collections_compat.Mapping;
+# still there in vyos/vyos.vyos 035096f). network_cli loads that plugin for every module on a VyOS
+# router, ours included: no module choice avoids them, so they are named here, one by one, and
+# ansible-core 2.19 must print none at all.
+CLICONF_IMPORTS = ("Importing 'to_text' from 'ansible.module_utils._text' is deprecated",
+                   "The `ansible.module_utils.common._collections_compat` module is deprecated")
+
+
+def _deprecations(run):
+    """The [DEPRECATION WARNING] lines of a run that are not CLICONF_IMPORTS (none on 2.19)."""
+    lines = [line for line in (run.stdout + run.stderr).splitlines() if DEPRECATION in line]
+    if tuple(int(part) for part in ansible_version.split(".")[:2]) < (2, 21):
+        return lines
+    return [line for line in lines if not any(known in line for known in CLICONF_IMPORTS)]
+
+
 def _output(run):
     return run.stdout + run.stderr  # (Ansible prints warnings and deprecations on stderr)
 
@@ -45,7 +63,7 @@ def test_site_yml_prints_no_deprecation_warning_and_a_real_warning_still_shows(s
     s = site("1.4")
     first = s.run(SITE, *NO_VERIFY)
     assert first.rc == 0, first.stdout[-4000:]
-    assert DEPRECATION not in _output(first), _output(first)[-3000:]
+    assert _deprecations(first) == [] and EXIT_JSON not in _output(first), _output(first)[-3000:]
     # the underlay is in place (dmvpn.vyos.underlay, merged): host name, WAN and LAN addresses
     assert "set system host-name 'SPOKE1'" in s.handle.running("SPOKE1")
     assert "set interfaces ethernet eth1 address '192.168.2.1/24'" in s.handle.running("SPOKE1")
@@ -57,11 +75,11 @@ def test_site_yml_prints_no_deprecation_warning_and_a_real_warning_still_shows(s
     assert second.rc == 0, second.stdout[-4000:]
     output = " ".join(_output(second).split())
     assert "[WARNING]: " + REMOVED in output, output[-3000:]
-    assert DEPRECATION not in output, output[-3000:]
+    assert _deprecations(second) == [] and EXIT_JSON not in output, output[-3000:]
     assert HAND not in s.handle.running("HUB")
 
     third = s.run(SITE, *NO_VERIFY)  # and nothing left to do
-    assert third.rc == 0 and DEPRECATION not in _output(third)
+    assert third.rc == 0 and _deprecations(third) == [] and EXIT_JSON not in _output(third)
     assert all(stats["changed"] == 0 for stats in recap(third).values()), third.stdout[-3000:]
 
     # the same detector sees the deprecation where it exists: vyos.vyos 6.0.0's vyos_l3_interfaces
@@ -70,7 +88,7 @@ def test_site_yml_prints_no_deprecation_warning_and_a_real_warning_still_shows(s
         "config": [{"name": "eth1", "ipv4": [{"address": "192.168.1.1/24"}]}], "state": "merged"}}]}],
         s.hosts_file, json_output=False)
     assert old.rc == 0, old.stdout[-3000:]
-    assert DEPRECATION in _output(old) and EXIT_JSON in _output(old), _output(old)[-3000:]
+    assert any(EXIT_JSON in line for line in _deprecations(old)), _output(old)[-3000:]
 
 
 def _play(tasks):

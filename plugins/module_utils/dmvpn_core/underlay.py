@@ -122,7 +122,7 @@ class UnderlayResource:
         return objects + [OwnedObject(KIND_UNDERLAY, address_path(item["name"])) for item in config["interfaces"]]
 
     def gather(self, tree, version, config=None):
-        names = tree.children(("interfaces", "ethernet"))
+        names = sorted(tree.children(("interfaces", "ethernet")))
         if isinstance(config, dict):  # a run's before/after: the interfaces it names
             names = [item["name"] for item in config["interfaces"]]
         hostname = tree.values(HOST_NAME_PATH)
