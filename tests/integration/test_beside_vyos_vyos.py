@@ -144,8 +144,8 @@ def _vyos_vpn_ipsec_installed():
 
 
 @pytest.mark.skipif(not _vyos_vpn_ipsec_installed(),
-                    reason="the installed vyos.vyos has no vyos_vpn_ipsec (added in 6.2.0; the ansible packages on "
-                           "PyPI bundle 6.0.0)")
+                    reason="the installed vyos.vyos has no vyos_vpn_ipsec (on vyos.vyos's development branch, "
+                           "unreleased; the ansible packages on PyPI bundle 6.0.0)")
 def test_vyos_vpn_ipsec_beside_our_dmvpn_module(lab, playbook):
     """docs/vyos-vyos.md's rule, run: vyos_vpn_ipsec merged of its own group keeps ours and ours
     keeps it; vyos_vpn_ipsec overridden without our objects deletes our groups, profile and IPsec
