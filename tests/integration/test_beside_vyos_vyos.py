@@ -152,8 +152,8 @@ def test_vyos_vpn_ipsec_beside_our_dmvpn_module(lab, playbook):
     interface; our next run restores them."""
     handle = lab({"HUB": "1.4"})
     handle.load("HUB", UNDERLAY)
-    theirs = {"ike_group": [{"name": "IKE-OPS", "proposal": [{"proposal_id": 1, "encryption": "aes256",
-                                                               "hash": "sha256"}]}]}
+    proposal = {"proposal_id": 1, "encryption": "aes256", "hash": "sha256"}
+    theirs = {"ike_group": [{"name": "IKE-OPS", "proposal": [proposal]}]}
     run = playbook(_play([
         _dmvpn("ours"),
         {"name": "theirs merged", "vyos.vyos.vyos_vpn_ipsec": {"config": theirs, "state": "merged"}},
