@@ -91,7 +91,7 @@ def doc_fragments():
     options and notes every module shares."""
     spec, dummy = _spec()
     config = FRAGMENT_HEAD % "The config option of each resource module."
-    for module in ("dmvpn", "tunnel", "nhrp", "ipsec"):
+    for module in ("dmvpn", "tunnel", "nhrp", "ipsec", "underlay"):
         config += _fragment_attribute(module.upper(), spec.doc_fragment(module))
     common = FRAGMENT_HEAD % "Options every dmvpn.vyos module shares: state, version and how to commit."
     common += _fragment_attribute("DOCUMENTATION", spec.common_doc_fragment())

@@ -1418,3 +1418,36 @@ options:
             description:
               - The IKE group's name.
 '''
+
+    UNDERLAY = r'''
+options:
+  config:
+    type: dict
+    description:
+      - 'The router''s host name and the addresses of its ethernet interfaces (the underlay the DMVPN runs over):
+        what the roles set with C(dmvpn_manage_underlay). Only O(state=merged) changes the router - it adds the
+        addresses and sets the host name and deletes nothing (a wrong state could cut off the management address);
+        O(state=gathered), O(state=rendered) and O(state=parsed) read or render them.'
+    suboptions:
+      hostname:
+        type: str
+        description:
+          - 'The host name (C(system host-name)): letters, digits, C(-) and C(.), 1 to 63 characters.'
+      interfaces:
+        type: list
+        description:
+          - Ethernet interfaces and the addresses they get.
+        elements: dict
+        suboptions:
+          name:
+            type: str
+            description:
+              - The interface, C(ethN).
+            required: true
+          address:
+            type: list
+            description:
+              - IPv4 addresses with prefix length (C(192.0.2.1/24)) or C(dhcp).
+            elements: str
+            required: true
+'''

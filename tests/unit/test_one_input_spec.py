@@ -73,7 +73,7 @@ def test_the_modules_argument_specs_are_the_spec():
         argspec.TUNNEL_ARGUMENT_SPEC["config"]["options"]
 
 
-@pytest.mark.parametrize("module", ["dmvpn", "tunnel", "nhrp", "ipsec"])
+@pytest.mark.parametrize("module", ["dmvpn", "tunnel", "nhrp", "ipsec", "underlay"])
 def test_each_documented_option_is_accepted_and_each_accepted_option_documented(module):
     # (the text ansible-doc reads: the generated doc fragment file, checked current by
     # test_role_argument_specs_doc_fragments_and_the_inventory_reference_are_generated_from_the_spec)

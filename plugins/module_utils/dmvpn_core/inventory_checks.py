@@ -21,6 +21,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.mass_delete import settings_problems
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
     HOST_NAME_RE,
+    ETHERNET_RE,
     INTERFACE_NAME_RE,
     TUNNEL_NAME_RE,
 )
@@ -220,7 +221,7 @@ def _check_secret(problems, router, field, maximum_of=None):
 
 
 def _check_underlay(problems, name, hv):
-    """dmvpn_underlay goes to vyos.vyos modules (host name, interface addresses): check it here,
+    """dmvpn_underlay goes to dmvpn.vyos.underlay (host name, ethernet addresses): check it here,
     with the rest, so a bad value stops the run before any router is touched."""
     underlay = hv.get("dmvpn_underlay")
     if underlay is None or not isinstance(underlay, dict):
@@ -237,8 +238,9 @@ def _check_underlay(problems, name, hv):
             continue
         field = "dmvpn_underlay.interfaces[%d]" % index
         ifname = item.get("name")
-        if ifname is not None and (not isinstance(ifname, str) or not INTERFACE_NAME_RE.match(ifname)):
-            problems.add(name, field + ".name", "%r is not an interface name" % (ifname,), "use e.g. eth0 or eth1")
+        if ifname is not None and (not isinstance(ifname, str) or not ETHERNET_RE.match(ifname)):
+            problems.add(name, field + ".name", "%r is not an ethernet interface name" % (ifname,),
+                         "use e.g. eth0 or eth1 (the underlay tasks set ethernet addresses only)")
         addresses = item.get("address")
         for address in addresses if isinstance(addresses, list) else [addresses]:
             if address is None or address == "dhcp":

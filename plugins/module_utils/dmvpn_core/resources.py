@@ -14,7 +14,8 @@ Pure Python, no Ansible imports. A resource knows how to
 * ``secrets(config)``: the secret strings in ``config`` (for masking free text).
 
 Resources: :data:`DMVPN` (one whole endpoint: tunnel + NHRP + IPsec + owned routes),
-:data:`TUNNEL`, :data:`NHRP` and :data:`IPSEC` (one part each, several instances).
+:data:`TUNNEL`, :data:`NHRP` and :data:`IPSEC` (one part each, several instances), :data:`UNDERLAY`
+(host name and ethernet addresses, merged only: underlay.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -39,6 +40,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.gather impor
     tunnel_networks,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.model_firewall import resolve_with_router
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.underlay import UNDERLAY
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
 
 
@@ -270,4 +272,4 @@ DMVPN = DmvpnResource()
 TUNNEL = TunnelResource()
 NHRP = NhrpResource()
 IPSEC = IpsecResource()
-RESOURCES = {r.name: r for r in (DMVPN, TUNNEL, NHRP, IPSEC)}
+RESOURCES = {r.name: r for r in (DMVPN, TUNNEL, NHRP, IPSEC, UNDERLAY)}

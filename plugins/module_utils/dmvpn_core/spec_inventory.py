@@ -65,7 +65,7 @@ ROLES = {
 _UNDERLAY = {
     "hostname": _v("str", "System host name."),
     "interfaces": _v("list", "Interfaces and addresses.", elements="dict", options={
-        "name": _v("str", "Interface name, e.g. eth0.", required=True),
+        "name": _v("str", "Ethernet interface name, e.g. eth0.", required=True),
         "address": _v("raw", "Address(es) with prefix, or dhcp.", required=True),
     }),
 }
@@ -117,7 +117,7 @@ VARIABLES = {
                                          "(the modules' mass_delete_share; more than the limit and this share is "
                                          "refused, for NHRP entries more than this share).",
                                   default=so.EXTRA["dmvpn"]["mass_delete_share"]["default"], where="group_vars"),
-    "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (vyos.vyos modules). Off by default - "
+    "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (dmvpn.vyos.underlay, merged). Off by default - "
                                         "a wrong management address can lock you out.", default=False, where="any"),
     "dmvpn_underlay": _v("dict", "Underlay, used when dmvpn_manage_underlay is true.", options=_UNDERLAY,
                          where="host_vars"),

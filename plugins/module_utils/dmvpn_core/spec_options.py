@@ -367,6 +367,19 @@ CONFIG = {
             "ike_group": _o("str", "The IKE group's name."),
         }),
     }),
+    "underlay": _o("dict", [
+        "The router's host name and the addresses of its ethernet interfaces (the underlay the DMVPN runs over): "
+        "what the roles set with C(dmvpn_manage_underlay). Only O(state=merged) changes the router - it adds the "
+        "addresses and sets the host name and deletes nothing (a wrong state could cut off the management "
+        "address); O(state=gathered), O(state=rendered) and O(state=parsed) read or render them."], options={
+        "hostname": _o("str", "The host name (C(system host-name)): letters, digits, C(-) and C(.), 1 to 63 "
+                              "characters."),
+        "interfaces": _o("list", "Ethernet interfaces and the addresses they get.", elements="dict", options={
+            "name": _o("str", "The interface, C(ethN).", required=True),
+            "address": _o("list", "IPv4 addresses with prefix length (C(192.0.2.1/24)) or C(dhcp).",
+                          elements="str", required=True),
+        }),
+    }),
 }
 
 

@@ -59,7 +59,7 @@ _COMMON_SECRET_PATHS = (
 # others (multi-value leaves and tag nodes). Everything else with a value is single-valued:
 # setting a new value replaces the old one.
 _COMMON_MULTI_PATHS = (
-    ("interfaces", "tunnel", WILDCARD, "address"),
+    ("interfaces", "tunnel", WILDCARD, "address"), ("interfaces", "ethernet", WILDCARD, "address"),  # (underlay.py)
     ("protocols", "static", "route"),
     ("protocols", "static", "route", WILDCARD, "next-hop"),
     ("vpn", "ipsec", "profile"),

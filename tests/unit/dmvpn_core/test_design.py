@@ -156,7 +156,10 @@ BAD = [
     ("underlay host name", _set("SPOKE1", "dmvpn_underlay", {"hostname": "spoke;reboot"}), "SPOKE1",
      "dmvpn_underlay.hostname", "not a host name"),
     ("underlay interface name", _set("SPOKE1", "dmvpn_underlay", {"interfaces": [{"name": "eth1 x", "address": "dhcp"}]}),
-     "SPOKE1", "dmvpn_underlay.interfaces[0].name", "not an interface name"),
+     "SPOKE1", "dmvpn_underlay.interfaces[0].name", "not an ethernet interface name"),
+    # (dmvpn.vyos.underlay sets ethernet addresses only: a bridge is refused before any router is touched)
+    ("underlay interface not ethernet", _set("SPOKE1", "dmvpn_underlay", {"interfaces": [{"name": "br0", "address": "dhcp"}]}),
+     "SPOKE1", "dmvpn_underlay.interfaces[0].name", "'br0' is not an ethernet interface name"),
     ("underlay address without prefix", _set("SPOKE1", "dmvpn_underlay", {"interfaces": [{"name": "eth1", "address": "192.168.2.1"}]}),
      "SPOKE1", "dmvpn_underlay.interfaces[0].address", "with prefix length"),
     ("commit comment on two lines", _set("HUB", "dmvpn_commit_comment", "one\ntwo"), "HUB", "dmvpn_commit_comment",
