@@ -112,9 +112,11 @@ def image_exists(tag):
                           check=False).returncode == 0
 
 
-def build_base():
+def build_base(packages=None):
+    """The debootstrap image with PACKAGES (the routers') or the given Debian packages."""
+    packages = PACKAGES if packages is None else packages
     mirror = apt_mirror()
-    tag = "%s:%s" % (BASE, key(SUITE, PACKAGES, mirror))
+    tag = "%s:%s" % (BASE, key(SUITE, packages, mirror))
     if image_exists(tag):
         return tag
     if not shutil.which("debootstrap"):
@@ -123,9 +125,9 @@ def build_base():
         run(["apt-get", "update", "-qq"], env=env)
         run(["apt-get", "install", "-y", "-qq", "debootstrap"], env=env)
     rootfs = tempfile.mkdtemp(prefix="rootfs-", dir=CACHE)
-    log("debootstrap %s (minbase + %s) - a few minutes, once" % (SUITE, ", ".join(PACKAGES)))
+    log("debootstrap %s (minbase + %s) - a few minutes, once" % (SUITE, ", ".join(packages)))
     try:
-        run(["debootstrap", "--variant=minbase", "--include=" + ",".join(PACKAGES), SUITE, rootfs, mirror],
+        run(["debootstrap", "--variant=minbase", "--include=" + ",".join(packages), SUITE, rootfs, mirror],
             stdout=subprocess.DEVNULL)
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
         run(["docker", "import", "-", tag], stdin=tar.stdout, stdout=subprocess.DEVNULL)
