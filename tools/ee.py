@@ -182,21 +182,21 @@ def introspect():
     output and the problems (a dependency of requirements.txt or bindep.txt not listed)."""
     scratch = tempfile.mkdtemp(dir=WORK)
     try:
-        artifact = os.path.join(WORK, "collections", "dmvpn-vyos.tar.gz")
-        if not os.path.exists(artifact):
-            artifact = build_artifact()
+        artifact = build_artifact()
+        # (stderr: ansible-galaxy's warning that the scratch folder is on no collection path)
         docker_lab.run([bin_path("ansible-galaxy"), "collection", "install", "--force", "--no-deps", "-p", scratch, artifact],
-                       stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         out = subprocess.run([bin_path("ansible-builder"), "introspect", scratch],
-                             check=True, capture_output=True, text=True).stdout
+                             check=True, capture_output=True, text=True).stdout.replace(scratch, "<installed artifact>")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    data = yaml.safe_load(out) or {}
+    listed = {entry.split("#")[0].strip() for entry in (data.get("python") or []) + (data.get("system") or [])
+              if "from collection dmvpn.vyos" in entry}
     with open(os.path.join(REPO, "bindep.txt")) as handle:
         system = [line.split("#")[0].strip() for line in handle if line.split("#")[0].strip()]
-    problems = ["%s (requirements.txt) not listed" % req for req in collection_requirements()
-                if not any(line.startswith(req.split(">")[0]) and "dmvpn.vyos" in line for line in out.splitlines())]
-    problems += ["%s (bindep.txt) not listed" % req for req in system
-                 if not any(line.startswith(req) and "dmvpn.vyos" in line for line in out.splitlines())]
+    problems = ["%s (requirements.txt) not listed" % req for req in collection_requirements() if req not in listed]
+    problems += ["%s (bindep.txt) not listed" % req for req in system if req not in listed]
     return out, problems
 
 
