@@ -200,9 +200,8 @@ def introspect():
     return out, problems
 
 
-def start_routers():
+def start_routers(image):
     """The lab's three routers, one container each, on a network of their own."""
-    image = docker_lab.build_router()
     stop_routers()
     docker_lab.run(["docker", "network", "create", NETWORK], stdout=subprocess.DEVNULL)
     peers = ",".join("%s:9000" % name for name in ROUTERS.values())
@@ -263,10 +262,10 @@ def run_playbook(root, tag, playbook, extravars=None):
     return result, seconds
 
 
-def run(tag):
+def run(tag, router_image):
     """Converge, idempotence, verify inside the image; return (rows, passed)."""
     rows = []
-    start_routers()
+    start_routers(router_image)
     try:
         root = private_data_dir()
         steps = [("converge", "dmvpn.vyos.site", {"dmvpn_verify": False}, "every router changed"),
@@ -304,11 +303,13 @@ def main():
         passed = not problems
         if command == "introspect":
             sys.exit(0 if passed else 1)
-    reason = docker_lab.ensure_docker()
-    if reason:
-        print("ee: NOT AVAILABLE: %s" % reason)
-        sys.exit(3)
-    tag, seconds, built = build()
+    with docker_lab.locked():
+        reason = docker_lab.ensure_docker()
+        if reason:
+            print("ee: NOT AVAILABLE: %s" % reason)
+            sys.exit(3)
+        tag, seconds, built = build()
+        router_image = docker_lab.build_router()
     found = image_collections(tag)
     log("image %s (%s in %.0f s); collections inside: %s" % (
         tag, "built" if built else "cached", seconds,
@@ -320,7 +321,7 @@ def main():
         sys.exit(1)
     if command == "build":
         sys.exit(0)
-    rows, ok = run(tag)
+    rows, ok = run(tag, router_image)
     print("\nee: site.yml inside %s (ansible-runner, docker)" % tag)
     for step, step_ok, step_seconds, detail in rows:
         print("  %-12s %-6s %5.0f s  %s" % (step, "passed" if step_ok else "FAILED", step_seconds, detail))
