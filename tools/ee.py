@@ -139,11 +139,6 @@ def build():
     artifact = build_artifact()
     reqs = pip_packages(ee)
     wheels = docker_lab.download_wheels(reqs)
-    staged = os.path.join(WORK, "wheels")
-    shutil.rmtree(staged, ignore_errors=True)
-    shutil.copytree(wheels, staged)
-    with open(os.path.join(WORK, "pip.conf"), "w") as handle:
-        handle.write("[global]\nno-index = true\nfind-links = /wheels\n")
     from importlib.metadata import version
 
     with open(DEFINITION, "rb") as handle:
@@ -152,6 +147,11 @@ def build():
     built = not docker_lab.image_exists(tag)
     if built:
         log("ansible-builder build -t %s (base %s)" % (tag, base))
+        staged = os.path.join(WORK, "wheels")
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(wheels, staged)
+        with open(os.path.join(WORK, "pip.conf"), "w") as handle:
+            handle.write("[global]\nno-index = true\nfind-links = /wheels\n")
         context = os.path.join(WORK, "context")
         shutil.rmtree(context, ignore_errors=True)
         result = subprocess.run(
@@ -163,6 +163,12 @@ def build():
             print(result.stdout[-6000:])
             raise SystemExit("ee: ansible-builder build failed (rc %d)" % result.returncode)
     docker_lab.run(["docker", "tag", tag, EE_IMAGE + ":current"])
+    # Earlier keys' images (every change to the collection makes one): only this one is used.
+    tags = subprocess.run(["docker", "images", EE_IMAGE, "--format", "{{.Repository}}:{{.Tag}}"], check=True,
+                          capture_output=True, text=True).stdout.split()
+    stale = [old for old in tags if old not in (tag, EE_IMAGE + ":current")]
+    if stale:
+        subprocess.run(["docker", "image", "rm"] + stale, capture_output=True, check=False)
     return tag, time.time() - start, built
 
 
