@@ -21,6 +21,8 @@ Images (cached, keyed by their inputs; `docker image rm` one to rebuild it):
                                  with VYOS_LAB_PEERS; molecule/docker/create.yml makes one).
 """
 
+import contextlib
+import fcntl
 import glob
 import hashlib
 import os
@@ -45,6 +47,16 @@ def log(message):
 
 def run(cmd, **kwargs):
     return subprocess.run(cmd, check=True, **kwargs)
+
+
+@contextlib.contextmanager
+def locked():
+    """One builder at a time: ./dev test runs Molecule's `ensure` beside tools/ee.py, and both
+    start dockerd, debootstrap and download wheels into the same cache."""
+    os.makedirs(CACHE, exist_ok=True)
+    with open(os.path.join(CACHE, "build.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def docker_ok():
@@ -112,9 +124,11 @@ def image_exists(tag):
                           check=False).returncode == 0
 
 
-def build_base():
+def build_base(packages=None):
+    """The debootstrap image with PACKAGES (the routers') or the given Debian packages."""
+    packages = PACKAGES if packages is None else packages
     mirror = apt_mirror()
-    tag = "%s:%s" % (BASE, key(SUITE, PACKAGES, mirror))
+    tag = "%s:%s" % (BASE, key(SUITE, packages, mirror))
     if image_exists(tag):
         return tag
     if not shutil.which("debootstrap"):
@@ -123,9 +137,9 @@ def build_base():
         run(["apt-get", "update", "-qq"], env=env)
         run(["apt-get", "install", "-y", "-qq", "debootstrap"], env=env)
     rootfs = tempfile.mkdtemp(prefix="rootfs-", dir=CACHE)
-    log("debootstrap %s (minbase + %s) - a few minutes, once" % (SUITE, ", ".join(PACKAGES)))
+    log("debootstrap %s (minbase + %s) - a few minutes, once" % (SUITE, ", ".join(packages)))
     try:
-        run(["debootstrap", "--variant=minbase", "--include=" + ",".join(PACKAGES), SUITE, rootfs, mirror],
+        run(["debootstrap", "--variant=minbase", "--include=" + ",".join(packages), SUITE, rootfs, mirror],
             stdout=subprocess.DEVNULL)
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
         run(["docker", "import", "-", tag], stdin=tar.stdout, stdout=subprocess.DEVNULL)
@@ -198,13 +212,15 @@ def main():
     command = sys.argv[1] if len(sys.argv) > 1 else "status"
     os.makedirs(CACHE, exist_ok=True)
     if command == "ensure":
-        reason = ensure_docker()
-        if reason:
-            print("docker_lab: NOT AVAILABLE: %s" % reason)
-            sys.exit(3)
-        log("ready: %s" % build_router())
+        with locked():
+            reason = ensure_docker()
+            if reason:
+                print("docker_lab: NOT AVAILABLE: %s" % reason)
+                sys.exit(3)
+            log("ready: %s" % build_router())
     elif command == "build":
-        log("ready: %s" % build_router())
+        with locked():
+            log("ready: %s" % build_router())
     elif command == "status":
         print("docker usable: %s" % docker_ok())
         if docker_ok():

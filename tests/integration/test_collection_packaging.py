@@ -27,9 +27,69 @@ def test_galaxy_build_contains_the_collection_and_nothing_else(tmp_path):
     for present in ("roles", "playbooks", "docs"):
         if os.path.isdir(os.path.join(REPO, present)) and os.listdir(os.path.join(REPO, present)):
             assert present in tops, present
-    for unwanted in (".venv", "tests", "benchmarks", "vyos_lab", "molecule", ".ci", "tools", "requirements", "dev"):
+    for unwanted in (".venv", "tests", "benchmarks", "vyos_lab", "molecule", ".ci", "tools", "requirements", "dev",
+                     ".config", "execution-environment.yml"):
         assert unwanted not in tops, unwanted
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    # Nothing that only the lab can use: the lab inventories (emulated routers on 127.0.0.1, the
+    # committed LAB-ONLY vault password), Molecule's config. Users keep the production example
+    # and the files an execution environment reads (meta/execution-environment.yml).
+    assert not [n for n in names if "LAB-ONLY" in n or ".config/molecule" in n]
+    inventories = {n.split("/")[1] for n in names if n.startswith("inventories/") and n.count("/") > 1}
+    assert inventories == {"example"}
+    for wanted in ("inventories/example/hosts.yml", "inventories/example/group_vars/dmvpn/vault.yml.example",
+                   "playbooks/site.yml", "playbooks/verify.yml", "meta/execution-environment.yml",
+                   "requirements.txt", "bindep.txt", "requirements.yml"):
+        assert wanted in names, wanted
+    # no vault file encrypted with the lab's id
+    with tarfile.open(artifact) as tar:
+        for member in tar.getmembers():
+            if member.isfile() and member.name.endswith(".yml"):
+                assert not tar.extractfile(member).read().startswith(b"$ANSIBLE_VAULT"), member.name
+
+
+def test_execution_environment_metadata_names_the_dependency_files_and_their_bounds():
+    """meta/execution-environment.yml points at requirements.txt and bindep.txt; the lower bounds
+    in requirements.txt admit the versions we pin and test with (requirements/runtime.txt), and
+    name no ansible-core (the user's EE chooses it)."""
+    import yaml
+    from packaging.requirements import Requirement
+
+    with open(os.path.join(REPO, "meta", "execution-environment.yml")) as handle:
+        meta = yaml.safe_load(handle)
+    assert meta["dependencies"] == {"python": "requirements.txt", "system": "bindep.txt"}
+    with open(os.path.join(REPO, "requirements", "runtime.txt")) as handle:
+        pins = {Requirement(line.strip()).name: Requirement(line.strip()) for line in handle if "==" in line}
+    with open(os.path.join(REPO, "requirements.txt")) as handle:
+        bounds = [Requirement(line.split("#")[0].strip()) for line in handle if line.split("#")[0].strip()]
+    assert bounds
+    for bound in bounds:
+        assert bound.name not in ("ansible-core", "ansible"), bound
+        assert "==" not in str(bound.specifier), bound
+        (pinned,) = pins[bound.name].specifier
+        assert bound.specifier.contains(pinned.version), (bound, pinned)
+
+
+def test_ansible_builder_introspect_lists_our_python_and_system_dependencies(tmp_path):
+    """What ansible-builder reads from the installed artifact (its introspect step): our
+    requirements.txt and bindep.txt (libssh for ansible-pylibssh), attributed to dmvpn.vyos."""
+    run(os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path", str(tmp_path), "--force")
+    (artifact,) = list(tmp_path.glob("dmvpn-vyos-*.tar.gz"))
+    installed = tmp_path / "installed"
+    run(os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--force", "--no-deps", "-p", str(installed),
+        str(artifact))
+    import yaml
+
+    out = run(os.path.join(BIN, "ansible-builder"), "introspect", str(installed)).stdout
+    data = yaml.safe_load(out)
+
+    def lines(name):
+        with open(os.path.join(REPO, name)) as handle:
+            return [line.strip() + "  # from collection dmvpn.vyos" for line in handle
+                    if line.strip() and not line.startswith("#")]
+
+    assert data == {"python": lines("requirements.txt"), "system": lines("bindep.txt")}
+    assert any(line.startswith("libssh") for line in data["system"])
 
 
 MODULES = {"dmvpn", "dmvpn_status", "ipsec", "nhrp", "tunnel"}
