@@ -109,6 +109,7 @@ class Lab(Forwarding):
         self.peers = [tuple(item.rsplit(":", 1)) for item in os.environ.get("VYOS_LAB_PEERS", "").split(",") if item]
         self.host_key = None
         self.control_server = None
+        self.control_writers = set()
         self.control_port = None
         self.control_token = None  # what every control request must carry (owner.py)
         self.loop = None
@@ -155,17 +156,22 @@ class Lab(Forwarding):
         server = self.servers.pop(name, None)
         if server is not None:
             server.close()
-            await server.wait_closed()
+        # The connections go before waiting for the server: from Python 3.12.1 on,
+        # wait_closed() also waits for every connection the server accepted to end.
         for conn in list(self.connections.pop(name, ())):
             conn.abort()
         for session in list(self.routers[name].sessions):
             session.close()
+        if server is not None:
+            await server.wait_closed()
 
     async def stop(self):
         for name in list(self.servers):
             await self.stop_router(name)
         if self.control_server is not None:
             self.control_server.close()
+            for writer in list(self.control_writers):  # (Python 3.12.1+: wait_closed waits for them)
+                writer.close()
             await self.control_server.wait_closed()
         for router in self.routers.values():
             router.confirm()
@@ -191,6 +197,7 @@ class Lab(Forwarding):
 
     # -- control API -------------------------------------------------------------------------
     async def _control_client(self, reader, writer):
+        self.control_writers.add(writer)
         try:
             while True:
                 line = await reader.readline()
@@ -211,6 +218,7 @@ class Lab(Forwarding):
                 if request.get("op") == "shutdown":
                     break
         finally:
+            self.control_writers.discard(writer)
             writer.close()
 
     def _owners_request(self, line):

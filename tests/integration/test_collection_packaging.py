@@ -58,8 +58,10 @@ def test_execution_environment_metadata_names_the_dependency_files_and_their_bou
     with open(os.path.join(REPO, "meta", "execution-environment.yml")) as handle:
         meta = yaml.safe_load(handle)
     assert meta["dependencies"] == {"python": "requirements.txt", "system": "bindep.txt"}
-    with open(os.path.join(REPO, "requirements", "runtime.txt")) as handle:
-        pins = {Requirement(line.strip()).name: Requirement(line.strip()) for line in handle if "==" in line}
+    pins = {}
+    for name in ("runtime.txt", "runtime-libs.txt"):  # (runtime.txt includes runtime-libs.txt)
+        with open(os.path.join(REPO, "requirements", name)) as handle:
+            pins.update({Requirement(line.strip()).name: Requirement(line.strip()) for line in handle if "==" in line})
     with open(os.path.join(REPO, "requirements.txt")) as handle:
         bounds = [Requirement(line.split("#")[0].strip()) for line in handle if line.split("#")[0].strip()]
     assert bounds
@@ -92,7 +94,7 @@ def test_ansible_builder_introspect_lists_our_python_and_system_dependencies(tmp
     assert any(line.startswith("libssh") for line in data["system"])
 
 
-MODULES = {"dmvpn", "dmvpn_status", "ipsec", "nhrp", "tunnel"}
+MODULES = {"dmvpn", "dmvpn_status", "ipsec", "nhrp", "tunnel", "underlay"}
 FILTERS = {"dmvpn_design_summary", "dmvpn_endpoint", "dmvpn_inventory_problems", "dmvpn_l3_interface",
            "dmvpn_networks_check", "dmvpn_networks_endpoints", "dmvpn_networks_problems", "dmvpn_networks_report",
            "dmvpn_problem_lines", "dmvpn_shortcut_targets", "dmvpn_spoke_maps", "dmvpn_static_routes",
@@ -152,8 +154,12 @@ def test_ansible_doc_renders_every_plugin_and_role_on_disk_without_a_warning():
                               capture_output=True, text=True,
                               env=dict(os.environ, ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1"))
         assert text.returncode == 0, (plugin_type, text.stderr)
-        assert "WARNING" not in text.stderr and "DEPRECATION" not in text.stderr and "ERROR" not in text.stderr, \
-            (plugin_type, text.stderr)
+        # (ansible-core 2.21's ansible-doc -t role warns about its own internal collection
+        # ansible._protomatter, which has no MANIFEST.json: that one line is ansible-core's, not ours)
+        stderr = "".join(line for line in text.stderr.splitlines(True) if not re.fullmatch(
+            r"\[WARNING\]: Collection at '\S+/ansible/_internal/ansible_collections/ansible/_protomatter' does not have a "
+            r"MANIFEST\.json file, nor has it galaxy\.yml: cannot detect version\.\s*", line))
+        assert "WARNING" not in stderr and "DEPRECATION" not in stderr and "ERROR" not in stderr, (plugin_type, text.stderr)
         headers = [line for line in text.stdout.splitlines() if line.startswith("> ")]
         for fqcn in fqcns:  # one rendered page per plugin, headed "> MODULE dmvpn.vyos.x (path)" or the like
             assert [h for h in headers if fqcn in re.split(r"[\s*]+", h)], (plugin_type, fqcn, text.stdout[:3000])
