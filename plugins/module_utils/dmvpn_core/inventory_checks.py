@@ -19,6 +19,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import confi
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_options as so
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.mass_delete import settings_problems
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.underlay import address_problem
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.name_patterns import (
     HOST_NAME_RE,
     ETHERNET_RE,
@@ -243,13 +244,7 @@ def _check_underlay(problems, name, hv):
                          "use e.g. eth0 or eth1 (the underlay tasks set ethernet addresses only)")
         addresses = item.get("address")
         for address in addresses if isinstance(addresses, list) else [addresses]:
-            if address is None or address == "dhcp":
-                continue
-            try:
-                ipaddress.IPv4Interface(str(address))
-                if "/" not in str(address):
-                    raise ValueError(address)
-            except (ValueError, TypeError):
+            if address is not None and address_problem(str(address)):  # (the underlay module's rule)
                 problems.add(name, field + ".address", "%r is not an IPv4 address with prefix length, or dhcp" % (address,),
                              "give e.g. 192.168.2.1/24 or dhcp")
 

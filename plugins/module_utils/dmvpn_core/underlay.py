@@ -40,7 +40,8 @@ def address_path(name):
     return ("interfaces", "ethernet", name, "address")
 
 
-def _address_problem(address):
+def address_problem(address):
+    """Why ``address`` (text) is not an underlay address (IPv4 with prefix length, or dhcp), or None."""
     if address == "dhcp":
         return None
     try:
@@ -84,7 +85,7 @@ def validate(config, state):
         addresses = item.get("address")
         addresses = addresses if isinstance(addresses, list) else [addresses]
         for address in addresses:
-            problem = _address_problem(address) if isinstance(address, str) else "must be text"
+            problem = address_problem(address) if isinstance(address, str) else "must be text"
             if problem:
                 problems.append(Problem(field + ".address", problem, "give e.g. 192.168.2.1/24 or dhcp"))
         interfaces.append({"name": name, "address": [a for a in addresses if isinstance(a, str)]})
