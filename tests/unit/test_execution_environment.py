@@ -15,6 +15,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(REPO, "tools"))
 
 import ee  # noqa: E402  (tools/ee.py)
+import requirement_pins  # noqa: E402  (tests/fixtures, on the path through tests/conftest.py)
 
 
 def load(path):
@@ -60,3 +61,16 @@ def test_the_base_image_has_what_bindep_and_the_interpreter_path_need():
         dpkg = [line.split()[0] for line in handle if "[platform:dpkg]" in line]
     assert dpkg and set(dpkg) <= set(ee.BASE_PACKAGES)
     assert definition["options"]["package_manager_path"] == "/usr/bin/apt-get"
+
+
+def test_the_ee_pins_are_the_tested_2_19_leg_and_the_ee_tooling():
+    """The EE's ansible-core and ansible are the 2.19 leg of ./dev matrix (the one its Python,
+    bookworm's 3.11, can run), and its ansible-runner is the one ./dev runs: one version each."""
+    definition = load("execution-environment.yml")
+    leg = requirement_pins.pins(os.path.join(REPO, "requirements", "matrix", "ansible-core-2.19.txt"))
+    tooling = requirement_pins.pins(os.path.join(REPO, "requirements", "ee.txt"))
+    deps = definition["dependencies"]
+    assert deps["ansible_core"]["package_pip"] == "ansible-core==" + leg["ansible-core"]
+    assert "ansible==" + leg["ansible"] in deps["python"]
+    assert "install --no-cache-dir ansible==%s " % leg["ansible"] in definition["additional_build_steps"]["append_base"][0]
+    assert deps["ansible_runner"]["package_pip"] == "ansible-runner==" + tooling["ansible-runner"]

@@ -13,16 +13,12 @@ import yaml
 from ansible.module_utils.compat.version import LooseVersion
 
 from conftest import REPO
-
-
-def _pin(path, package):
-    with open(path) as handle:
-        return re.search(r"^%s==([0-9.]+)$" % re.escape(package), handle.read(), re.M).group(1)
+from requirement_pins import pins
 
 
 def _legs():
     files = [os.path.join(REPO, "requirements", "runtime.txt")] + glob.glob(os.path.join(REPO, "requirements", "matrix", "*.txt"))
-    return sorted((_pin(path, "ansible-core") for path in files), key=LooseVersion)
+    return sorted((pins(path)["ansible-core"] for path in files), key=LooseVersion)
 
 
 def _minor(version):
