@@ -16,17 +16,14 @@ import time
 
 from ansible.errors import AnsibleError
 from ansible.executor.task_executor import start_connection
-from ansible.module_utils.connection import Connection, ConnectionError
+from ansible.module_utils.connection import Connection
 
 from ansible_collections.ansible.netcommon.plugins.action.network import ActionModule as ActionNetworkModule
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import after_commit
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import pending_confirm
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.configtree import parse_show_commands
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.versions import syntax_for
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network import fresh_read
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import REREAD, REREAD_KEY
 
 OFFLINE_STATES = ("rendered", "parsed")
-KEY_OPTION = "_reread_key"      # (spec_options.COMMON: no_log)
-REREAD = "_dmvpn_reread"        # what a failed module hands this plugin (runner.py send)
+KEY_OPTION = REREAD_KEY  # (spec_options.COMMON: no_log)
 SOCKET_GONE_WAIT = 10.0         # seconds for the old persistent connection to shut down
 
 
@@ -80,10 +77,10 @@ class ActionModule(ActionNetworkModule):
         socket is gone (started earlier, ansible-connection would find the dying one). It is
         left running as a persistent connection is: the next task of this host reuses it and
         the play's end closes it. The answers carry secrets: they are only parsed and hashed
-        here (the same parse as the module's, configtree.parse_show_commands), never put in
+        here (module_utils/network/fresh_read.py), never put in
         the result, and ansible-connection logs them only with persistent_log_messages, as
         for every module's read."""
-        if not (after_commit.is_digest(reread.get("before")) and after_commit.is_digest(reread.get("after"))):
+        if not fresh_read.usable(reread):
             return None
         old_socket = self._connection.socket_path
         give_up = time.time() + SOCKET_GONE_WAIT
@@ -93,23 +90,7 @@ class ActionModule(ActionNetworkModule):
             time.sleep(0.1)
         try:
             socket_path = start_connection(self._play_context, self._connection.get_options(), self._task._uuid)
-            self._connection._socket_path = socket_path
-            conn = Connection(socket_path)
-            now = after_commit.digest(parse_show_commands(conn.get(command="show configuration commands")), key)
-            pending = True
-            if reread.get("confirm") and now == reread["after"]:
-                pending = self._commit_confirm_pending(conn, reread.get("version"))
-        except (AnsibleError, ConnectionError, ValueError, OSError):  # (ConfigSyntaxError is a ValueError)
+        except AnsibleError:
             return None  # the module's "could not be read afterwards" stays
-        return after_commit.state_after(now, reread["before"], reread["after"], reread.get("confirm") or 0,
-                                        bool(reread.get("unsaved")), pending)
-
-    @staticmethod
-    def _commit_confirm_pending(conn, version):
-        """Whether a commit-confirm still waits for its confirm (None: not known): the session
-        may have been lost before this run's confirm or after it reached the router."""
-        try:
-            syntax = syntax_for(version)
-            return pending_confirm.pending_from(syntax, conn.get(command=pending_confirm.probe_command(syntax))) is not None
-        except (ConnectionError, ValueError):
-            return None
+        self._connection._socket_path = socket_path
+        return fresh_read.state_after_lost_session(Connection(socket_path).get, reread, key)

@@ -20,6 +20,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import causes as cs
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import clouds as cl
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import engines as en
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import limits as lm
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
@@ -150,7 +151,7 @@ def _role_input_problems(hostvars, hosts, reported):
     return problems
 
 
-def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allow_partial=False):
+def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allow_partial=False, endpoints_of=None):
     """Everything site.yml needs before it touches a router, from one pass over the inventory:
     ``{problems: [...], endpoints: {host: endpoint}}``. ``problems``: every DMVPN's (inventory
     group's) inventory problems, then every router's role inputs checked against its role's
@@ -159,9 +160,11 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
     endpoints (its role computes its endpoint from its own dmvpn_hosts). ``limit``: the hosts
     a ``--limit`` keeps (site.yml passes ``ansible_play_hosts_all``); a router left out whose
     configuration is built from one of them is a problem, or with ``allow_partial`` one of
-    the ``warnings``."""
+    the ``warnings``. ``engine``: the routers' dmvpn_engine (engines.py). ``endpoints_of``: an
+    engine, endpoints only for it (a fleet run computes its own: plugins/action/fleet.py)."""
     problems, endpoints, seen = [], {}, {}
     networks = _networks(groups, network_groups)
+    engine, engine_problems = en.run_engine([(h, _plain(hostvars[h].get("dmvpn_engine"))) for d, hs in networks for h in hs])
     clouds = _clouds(hostvars, networks)
     per_router, origins = {}, {}
     for name, hosts in networks:
@@ -187,8 +190,9 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
             per_router.setdefault(router.name, []).append((name, endpoints[router.name]))
     if clouds:
         problems += _cloud_problems(hostvars, networks, clouds, per_router, origins)
+    problems += engine_problems
     if problems:
-        return {"problems": problems, "endpoints": {}, "warnings": []}
+        return {"problems": problems, "endpoints": {}, "warnings": [], "engine": engine}
     if clouds:
         endpoints = {host: cl.module_input(clouds[host], [name for name, dummy in networks],
                                            [cloud for cloud, dummy in mine], [endpoint for dummy, endpoint in mine])
@@ -196,8 +200,9 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
     endpoints = {host: endpoint for host, endpoint in endpoints.items() if clouds or seen[host] == 1}
     partial = lm.partial_run_problems(endpoints, [str(host) for host in limit]) if limit is not None else []
     if partial and not allow_partial:
-        return {"problems": partial, "endpoints": {}, "warnings": []}
-    return {"problems": [], "endpoints": endpoints, "warnings": partial}
+        return {"problems": partial, "endpoints": {}, "warnings": [], "engine": engine}
+    return {"problems": [], "endpoints": endpoints if endpoints_of in (None, engine) else {}, "warnings": partial, "engine": engine}
+
 
 
 def _clouds(hostvars, networks):

@@ -196,27 +196,18 @@ parsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.clouds_resource import CLOUDS
-from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.resources import DMVPN
-from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import DMVPN_ARGUMENT_SPEC
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import (
+    DMVPN_ARGUMENT_SPEC,
+    DMVPN_RULES,
+    dmvpn_resource,
+)
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.runner import run_resource
 
 
 def main():
     # (the module file's own AnsibleModule name: see runner.resource_module_main)
-    changing = ("merged", "replaced", "overridden", "deleted")
-    module = AnsibleModule(
-        argument_spec=DMVPN_ARGUMENT_SPEC, supports_check_mode=True,
-        mutually_exclusive=[("config", "endpoints")],
-        required_if=[("state", "parsed", ["running_config"]), ("state", "rendered", ["config", "endpoints"], True)]
-        + [("state", state, ["config", "endpoints"], True) for state in changing])
-    resource = DMVPN
-    if module.params.get("endpoints") is not None:
-        # Several clouds' endpoints: one resource config for the runner (one read, one commit).
-        module.params["config"] = {"endpoints": module.params["endpoints"],
-                                   "absent_tunnels": module.params.get("absent_tunnels") or []}
-        resource = CLOUDS
-    run_resource(module, resource)
+    module = AnsibleModule(argument_spec=DMVPN_ARGUMENT_SPEC, supports_check_mode=True, **DMVPN_RULES)
+    run_resource(module, dmvpn_resource(module.params))
 
 
 if __name__ == "__main__":

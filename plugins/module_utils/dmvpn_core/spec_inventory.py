@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_options as so
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.engines import ENGINES
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.version_names import SUPPORTED_VERSIONS
 
 ROUTING_MODES = ("full_mesh", "via_hub", "bgp")
@@ -117,6 +118,13 @@ VARIABLES = {
                                          "(the modules' mass_delete_share; more than the limit and this share is "
                                          "refused, for NHRP entries more than this share).",
                                   default=so.EXTRA["dmvpn"]["mass_delete_share"]["default"], where="group_vars"),
+    "dmvpn_engine": _v("str", "How site.yml reaches the routers: network_cli (one Ansible connection per router, "
+                              "the default) or fleet (every router of the run at once from one task on the "
+                              "controller over asyncssh, for large DMVPNs; docs/fleet.md). The same on every "
+                              "router of the inventory.", choices=list(ENGINES), default=ENGINES[0],
+                       where="group_vars/dmvpn"),
+    "dmvpn_fleet_concurrency": _v("int", "Routers the fleet engine works on at once (dmvpn_engine fleet).",
+                                  default=50, where="group_vars/dmvpn"),
     "dmvpn_manage_underlay": _v("bool", "Also set host name and WAN/LAN addresses (dmvpn.vyos.underlay, merged). Off by default - "
                                         "a wrong management address can lock you out.", default=False, where="any"),
     "dmvpn_underlay": _v("dict", "Underlay, used when dmvpn_manage_underlay is true.", options=_UNDERLAY,
@@ -254,7 +262,7 @@ CLOUD_HOST_VARIABLES = (
 # reads dmvpn_commit_confirm only to check its range before any router is touched).
 DESIGN_VARIABLES = tuple(name for name in VARIABLES if name not in (
     "dmvpn_hosts", "dmvpn_endpoint_config", "dmvpn_state", "dmvpn_save", "dmvpn_lock_timeout",
-    "dmvpn_manage_underlay", "dmvpn_allow_mass_delete"))
+    "dmvpn_manage_underlay", "dmvpn_allow_mass_delete", "dmvpn_engine", "dmvpn_fleet_concurrency"))
 # Ansible's own variables the design reads too: how the inventory is put together
 # (inventory_structure_checks.py: the host's groups, the router it reaches).
 ANSIBLE_VARIABLES_READ = ("group_names", "ansible_host", "ansible_port", "ansible_ssh_port")

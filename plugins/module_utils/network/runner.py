@@ -60,8 +60,11 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.network.commit_checks i
     refuse_locked_commit,
 )
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.router_lock import LockError, RouterLock
+from ansible_collections.dmvpn.vyos.plugins.module_utils.network.argspec import resource_rules
 
 
+REREAD_KEY = "_reread_key"  # the option with the task's digest key (spec_options.COMMON: no_log)
+REREAD = "_dmvpn_reread"    # what a failed run hands over for a read over a fresh session
 LOST_ANSWER = "the session was lost (the router's answer ended before its prompt)"
 
 
@@ -242,7 +245,7 @@ class Runner:
                 state, reread = self._state_after_error(version, have, after, stage)
                 self._close()
             head = "%s during %s" % (error, stage)
-            raise RouterError("%s; %s" % (head, state), **({"_dmvpn_reread": dict(reread, head=head)} if reread else {}))
+            raise RouterError("%s; %s" % (head, state), **({REREAD: dict(reread, head=head)} if reread else {}))
 
     def _check_unchanged(self, have, version):
         """Inside the configuration session, just before the commit: the running configuration
@@ -266,7 +269,7 @@ class Runner:
         try:
             now = self.running()
         except (ConnectionError, ConfigSyntaxError) as exc:
-            key = self.params.get("_reread_key") if have is not None and after is not None else None
+            key = self.params.get(REREAD_KEY) if have is not None and after is not None else None
             reread = key and {"before": after_commit.digest(have, key), "after": after_commit.digest(after, key),
                               "confirm": self.params["confirm"], "unsaved": unsaved, "version": version}
             return after_commit.unread(mask_secrets(str(exc), version)), reread or None
@@ -438,7 +441,5 @@ def resource_module_main(module_class, argument_spec, resource, config_required_
     plugin runs a module inside the controller (no module subprocess, no AnsiballZ) only when it
     can swap that name for its direct-execution class.
     """
-    required_if = [("state", "parsed", ["running_config"]), ("state", "rendered", ["config"])]
-    required_if += [("state", state, ["config"]) for state in config_required_for]
-    module = module_class(argument_spec=argument_spec, required_if=required_if, supports_check_mode=True)
+    module = module_class(argument_spec=argument_spec, supports_check_mode=True, **resource_rules(config_required_for))
     run_resource(module, resource)

@@ -1,0 +1,150 @@
+"""The fleet engine (dmvpn_engine fleet, issue 23) against the network_cli engine on ~20 lab
+routers: both engines leave byte-identical router configurations (converge, then a PSK
+change), the fleet re-run changes nothing, check mode commits nothing, a router down or
+refusing its commit fails only that router, and connection settings the engine cannot honour
+stop the run before any router is touched.
+
+The expectations are the modules' own (the fleet engine runs the same Runner); the lab's
+answers follow VyOS where its docstrings say so. Each inventory comes from
+benchmarks/topology.py (1 hub, N spokes, via_hub routing, VyOS 1.5).
+"""
+
+import os
+import sys
+
+import pytest
+import yaml
+
+from conftest import REPO, run_playbook
+from labkit import NO_VERIFY
+
+sys.path.insert(0, os.path.join(REPO, "benchmarks"))
+
+import topology  # noqa: E402  benchmarks/topology.py
+
+SPOKES = 19
+VERSION = "1.5"
+SITE = os.path.join(REPO, "playbooks", "site.yml")
+NAMES = ["HUB"] + [topology.spoke_name(i) for i in range(SPOKES)]
+
+
+def write_inventory(dest, handle, engine, extra=None):
+    ports = {name: handle.port(name) for name in NAMES}
+    topology.write(dest, SPOKES, VERSION, routing="via_hub", ports=ports)
+    settings_path = os.path.join(dest, "group_vars", "dmvpn", "zz-benchmark.yml")
+    with open(settings_path) as stream:
+        settings = yaml.safe_load(stream)
+    settings.update(dmvpn_engine=engine, **(extra or {}))
+    with open(settings_path, "w") as out:
+        yaml.safe_dump(settings, out)
+    return dest
+
+
+def set_vars(dest, **values):
+    path = os.path.join(dest, "group_vars", "dmvpn", "zz-benchmark.yml")
+    with open(path) as stream:
+        settings = yaml.safe_load(stream)
+    settings.update(values)
+    with open(path, "w") as out:
+        yaml.safe_dump(settings, out)
+
+
+def configs(handle):
+    return {name: handle.running(name) for name in NAMES}
+
+
+def commits(handle):
+    return {name: handle.counters(name)["commits"] for name in NAMES}
+
+
+def site(inventory, tmp_path, *extra):
+    return run_playbook(SITE, inventory, str(tmp_path), NO_VERIFY + tuple(extra), json_output=False)
+
+
+def reset(handle):
+    handle.thread.control(op="reset_counters")
+
+
+@pytest.mark.long
+def test_fleet_and_network_cli_leave_identical_routers_and_fleet_is_idempotent(lab, tmp_path):
+    reference = lab({name: VERSION for name in NAMES})
+    fleet = lab({name: VERSION for name in NAMES})
+    by_cli = write_inventory(str(tmp_path / "cli"), reference, "network_cli")
+    by_fleet = write_inventory(str(tmp_path / "fleet"), fleet, "fleet")
+
+    run = site(by_cli, tmp_path)
+    assert run.rc == 0, run.stdout[-3000:]
+    run = site(by_fleet, tmp_path)
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "DMVPN fleet run: 20 routers" in run.stdout and "20 changed, 0 ok, 0 failed, 0 unreachable" in run.stdout
+    assert configs(fleet) == configs(reference)
+    assert set(commits(fleet).values()) == {1}
+    assert topology.BENCHMARK_PSK not in run.stdout and topology.BENCHMARK_NHRP_SECRET not in run.stdout
+
+    reset(fleet)
+    run = site(by_fleet, tmp_path)
+    assert run.rc == 0 and "0 changed, 20 ok" in run.stdout, run.stdout[-3000:]
+    assert set(commits(fleet).values()) == {0}
+
+    # check mode (with --diff): every router checks its lines, none commits, the diff is masked
+    for dest in (by_cli, by_fleet):
+        set_vars(dest, dmvpn_ipsec_psk="Canary-fleet-2")
+    reset(fleet)
+    before = configs(fleet)
+    run = site(by_fleet, tmp_path, "--check", "--diff")
+    assert run.rc == 0 and "(check mode): 20 routers" in run.stdout and "20 changed" in run.stdout, run.stdout[-3000:]
+    assert configs(fleet) == before and set(commits(fleet).values()) == {0}
+    assert all(fleet.counters(name)["config_sessions"] == 1 for name in NAMES)
+    assert "Canary-fleet-2" not in run.stdout and topology.BENCHMARK_PSK not in run.stdout
+    assert "HUB (dmvpn)" in run.stdout  # the diff's header names the router
+
+    # the PSK change itself, by both engines
+    assert site(by_cli, tmp_path).rc == 0
+    run = site(by_fleet, tmp_path)
+    assert run.rc == 0, run.stdout[-3000:]
+    assert configs(fleet) == configs(reference)
+    assert "Canary-fleet-2" not in run.stdout
+
+
+@pytest.mark.long
+def test_a_router_down_or_refusing_its_commit_fails_alone(lab, tmp_path):
+    handle = lab({name: VERSION for name in NAMES})
+    inventory = write_inventory(str(tmp_path / "fleet"), handle, "fleet")
+    assert site(inventory, tmp_path).rc == 0
+    set_vars(inventory, dmvpn_ipsec_psk="Canary-fleet-3")
+    down, refusing = "S0003", "S0007"
+    handle.fault(down, down=True)
+    handle.fault(refusing, fail_commits=1)
+    kept = {name: handle.running(name) for name in (down, refusing)}
+    reset(handle)
+
+    run = site(inventory, tmp_path)
+    assert run.rc != 0
+    out = run.stdout
+    assert "18 changed, 0 ok, 1 failed, 1 unreachable" in out, out[-3000:]
+    assert "UNREACHABLE  %s" % down in out and "FAILED       %s" % refusing in out
+    # (runner.send: after a commit the router refused it reads the router again in the same
+    # session and says what it holds: here the old configuration)
+    assert "%s: dmvpn: emulated commit failure" % refusing in out
+    assert "during commit; the router is left as it was; re-run to converge" in out, out[-3000:]
+    assert "%s: dmvpn: could not read the configuration: could not log in to vyos@127.0.0.1" % down in out
+    assert {name: handle.running(name) for name in (down, refusing)} == kept
+    others = [name for name in NAMES if name not in (down, refusing)]
+    assert all(handle.counters(name)["commits"] == 1 for name in others)
+    assert "Canary-fleet-3" not in out
+
+
+def test_settings_the_fleet_engine_cannot_honour_stop_the_run_before_any_login(lab, tmp_path):
+    handle = lab({name: VERSION for name in NAMES})
+    inventory = write_inventory(str(tmp_path / "fleet"), handle, "fleet")
+    with open(os.path.join(inventory, "host_vars", "S0001.yml"), "a") as out:
+        yaml.safe_dump({"ansible_ssh_common_args": "-o ProxyCommand='nc jump 22'"}, out)
+    with open(os.path.join(inventory, "host_vars", "S0002.yml"), "a") as out:
+        yaml.safe_dump({"ansible_become": True}, out)
+    reset(handle)
+    run = site(inventory, tmp_path)
+    assert run.rc != 0
+    assert "problems (no router was touched)" in run.stdout, run.stdout[-3000:]
+    assert "S0001: ansible_ssh_common_args: the fleet engine does not honour the ssh option 'ProxyCommand'" in run.stdout
+    assert "S0002: ansible_become: the fleet engine does not honour this connection variable" in run.stdout
+    assert [name for name in NAMES if handle.counters(name)["logins"]] == []
