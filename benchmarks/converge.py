@@ -4,6 +4,7 @@ For each VyOS version and each size (one hub + N spokes, via-hub routing), three
 the same DMVPN from blank routers, each on a fresh lab:
 
   ours         ansible-playbook playbooks/site.yml (verify off; verify.yml timed on its own)
+  fleet        the same with dmvpn_engine fleet (-e): every router from one controller task
   baseline     ansible-playbook benchmarks/baseline/site.yml: vyos.vyos.vyos_config fed by a
                Jinja template of the same set lines (same ansible.cfg, forks, connection)
   lower bound  benchmarks/wire.py: asyncssh pushing the minimal lines, no Ansible
@@ -49,7 +50,7 @@ from vyos_lab.vault import vault_args  # noqa: E402  (the inventory copy holds t
 from vyos_lab.lab import control_request  # noqa: E402
 from vyos_lab.owner import open_private_log, read_token  # noqa: E402
 
-TOOLS = ("ours", "baseline", "lower_bound")
+TOOLS = ("ours", "fleet", "baseline", "lower_bound")
 PHASES = ("converge", "noop", "add_spoke", "psk")
 NEW_PSK = "benchmark-psk-1"
 
@@ -247,6 +248,8 @@ class Case:
         """(argv, desired lines or None) of ``tool`` for ``phase``."""
         if tool == "ours":
             return self.playbook("playbooks/site.yml", "--skip-tags", "verify"), None
+        if tool == "fleet":
+            return self.playbook("playbooks/site.yml", "--skip-tags", "verify", "-e", "dmvpn_engine=fleet"), None
         if tool == "baseline":
             return self.playbook(os.path.join(HERE, "baseline", "site.yml")), None
         lines = desired_lines(self.dest, self.version)
@@ -397,6 +400,30 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
+def fleet_markdown(report):
+    """The fleet engine against the network_cli engine (ours) and the asyncssh lower bound."""
+    table = index(report["results"])
+    lines = ["Machine: %(cpu)s, %(cores)d cores, %(memory_gib)s GiB; Python %(python)s, ansible-core %(ansible_core)s; "
+             "%(date)s. Forks %(forks)d (network_cli); fleet concurrency 50; lab routers in one process on the same "
+             "machine." % dict(report["machine"], forks=report["forks"]),
+             "",
+             "| VyOS | spokes | phase | fleet s | network_cli s | lower bound s | fleet/lower | network_cli/fleet | "
+             "commits f/n/l | peak MiB fleet | peak MiB network_cli |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|"]
+    for version in sorted({r["version"] for r in report["results"]}):
+        for spokes in sorted({r["spokes"] for r in report["results"]}):
+            for phase in PHASES:
+                f, o, low = (table.get((version, spokes, tool, phase)) for tool in ("fleet", "ours", "lower_bound"))
+                if not f:
+                    continue
+                lines.append("| %s | %d | %s | %.1f | %s | %s | %s | %s | %s/%s/%s | %.0f | %s |" % (
+                    version, spokes, phase.replace("_", " "), f["wall_s"], _cell(o, "wall_s", "%.1f"),
+                    _cell(low, "wall_s", "%.1f"), "%.1f" % (f["wall_s"] / low["wall_s"]) if low else "",
+                    "%.1f" % (o["wall_s"] / f["wall_s"]) if o else "", f["commits"], _cell(o, "commits", "%d"),
+                    _cell(low, "commits", "%d"), f["peak_mib"], _cell(o, "peak_mib", "%.0f")))
+    return "\n".join(lines) + "\n"
+
+
 def chart(report, path):
     import matplotlib
 
@@ -468,11 +495,15 @@ def main(argv=None):
     report["total_s"] = round(time.monotonic() - started, 1)
     with open(os.path.join(args.out, "converge.json"), "w") as handle:
         json.dump(report, handle, indent=1)
-    if set(args.tools) == set(TOOLS):
+    if {"ours", "baseline", "lower_bound"} <= set(args.tools):
         with open(os.path.join(args.out, "converge.md"), "w") as handle:
             handle.write(markdown(report))
         chart(report, os.path.join(args.out, "converge.png"))
         print(markdown(report))
+    if "fleet" in args.tools:
+        with open(os.path.join(args.out, "converge-fleet.md"), "w") as handle:
+            handle.write(fleet_markdown(report))
+        print(fleet_markdown(report))
     print("written to %s (logs in %s); %.0f s in all" % (args.out, workdir, report["total_s"]))
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -25,6 +25,7 @@ from ansible.utils.display import Display
 from ansible_collections.dmvpn.vyos.plugins.filter.dmvpn import dmvpn_endpoint, dmvpn_networks_check, dmvpn_problem_lines
 from ansible_collections.dmvpn.vyos.plugins.filter.dmvpn_clouds import dmvpn_endpoint_clouds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec_inventory as si
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.hostvars_cache import cached
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network import fleet_report
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.fleet_runner import StepFailed, validated_params
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.fleet_settings import settings_for
@@ -105,7 +106,7 @@ class ActionModule(ActionBase):
         del tmp
         result = super(ActionModule, self).run(task_vars=task_vars)
         args = self._task.args
-        hostvars, groups = task_vars["hostvars"], task_vars["groups"]
+        hostvars, groups = cached(task_vars["hostvars"]), task_vars["groups"]
         limit = [str(host) for host in args.get("hosts") or []]
         if not HAS_ASYNCSSH:
             return dict(result, failed=True, msg="dmvpn_engine fleet needs the Python package asyncssh on the "
@@ -117,6 +118,11 @@ class ActionModule(ActionBase):
         if problems:
             return dict(result, failed=True, msg="\n- ".join(
                 ["DMVPN fleet run: problems (no router was touched):"] + dmvpn_problem_lines(problems)))
+        if check["warnings"]:  # (what site.yml's validate play says for the network_cli engine)
+            display.warning("\n- ".join(["this partial run (--limit) leaves routers behind:"]
+                                        + dmvpn_problem_lines(check["warnings"])))
+        if not waves:
+            return dict(result, changed=False, msg="inventory checked; --tags selects no hub, spoke or underlay change")
         first = hostvars[limit[0]] if limit else {}
         concurrency = int(_var(first, "dmvpn_fleet_concurrency"))
         check_mode = bool(self._task.check_mode if self._task.check_mode is not None else self._play_context.check_mode)

@@ -21,6 +21,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import cause
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import clouds as cl
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import design as ds
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import engines as en
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.hostvars_cache import cached
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import limits as lm
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
@@ -45,8 +46,7 @@ def _hosts(hostvars, hosts):
     if hosts is None:
         raise AnsibleFilterError("give the DMVPN's hosts, e.g. hostvars | dmvpn.vyos.dmvpn_endpoint(groups['dmvpn'], inventory_hostname)")
     table = {}
-    for name in hosts:
-        hv = hostvars[name]
+    for name, hv in ((name, hostvars[name]) for name in hosts):
         table[str(name)] = {key: _plain(hv[key]) for key in ds.VARIABLES if key in hv}
     return table
 
@@ -152,19 +152,19 @@ def _role_input_problems(hostvars, hosts, reported):
 
 
 def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allow_partial=False, endpoints_of=None):
-    """Everything site.yml needs before it touches a router, from one pass over the inventory:
-    ``{problems: [...], endpoints: {host: endpoint}}``. ``problems``: every DMVPN's (inventory
-    group's) inventory problems, then every router's role inputs checked against its role's
-    argument spec. ``endpoints``: every router's endpoint, each DMVPN's design computed once
-    (empty while there is a problem). A host in more than one DMVPN is left out of the
-    endpoints (its role computes its endpoint from its own dmvpn_hosts). ``limit``: the hosts
-    a ``--limit`` keeps (site.yml passes ``ansible_play_hosts_all``); a router left out whose
-    configuration is built from one of them is a problem, or with ``allow_partial`` one of
-    the ``warnings``. ``engine``: the routers' dmvpn_engine (engines.py). ``endpoints_of``: an
-    engine, endpoints only for it (a fleet run computes its own: plugins/action/fleet.py)."""
-    problems, endpoints, seen = [], {}, {}
+    """Everything site.yml needs before it touches a router, in one pass: ``{problems, endpoints,
+    warnings, engine}``. ``problems``: every DMVPN's (inventory group's) inventory problems, then
+    every router's role inputs against its role's argument spec. ``endpoints``: every router's
+    (each DMVPN's design computed once; empty while there is a problem; a host in more than one
+    DMVPN is left out: its role computes its own). ``limit``: the hosts a ``--limit`` keeps
+    (ansible_play_hosts_all); a router left out whose configuration is built from one of them is
+    a problem, with ``allow_partial`` a warning. ``engine``: dmvpn_engine (engines.py). With
+    ``endpoints_of`` another engine's run is only told its engine (its task checks: action/fleet.py)."""
+    problems, endpoints, seen, hostvars = [], {}, {}, cached(hostvars)  # (hostvars_cache.py: why)
     networks = _networks(groups, network_groups)
     engine, engine_problems = en.run_engine([(h, _plain(hostvars[h].get("dmvpn_engine"))) for d, hs in networks for h in hs])
+    if endpoints_of not in (None, engine):
+        return {"problems": engine_problems, "endpoints": {}, "warnings": [], "engine": engine}
     clouds = _clouds(hostvars, networks)
     per_router, origins = {}, {}
     for name, hosts in networks:
@@ -201,7 +201,7 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
     partial = lm.partial_run_problems(endpoints, [str(host) for host in limit]) if limit is not None else []
     if partial and not allow_partial:
         return {"problems": partial, "endpoints": {}, "warnings": [], "engine": engine}
-    return {"problems": [], "endpoints": endpoints if endpoints_of in (None, engine) else {}, "warnings": partial, "engine": engine}
+    return {"problems": [], "endpoints": endpoints, "warnings": partial, "engine": engine}
 
 
 

@@ -118,6 +118,8 @@ class FleetConnection:
 
 
 class FleetRunner(Runner):
+    reports_states = False
+
     def __init__(self, module, resource, connection):
         Runner.__init__(self, module, resource)
         self._connection = connection

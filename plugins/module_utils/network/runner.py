@@ -83,6 +83,10 @@ def _edit_prompts(answer):
 
 
 class Runner:
+    # before/after (the endpoint as gathered) in the result: the fleet engine, which reports
+    # commands and diffs only, leaves them out (fleet_runner.py)
+    reports_states = True
+
     def __init__(self, module, resource):
         self.module = module
         self.resource = resource
@@ -413,12 +417,10 @@ class Runner:
                 self.validate_on_router(commands, version)
             else:
                 self.send(commands, version, have, after)
-        result.update(
-            changed=bool(commands),
-            commands=mask_secrets(commands, version),
-            before=mask_structure(self.resource.gather(have, version, wanted)),
-            after=mask_structure(self.resource.gather(after, version, wanted)),
-        )
+        result.update(changed=bool(commands), commands=mask_secrets(commands, version))
+        if self.reports_states:
+            result.update(before=mask_structure(self.resource.gather(have, version, wanted)),
+                          after=mask_structure(self.resource.gather(after, version, wanted)))
         if self.module.check_mode:   # (a plan to review: playbooks/plan.yml reports it)
             plan = plan_summary(have, after, objects)
             result["plan"] = dict(plan, leaves_removed=mask_secrets(plan["leaves_removed"], version))
