@@ -469,15 +469,25 @@ def main(argv=None):
     parser.add_argument("--base-port", type=int, default=2600)
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     parser.add_argument("--workdir", help="keep inventories and logs here (default: a temporary folder)")
-    parser.add_argument("--replot", metavar="JSON", help="only write the Markdown table and chart of a saved run")
+    parser.add_argument("--replot", metavar="JSON", nargs="+",
+                        help="only write the Markdown tables (and chart) of saved runs (several: their results joined)")
     args = parser.parse_args(argv)
     if args.replot:
-        with open(args.replot) as handle:
-            report = json.load(handle)
-        with open(os.path.join(args.out, "converge.md"), "w") as handle:
-            handle.write(markdown(report))
-        chart(report, os.path.join(args.out, "converge.png"))
-        print(markdown(report))
+        report = None
+        for path in args.replot:
+            with open(path) as handle:
+                saved = json.load(handle)
+            report = saved if report is None else dict(report, results=report["results"] + saved["results"])
+        tools = {row["tool"] for row in report["results"]}
+        if {"ours", "baseline", "lower_bound"} <= tools:
+            with open(os.path.join(args.out, "converge.md"), "w") as handle:
+                handle.write(markdown(report))
+            chart(report, os.path.join(args.out, "converge.png"))
+            print(markdown(report))
+        if "fleet" in tools:
+            with open(os.path.join(args.out, "converge-fleet.md"), "w") as handle:
+                handle.write(fleet_markdown(report))
+            print(fleet_markdown(report))
         return
     workdir = args.workdir or tempfile.mkdtemp(prefix="dmvpn-converge-")
     os.makedirs(args.out, exist_ok=True)

@@ -53,7 +53,7 @@ def selected(tags, run_tags, skip_tags):
     return runs and not (skip_tags & (set(tags) | {"all", "tagged"}))
 
 
-def fleet_args(hostvars, host, role, endpoint):
+def fleet_args(hostvars, groups, host, role, endpoint):
     """[(step, module args)] of ``host``: what roles/dmvpn_endpoint/tasks/{underlay,endpoint}.yml
     pass to dmvpn.vyos.underlay and dmvpn.vyos.dmvpn for it, from the same variables and
     defaults (spec_inventory.VARIABLES)."""
@@ -76,7 +76,8 @@ def fleet_args(hostvars, host, role, endpoint):
     if clouds is not None:
         args.update(endpoints=clouds["endpoints"], absent_tunnels=clouds["absent_tunnels"])
     else:
-        args["config"] = dmvpn_endpoint(hostvars, None, host, role=role, endpoint=endpoint, present=present)
+        args["config"] = dmvpn_endpoint(hostvars, hv.get("dmvpn_hosts") or groups.get("dmvpn"), host, role=role,
+                                        endpoint=endpoint, present=present)
     steps.append(("dmvpn", args))
     return steps
 
@@ -145,10 +146,9 @@ class ActionModule(ActionBase):
                 settings, found = settings_for(host, self._connection_vars(hv), defaults)
                 problems.extend(found)
                 try:
-                    steps = [(step, step_args) for step, step_args in fleet_args(hostvars, host, role, endpoints.get(host))
+                    steps = [(step, validated_params(step, step_args))
+                             for step, step_args in fleet_args(hostvars, groups, host, role, endpoints.get(host))
                              if (do_underlay if step == "underlay" else do_endpoint)]
-                    for step, step_args in steps:
-                        validated_params(step, step_args)
                 except StepFailed as exc:
                     problems.append({"host": host, "field": "module arguments", "message": exc.result["msg"],
                                      "fix": "correct the inventory variables named"})

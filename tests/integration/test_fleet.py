@@ -148,3 +148,89 @@ def test_settings_the_fleet_engine_cannot_honour_stop_the_run_before_any_login(l
     assert "S0001: ansible_ssh_common_args: the fleet engine does not honour the ssh option 'ProxyCommand'" in run.stdout
     assert "S0002: ansible_become: the fleet engine does not honour this connection variable" in run.stdout
     assert [name for name in NAMES if handle.counters(name)["logins"]] == []
+
+
+class JumpHost:
+    """An SSH jump host on 127.0.0.1 (asyncssh, in a thread of its own): one login (user
+    jumper, password vyos, as the routers'), then the direct-tcpip channels it is asked for
+    (what OpenSSH's ProxyJump asks a jump host for), each recorded."""
+
+    def __init__(self):
+        import asyncio
+        import threading
+
+        import asyncssh
+
+        self.forwarded, self.logins = [], []
+        outer = self
+
+        class Server(asyncssh.SSHServer):
+            def begin_auth(self, username):
+                return True
+
+            def password_auth_supported(self):
+                return True
+
+            def validate_password(self, username, password):
+                outer.logins.append(username)
+                return username == "jumper" and password == "vyos"
+
+            def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
+                outer.forwarded.append((dest_host, dest_port))
+                return dest_host == "127.0.0.1"  # (a jump host forwards to the routers only)
+
+        self.loop = asyncio.new_event_loop()
+        started = threading.Event()
+
+        async def start():
+            key = asyncssh.generate_private_key("ssh-ed25519")
+            self.server = await asyncssh.create_server(Server, "127.0.0.1", 0, server_host_keys=[key])
+            self.port = self.server.sockets[0].getsockname()[1]
+            started.set()
+
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(start(), self.loop)
+        started.wait(10)
+
+    def stop(self):
+        self.loop.call_soon_threadsafe(self.server.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def test_a_jump_host_in_ansible_ssh_common_args_is_honoured(lab, tmp_path):
+    """ProxyJump (one hop, the form docs/fleet.md names): the fleet engine logs in to the jump
+    host and reaches the router through a direct-tcpip channel of it, as OpenSSH's -J does."""
+    handle = lab({name: VERSION for name in NAMES})
+    jump = JumpHost()
+    try:
+        inventory = write_inventory(str(tmp_path / "fleet"), handle, "fleet")
+        with open(os.path.join(inventory, "host_vars", "S0004.yml"), "a") as out:
+            yaml.safe_dump({"ansible_ssh_common_args": "-o ProxyJump=jumper@127.0.0.1:%d" % jump.port}, out)
+        run = site(inventory, tmp_path)
+        assert run.rc == 0, run.stdout[-3000:]
+        assert jump.forwarded == [("127.0.0.1", handle.port("S0004"))]
+        assert jump.logins[-1:] == ["jumper"]
+        assert handle.counters("S0004")["commits"] == 1
+    finally:
+        jump.stop()
+
+
+def test_host_keys_are_checked_against_known_hosts(lab, tmp_path):
+    """ansible_host_key_checking true (Ansible's default): a router whose key is not in
+    ~/.ssh/known_hosts is not logged into and is named unreachable; the others, listed, converge."""
+    handle = lab({name: VERSION for name in NAMES})
+    inventory = write_inventory(str(tmp_path / "fleet"), handle, "fleet", {"ansible_host_key_checking": True})
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    key = handle.lab.host_key.export_public_key("openssh").decode().split()[:2]
+    unknown = "S0005"
+    (home / ".ssh" / "known_hosts").write_text("".join(
+        "[127.0.0.1]:%d %s %s\n" % (handle.port(name), key[0], key[1]) for name in NAMES if name != unknown))
+    run = run_playbook(SITE, inventory, str(tmp_path), NO_VERIFY, json_output=False, env={"HOME": str(home)})
+    assert run.rc != 0
+    assert "19 changed, 0 ok, 0 failed, 1 unreachable" in run.stdout, run.stdout[-3000:]
+    assert "the router's host key is not in known_hosts" in run.stdout
+    assert handle.counters(unknown)["logins"] == 0
+    assert all(handle.counters(name)["commits"] == 1 for name in NAMES if name != unknown)

@@ -307,7 +307,16 @@ class ConfigTree:
         return lines
 
     def copy(self):
-        return ConfigTree().merge(self)
+        """A tree of the same paths in the same order: the nodes cloned (merging the leaves
+        into a new tree costs a walk and a set per leaf; every run copies the router's tree)."""
+        clone = ConfigTree()
+        pending = [(self.root, clone.root)]
+        while pending:
+            source, target = pending.pop()
+            for word, child in source.children.items():
+                twin = target.children[word] = Node(child.is_value)
+                pending.append((child, twin))
+        return clone
 
 
 def render_line(verb, path, is_value):

@@ -140,10 +140,10 @@ def validated_params(step, args):
     return result.validated_parameters, result._no_log_values
 
 
-def run_step(step, args, connection, check_mode, diff):
-    """One module's run on the router: its result, with the values the spec marks no_log
-    removed as AnsibleModule removes them."""
-    params, no_log = validated_params(step, args)
+def run_step(step, validated, connection, check_mode, diff):
+    """One module's run on the router (``validated``: what validated_params gave): its
+    result, with the values the spec marks no_log removed as AnsibleModule removes them."""
+    params, no_log = validated
     params[REREAD_KEY] = binascii.hexlify(os.urandom(32)).decode("ascii")
     no_log.add(params[REREAD_KEY])
     resource = STEPS[step][2](params)
@@ -178,14 +178,14 @@ def _state_read_afresh(connection, reread, key):
 
 def run_router(loop, settings, steps, check_mode, diff, secrets):
     """All steps of one router: {changed, failed, unreachable, msg, steps: {step: result}}.
-    ``steps``: [(step, module args)]. A failed step ends the router's run (as a failed task
+    ``steps``: [(step, validated_params of its module args)]. A failed step ends the router's run (as a failed task
     ends the host's play); ``secrets`` are masked out of anything left that could hold them."""
     connection = FleetConnection(loop, settings)
     outcome = {"changed": False, "failed": False, "unreachable": False, "steps": {}}
     try:
-        for step, args in steps:
+        for step, validated in steps:
             try:
-                result = run_step(step, args, connection, check_mode, diff)
+                result = run_step(step, validated, connection, check_mode, diff)
             except StepFailed as exc:
                 outcome["steps"][step] = exc.result
                 outcome.update(failed=not connection.login_failed, unreachable=connection.login_failed,

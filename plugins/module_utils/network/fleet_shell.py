@@ -39,6 +39,17 @@ try:
 except ImportError:  # pragma: no cover (vyos.vyos is a dependency of this collection)
     STDOUT_RE, STDERR_RE, ANSI_RE = [], [], []
 
+# asyncssh's own cipher list with AES-GCM first: its chacha20-poly1305 makes a new cipher
+# object per packet (the fleet engine's most expensive step in a profile of a no-op run over
+# 1,000 routers). Only the order changes: SSH negotiates the first cipher of this list the
+# router also offers (RFC 4253 7.1), so a router without AES-GCM gets what it has.
+CIPHERS = None
+if HAS_ASYNCSSH:
+    from asyncssh.encryption import get_default_encryption_algs
+
+    _GCM = [name for name in get_default_encryption_algs() if b"gcm" in name]
+    CIPHERS = [name.decode() for name in sorted(_GCM, key=lambda name: b"128" not in name)
+               + [name for name in get_default_encryption_algs() if name not in _GCM]]
 TERMINAL_SETUP = ("set terminal length 0", "set terminal width 512", "set terminal length 10000")
 READ_SIZE = 65536
 
@@ -82,7 +93,7 @@ class Shell:
 
     async def open(self):
         s = self.settings
-        options = dict(port=s.port, username=s.user or None, password=s.password,
+        options = dict(port=s.port, username=s.user or None, password=s.password, encryption_algs=CIPHERS,
                        known_hosts=() if s.host_key_checking else None,
                        connect_timeout=s.connect_timeout, login_timeout=s.connect_timeout,
                        keepalive_interval=0)
