@@ -18,6 +18,7 @@ __metaclass__ = type
 import getpass
 
 from ansible import constants as C
+from ansible import context
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -82,9 +83,10 @@ def fleet_args(hostvars, groups, host, role, endpoint):
     return steps
 
 
-def connection_defaults():
-    """Ansible's configured connection defaults (ansible.cfg, environment), as network_cli
-    takes them when a host sets nothing."""
+def connection_defaults(play_context):
+    """What network_cli takes when a host sets nothing: the command line's -u, -k (the
+    password the CLI asked for, in the play context) and --private-key (this is how AWX hands
+    over a Machine credential), else Ansible's configured defaults (ansible.cfg, environment)."""
     def config(name, fallback=None):
         try:
             value = C.config.get_config_value(name)
@@ -92,8 +94,10 @@ def connection_defaults():
             return fallback
         return fallback if value is None else value
 
-    return {"remote_user": config("DEFAULT_REMOTE_USER") or getpass.getuser(),
-            "remote_port": config("DEFAULT_REMOTE_PORT"), "private_key_file": config("DEFAULT_PRIVATE_KEY_FILE"),
+    return {"remote_user": context.CLIARGS.get("remote_user") or config("DEFAULT_REMOTE_USER") or getpass.getuser(),
+            "password": play_context.password or None,
+            "remote_port": config("DEFAULT_REMOTE_PORT"),
+            "private_key_file": context.CLIARGS.get("private_key_file") or config("DEFAULT_PRIVATE_KEY_FILE"),
             "host_key_checking": config("HOST_KEY_CHECKING", True),
             "connect_timeout": config("PERSISTENT_CONNECT_TIMEOUT", 30),
             "command_timeout": config("PERSISTENT_COMMAND_TIMEOUT", 30)}
@@ -134,7 +138,7 @@ class ActionModule(ActionBase):
     def _waves(self, hostvars, groups, limit, endpoints, args, problems):
         """[(wave, [(host, Settings, steps)])] and every secret of the run; appends problems."""
         run_tags, skip_tags = args.get("run_tags"), args.get("skip_tags")
-        defaults = connection_defaults()
+        defaults = connection_defaults(self._play_context)
         waves, secrets = [], set()
         for wave, role, group in ROLE_GROUPS:
             members = [host for host in limit if host in set(groups.get(group, []))]

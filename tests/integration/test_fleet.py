@@ -57,6 +57,10 @@ def commits(handle):
     return {name: handle.counters(name)["commits"] for name in NAMES}
 
 
+def configure_lines(handle, name):
+    return [line for mode, line in handle.journal(name) if mode == "configure"]
+
+
 def site(inventory, tmp_path, *extra):
     return run_playbook(SITE, inventory, str(tmp_path), NO_VERIFY + tuple(extra), json_output=False)
 
@@ -69,8 +73,9 @@ def reset(handle):
 def test_fleet_and_network_cli_leave_identical_routers_and_fleet_is_idempotent(lab, tmp_path):
     reference = lab({name: VERSION for name in NAMES})
     fleet = lab({name: VERSION for name in NAMES})
-    by_cli = write_inventory(str(tmp_path / "cli"), reference, "network_cli")
-    by_fleet = write_inventory(str(tmp_path / "fleet"), fleet, "fleet")
+    # (a comment that is not the default: the module arguments of both engines come from it)
+    by_cli = write_inventory(str(tmp_path / "cli"), reference, "network_cli", {"dmvpn_commit_comment": "parity run"})
+    by_fleet = write_inventory(str(tmp_path / "fleet"), fleet, "fleet", {"dmvpn_commit_comment": "parity run"})
 
     run = site(by_cli, tmp_path)
     assert run.rc == 0, run.stdout[-3000:]
@@ -79,6 +84,11 @@ def test_fleet_and_network_cli_leave_identical_routers_and_fleet_is_idempotent(l
     assert "DMVPN fleet run: 20 routers" in run.stdout and "20 changed, 0 ok, 0 failed, 0 unreachable" in run.stdout
     assert configs(fleet) == configs(reference)
     assert set(commits(fleet).values()) == {1}
+    # every line each router received in configuration mode, in order, is the same: the lines,
+    # the commit with its comment, the in-session re-read, the save
+    assert {name: configure_lines(fleet, name) for name in NAMES} == \
+        {name: configure_lines(reference, name) for name in NAMES}
+    assert "commit comment 'parity run'" in configure_lines(fleet, "HUB")
     assert topology.BENCHMARK_PSK not in run.stdout and topology.BENCHMARK_NHRP_SECRET not in run.stdout
 
     reset(fleet)
@@ -234,3 +244,38 @@ def test_host_keys_are_checked_against_known_hosts(lab, tmp_path):
     assert "the router's host key is not in known_hosts" in run.stdout
     assert handle.counters(unknown)["logins"] == 0
     assert all(handle.counters(name)["commits"] == 1 for name in NAMES if name != unknown)
+
+
+@pytest.mark.long
+def test_commit_confirm_a_session_lost_after_the_commit_and_limit(lab, tmp_path):
+    """The modules' day-2 rules through the fleet engine: commit-confirm (the router's
+    question answered, then confirm), a session lost right after the commit (the router read
+    again over a new login says it holds the new configuration, not saved; the next run saves
+    it), and --limit that would leave routers behind (refused before any login, naming
+    dmvpn_allow_partial: limits.partial_run_problems)."""
+    handle = lab({name: VERSION for name in NAMES})
+    inventory = write_inventory(str(tmp_path / "fleet"), handle, "fleet", {"dmvpn_commit_confirm": 2})
+    run = site(inventory, tmp_path)
+    assert run.rc == 0, run.stdout[-3000:]
+    journal = [line for mode, line in handle.journal("S0001")]
+    assert any(line.startswith("commit-confirm 2 comment 'dmvpn.vyos spoke'") for line in journal), journal
+    assert "confirm" in journal and "save" in journal
+
+    set_vars(inventory, dmvpn_commit_confirm=0, dmvpn_ipsec_psk="Canary-fleet-4")
+    lost = "S0002"
+    handle.fault(lost, drop_during_commit="after")
+    run = site(inventory, tmp_path)
+    assert run.rc != 0
+    assert ("%s: dmvpn: the session was closed by the router (the answer ended before its prompt) during commit; "
+            "the router now holds the new configuration in full (NOT saved); re-run to confirm" % lost) in run.stdout, \
+        run.stdout[-3000:]
+    assert "19 changed, 0 ok, 1 failed, 0 unreachable" in run.stdout
+    assert "Canary-fleet-4" not in run.stdout
+    reset(handle)
+    run = site(inventory, tmp_path)
+    assert run.rc == 0 and "0 changed, 20 ok" in run.stdout, run.stdout[-3000:]
+
+    reset(handle)
+    run = site(inventory, tmp_path, "--limit", "S0001")
+    assert run.rc != 0 and "dmvpn_allow_partial" in run.stdout, run.stdout[-3000:]
+    assert [name for name in NAMES if handle.counters(name)["logins"]] == []

@@ -130,9 +130,10 @@ def jump_from_args(text):
 
 
 def settings_for(host, hostvars, defaults):
-    """(Settings or None, problems) of ``host``. ``defaults``: Ansible's configured
-    remote_user, remote_port, private_key_file, host_key_checking, connect_timeout and
-    command_timeout (the action plugin reads them from ansible.cfg / the environment)."""
+    """(Settings or None, problems) of ``host``. ``defaults``: what Ansible takes when a host
+    sets nothing - remote_user, password, remote_port, private_key_file, host_key_checking,
+    connect_timeout and command_timeout (the action plugin reads them from the command line,
+    ansible.cfg and the environment)."""
     problems = []
     for name in sorted(hostvars):
         if name.startswith(CONNECTION_PREFIXES) and name not in HONOURED and hostvars.get(name) is not None:
@@ -181,6 +182,6 @@ def settings_for(host, hostvars, defaults):
     if problems:
         return None, problems
     return Settings(str(host), str(address or host), values["port"], str(user or defaults.get("remote_user") or ""),
-                    None if password is None else str(password),
+                    str(password) if password is not None else defaults.get("password"),
                     key_file or defaults.get("private_key_file"), checking, values["connect_timeout"],
                     values["command_timeout"], jump), []

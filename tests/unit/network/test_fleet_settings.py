@@ -76,3 +76,10 @@ def test_every_problem_of_a_host_is_listed_at_once():
 def test_connection_variables_left_unset_are_no_problem():
     found, problems = settings(ansible_become=None, ansible_ssh_extra_args=None)
     assert problems == [] and found is not None
+
+
+def test_the_command_lines_password_is_the_default_and_a_hosts_own_wins():
+    # (the action plugin puts -k's password, the play context's, into the defaults)
+    with_cli = dict(DEFAULTS, password="from-k")
+    assert settings_for("R1", dict(BASE), with_cli)[0].password == "from-k"
+    assert settings_for("R1", dict(BASE, ansible_password="own"), with_cli)[0].password == "own"
