@@ -19,6 +19,7 @@ import getpass
 
 from ansible import constants as C
 from ansible import context
+from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -33,6 +34,13 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.network.fleet_settings 
 from ansible_collections.dmvpn.vyos.plugins.module_utils.network.fleet_shell import ASYNCSSH_ERROR, HAS_ASYNCSSH
 
 display = Display()
+ARGUMENT_SPEC = {
+    "hosts": {"type": "list", "elements": "str", "required": True},
+    "network_groups": {"type": "list", "elements": "str", "default": ["dmvpn"]},
+    "allow_partial": {"type": "bool", "default": False},
+    "run_tags": {"type": "list", "elements": "str", "default": ["all"]},
+    "skip_tags": {"type": "list", "elements": "str", "default": []},
+}
 ROLE_GROUPS = (("hubs", "hub", "dmvpn_hubs"), ("spokes", "spoke", "dmvpn_spokes"))  # site.yml's plays, in order
 
 
@@ -110,14 +118,14 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         del tmp
         result = super(ActionModule, self).run(task_vars=task_vars)
-        args = self._task.args
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)  # (modules/fleet.py documents them)
         hostvars, groups = cached(task_vars["hostvars"]), task_vars["groups"]
-        limit = [str(host) for host in args.get("hosts") or []]
+        limit = args["hosts"]
         if not HAS_ASYNCSSH:
             return dict(result, failed=True, msg="dmvpn_engine fleet needs the Python package asyncssh on the "
                         "controller (pip install asyncssh, requirements/runtime-libs.txt): %s" % ASYNCSSH_ERROR)
-        check = dmvpn_networks_check(hostvars, groups, args.get("network_groups") or ["dmvpn"], limit=limit,
-                                     allow_partial=boolean(args.get("allow_partial", False)))
+        check = dmvpn_networks_check(hostvars, groups, args["network_groups"], limit=limit,
+                                     allow_partial=args["allow_partial"])
         problems = list(check["problems"])
         waves, secrets = self._waves(hostvars, groups, limit, check["endpoints"], args, problems)
         if problems:
@@ -136,10 +144,12 @@ class ActionModule(ActionBase):
         return dict(result, **fleet_report.task_result(outcomes, diff))
 
     def _waves(self, hostvars, groups, limit, endpoints, args, problems):
-        """[(wave, [(host, Settings, steps)])] and every secret of the run; appends problems."""
+        """[(wave, [(host, Settings, steps)])] and every secret of the run; appends the problems
+        of each router's connection settings (and, when the inventory check found none, of its
+        module arguments) to ``problems``."""
         run_tags, skip_tags = args.get("run_tags"), args.get("skip_tags")
         defaults = connection_defaults(self._play_context)
-        waves, secrets = [], set()
+        waves, secrets, problems_before = [], set(), bool(problems)
         for wave, role, group in ROLE_GROUPS:
             members = [host for host in limit if host in set(groups.get(group, []))]
             do_endpoint = selected([wave], run_tags, skip_tags)
@@ -149,6 +159,8 @@ class ActionModule(ActionBase):
                 hv = hostvars[host]
                 settings, found = settings_for(host, self._connection_vars(hv), defaults)
                 problems.extend(found)
+                if problems_before:
+                    continue  # (the module arguments come from an inventory that passed the check)
                 try:
                     steps = [(step, validated_params(step, step_args))
                              for step, step_args in fleet_args(hostvars, groups, host, role, endpoints.get(host))
@@ -157,7 +169,7 @@ class ActionModule(ActionBase):
                     problems.append({"host": host, "field": "module arguments", "message": exc.result["msg"],
                                      "fix": "correct the inventory variables named"})
                     continue
-                except Exception as exc:  # (the filters' AnsibleFilterError: the role check)
+                except AnsibleFilterError as exc:  # (the role check of dmvpn_endpoint)
                     problems.append({"host": host, "field": "dmvpn_role", "message": str(exc),
                                      "fix": "put the host in the group of its role"})
                     continue

@@ -204,7 +204,6 @@ def dmvpn_networks_check(hostvars, groups, network_groups=None, limit=None, allo
     return {"problems": [], "endpoints": endpoints, "warnings": partial, "engine": engine}
 
 
-
 def _clouds(hostvars, networks):
     """{host: its variables} of every router of a cloud inventory (dmvpn_clouds set); {} else."""
     table = {}
