@@ -80,6 +80,6 @@ def test_connection_variables_left_unset_are_no_problem():
 
 def test_the_command_lines_password_is_the_default_and_a_hosts_own_wins():
     # (the action plugin puts -k's password, the play context's, into the defaults)
-    with_cli = dict(DEFAULTS, password="from-k")
-    assert settings_for("R1", dict(BASE), with_cli)[0].password == "from-k"
+    with_cli = dict(DEFAULTS, password="Canary-from-k")
+    assert settings_for("R1", dict(BASE), with_cli)[0].password == "Canary-from-k"
     assert settings_for("R1", dict(BASE, ansible_password="own"), with_cli)[0].password == "own"
