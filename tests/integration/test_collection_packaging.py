@@ -92,7 +92,7 @@ def test_ansible_builder_introspect_lists_our_python_and_system_dependencies(tmp
     assert any(line.startswith("libssh") for line in data["system"])
 
 
-MODULES = {"dmvpn", "dmvpn_status", "ipsec", "nhrp", "tunnel", "underlay"}
+MODULES = {"dmvpn", "dmvpn_status", "fleet", "ipsec", "nhrp", "tunnel", "underlay"}
 FILTERS = {"dmvpn_design_summary", "dmvpn_endpoint", "dmvpn_inventory_problems", "dmvpn_l3_interface",
            "dmvpn_networks_check", "dmvpn_networks_endpoints", "dmvpn_networks_problems", "dmvpn_networks_report",
            "dmvpn_problem_lines", "dmvpn_shortcut_targets", "dmvpn_spoke_maps", "dmvpn_static_routes",

@@ -142,8 +142,9 @@ class Shell:
         answer_to = (re.compile(prompt), answer or "") if prompt else None
         answers = []
         for line in command.split("\n"):
-            self.writer.write(line + "\r")
             try:
+                # (a session the router closed refuses the write itself: BrokenPipeError)
+                self.writer.write(line + "\r")
                 text = await asyncio.wait_for(self._read_prompt(answer_to), self.settings.command_timeout)
             except asyncio.TimeoutError:
                 raise ConnectionError("command timeout triggered, timeout value is %d secs"

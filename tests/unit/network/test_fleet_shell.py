@@ -89,3 +89,15 @@ def test_no_prompt_within_the_command_timeout_is_network_clis_timeout_error():
     with pytest.raises(ConnectionError) as error:
         run(shell.get("commit"))
     assert "command timeout triggered" in str(error.value)  # (runner.send looks for "timeout")
+
+
+def test_a_write_to_a_session_the_router_closed_is_a_connection_error():
+    shell = shell_for({})
+
+    def closed(data):
+        raise BrokenPipeError("Channel not open for sending")
+
+    shell.writer.write = closed
+    with pytest.raises(ConnectionError) as error:
+        run(shell.get("save"))
+    assert "the session was lost: Channel not open for sending" in str(error.value)
