@@ -30,7 +30,7 @@ description:
     (default 50). A router that fails or is unreachable does not stop the others; the task fails at the end,
     naming each. Needs the Python package C(asyncssh) on the controller.
 author:
-  - dmvpn.vyos contributors
+  - dmvpn.vyos contributors (@dmvpn-vyos)
 options:
   hosts:
     description: The routers of this run (site.yml passes C(ansible_play_hosts_all), so C(--limit) applies).
