@@ -38,7 +38,7 @@ SUITE = "bookworm"
 PACKAGES = ["python3", "python3-venv", "ca-certificates"]
 BASE = "dmvpn-vyos/debian-base"
 ROUTER = "dmvpn-vyos/lab-router"
-WHEEL_REQUIREMENTS = os.path.join(REPO, "requirements", "test-libs.txt")
+WHEEL_REQUIREMENTS = os.path.join(REPO, "requirements", "runtime-libs.txt")
 
 
 def log(message):
@@ -150,9 +150,13 @@ def build_base(packages=None):
 
 
 def lab_requirements():
-    """asyncssh (and only that) pinned as in requirements/test-libs.txt."""
+    """asyncssh (and only that) pinned as in requirements/runtime-libs.txt."""
     with open(WHEEL_REQUIREMENTS) as handle:
-        return [line.strip() for line in handle if line.startswith("asyncssh")]
+        reqs = [line.strip() for line in handle if line.startswith("asyncssh")]
+    if not reqs:
+        # an empty list would only fail later, inside pip, with a message about pip
+        sys.exit("docker_lab: no asyncssh pin in %s (the lab's SSH server needs it)" % WHEEL_REQUIREMENTS)
+    return reqs
 
 
 def download_wheels(reqs):
