@@ -23,6 +23,7 @@ from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import desig
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import engines as en
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core.hostvars_cache import cached
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import limits as lm
+from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import report_table as rt
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import spec
 from ansible_collections.dmvpn.vyos.plugins.module_utils.dmvpn_core import status as st
 
@@ -84,7 +85,7 @@ def _role_options(role):
 # dmvpn_* variables the playbooks (not the roles) read or set: known, so not reported as typos.
 PLAYBOOK_VARIABLES = (
     "dmvpn_network_groups", "dmvpn_verify", "dmvpn_verify_shortcuts", "dmvpn_remove", "dmvpn_endpoint_role",
-    "dmvpn_allow_partial", "dmvpn_found", "dmvpn_endpoint_applied", "dmvpn_verify_ping",
+    "dmvpn_allow_partial", "dmvpn_found", "dmvpn_endpoint_applied", "dmvpn_fleet_applied", "dmvpn_verify_ping",
     "dmvpn_endpoints", "dmvpn_problems", "dmvpn_check", "dmvpn_report", "dmvpn_observed",
     "dmvpn_plan_dir", "dmvpn_plan_fail_on_changes", "dmvpn_plan_report", "dmvpn_plan",   # (plan.yml)
 )
@@ -308,6 +309,16 @@ def dmvpn_design_summary(hostvars, hosts):
     return _design(hostvars, hosts).summary()
 
 
+def _pending(hostvars, hosts):
+    """The routers whose change this --check run found and did not commit: by the dmvpn role's
+    registered result (network_cli engine), or by their entry in the fleet task's result (the
+    fleet engine: one run_once result, registered on every host of the Fleet play)."""
+    fleet = next((hostvars[h]["dmvpn_fleet_applied"] for h in hosts if "dmvpn_fleet_applied" in hostvars[h]), None)
+    routers = _plain((fleet or {}).get("routers")) or {}
+    return set(str(h) for h in hosts if (_plain(hostvars[h].get("dmvpn_endpoint_applied")) or {}).get("changed")
+               or (routers.get(str(h)) or {}).get("changed"))
+
+
 def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=False, checked=None, cloud=None,
                         foreign=()):
     """Compare each router's observed state (registered from dmvpn.vyos.dmvpn_status) with the
@@ -321,7 +332,7 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
     of it the cloud's tunnel holds (clouds.cloud_state; ``foreign``: other clouds' addresses)."""
     design = _design(hostvars, hosts, cloud)
     rows, problems, waiting, listed = [], {}, {}, {}
-    pending = set(str(h) for h in hosts if check_mode and (_plain(hostvars[h].get("dmvpn_endpoint_applied")) or {}).get("changed"))
+    pending = _pending(hostvars, hosts) if check_mode else set()
     with_bgp = any(router.routing == "bgp" for router in design.routers)
     names = [router.name for router in design.routers
              if checked is None or router.name in [str(host) for host in checked]]
@@ -374,21 +385,8 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
         rows.append(row)
         if found:
             problems[name] = found
-    columns = [("host", "router", 20), ("role", "role", 6), ("nhrp", "NHRP", 10), ("ipsec", "IPsec up/min", 12)]
-    if with_bgp:
-        columns += [("bgp", "BGP up", 8), ("learned", "learned", 9)]
-    columns += [("shortcuts", "shortcuts", 10), ("status", "status", 0)]
-    header = " ".join("%-*s" % (width, title) for dummy, title, width in columns).rstrip()
-    lines = [header, "-" * len(header)]
-    for row in rows:
-        lines.append(" ".join("%-*s" % (width, row.get(key, "-")) for key, dummy, width in columns).rstrip())
-        for problem in problems.get(row["host"], []):
-            lines.append("    - " + problem)
-        for problem in waiting.get(row["host"], []):
-            lines.append("    - pending: " + problem)
-        for note in listed.get(row["host"], []):
-            lines.append("    - " + note)
-    return {"ok": not problems, "problems": problems, "rows": rows, "table": "\n".join(lines)}
+    return {"ok": not problems, "problems": problems, "rows": rows,
+            "table": rt.table(rows, problems, waiting, listed, with_bgp)}
 
 
 def dmvpn_shortcut_targets(hostvars, hosts, host):

@@ -198,3 +198,45 @@ def test_the_shortcuts_column_counts_the_other_spokes_entry(version, kind):
                                   "up": True} for address in ("10.0.0.3", "192.168.3.10")]
     rows = {row["host"]: row for row in report(states)["rows"]}
     assert (rows["SPOKE1"]["shortcuts"], rows["SPOKE2"]["shortcuts"], rows["HUB"]["shortcuts"]) == (1, 0, 0)
+
+
+def _hub_without_spoke1(states):
+    states["HUB"]["nhrp"] = [e for e in states["HUB"]["nhrp"] if e["protocol"] != "10.0.0.2"]
+    return states
+
+
+def _check_report(registered, check_mode=True):
+    """The hub's NHRP table lacks SPOKE1 (as when SPOKE1's change is still to come); ``registered``:
+    {host: {variable: value}} the run registered."""
+    hostvars = seed_inventory.hosts()
+    for name, seen in _hub_without_spoke1(observed()).items():
+        hostvars[name]["dmvpn_observed"] = seen
+    for name, values in registered.items():
+        hostvars[name].update(values)
+    return flt.dmvpn_verify_report(hostvars, HOSTS, check_mode=check_mode)
+
+
+# The fleet task runs once; Ansible registers its one result on every host of the play.
+FLEET_RESULT = {"changed": True, "summary": {"changed": 1, "ok": 2, "failed": 0, "unreachable": 0},
+                "routers": {"SPOKE1": {"changed": True, "failed": False, "unreachable": False,
+                                       "commands": ["set interfaces tunnel tun0 address '10.0.0.2/24'"]}}}
+
+
+@pytest.mark.parametrize("registered", [
+    {"SPOKE1": {"dmvpn_endpoint_applied": {"changed": True}}},     # network_cli: the role's task
+    {name: {"dmvpn_fleet_applied": FLEET_RESULT} for name in HOSTS},  # fleet: the one task
+], ids=["network_cli", "fleet"])
+def test_in_check_mode_a_router_whose_change_is_pending_is_pending_not_failed(registered):
+    result = _check_report(registered)
+    assert statuses(result) == {"HUB": "OK", "SPOKE1": "PENDING", "SPOKE2": "OK"}
+    assert result["ok"] and result["problems"] == {}
+    assert "    - pending: NHRP: spoke 10.0.0.2 is not registered" in result["table"].split("\n")
+
+
+def test_without_a_pending_change_or_outside_check_mode_the_same_state_fails():
+    assert statuses(_check_report({})) == {"HUB": "FAIL", "SPOKE1": "OK", "SPOKE2": "OK"}
+    fleet = {name: {"dmvpn_fleet_applied": FLEET_RESULT} for name in HOSTS}
+    assert statuses(_check_report(fleet, check_mode=False)) == {"HUB": "FAIL", "SPOKE1": "OK", "SPOKE2": "OK"}
+    unchanged = dict(FLEET_RESULT, routers={"SPOKE2": dict(FLEET_RESULT["routers"]["SPOKE1"])})
+    assert statuses(_check_report({name: {"dmvpn_fleet_applied": unchanged} for name in HOSTS})) == \
+        {"HUB": "FAIL", "SPOKE1": "OK", "SPOKE2": "PENDING"}
