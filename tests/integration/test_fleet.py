@@ -58,7 +58,11 @@ def commits(handle):
 
 
 def configure_lines(handle, name):
-    return [line for mode, line in handle.journal(name) if mode == "configure"]
+    """The lines a router received in configuration mode, in order, less blank ones: the
+    network_cli path sends a blank line to collect the answers a slow router still owes
+    (runner.enter_lines), which a loaded machine makes happen at random and which changes
+    nothing on the router; the fleet path reads every answer it waits for."""
+    return [line for mode, line in handle.journal(name) if mode == "configure" and line.strip()]
 
 
 def site(inventory, tmp_path, *extra):
