@@ -66,8 +66,20 @@ def docker_ok():
                           check=False).returncode == 0
 
 
+# Where Debian puts the daemons and admin tools (dockerd, debootstrap, and the iptables that
+# dockerd runs): a CI runner's PATH can lack them even as root.
+SYSTEM_BIN_DIRS = ("/usr/local/sbin", "/usr/sbin", "/sbin")
+
+
+def with_system_bin_dirs():
+    """Add the system's sbin folders to this process's PATH (children inherit it)."""
+    dirs = os.environ.get("PATH", "").split(os.pathsep)
+    os.environ["PATH"] = os.pathsep.join([d for d in dirs if d] + [d for d in SYSTEM_BIN_DIRS if d not in dirs])
+
+
 def ensure_docker():
     """Make Docker usable, or return the reason it cannot be."""
+    with_system_bin_dirs()
     if docker_ok():
         return None
     if os.geteuid() != 0:
@@ -83,7 +95,10 @@ def ensure_docker():
     log("starting dockerd")
     os.makedirs(CACHE, exist_ok=True)
     with open(os.path.join(CACHE, "dockerd.log"), "ab") as out:
-        subprocess.Popen(["dockerd"], stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            subprocess.Popen(["dockerd"], stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            return "cannot start dockerd: %s" % exc
     for dummy in range(60):
         if docker_ok():
             return None
@@ -127,6 +142,7 @@ def image_exists(tag):
 def build_base(packages=None):
     """The debootstrap image with PACKAGES (the routers') or the given Debian packages."""
     packages = PACKAGES if packages is None else packages
+    with_system_bin_dirs()  # (debootstrap)
     mirror = apt_mirror()
     tag = "%s:%s" % (BASE, key(SUITE, packages, mirror))
     if image_exists(tag):
