@@ -323,13 +323,14 @@ def dmvpn_verify_report(hostvars, hosts, observed="dmvpn_observed", check_mode=F
                         foreign=()):
     """Compare each router's observed state (registered from dmvpn.vyos.dmvpn_status) with the
     design: {ok, problems: {host: [..]}, rows: [...], table: text}. In ``check_mode`` a router
-    whose dmvpn task would commit (its registered ``dmvpn_endpoint_applied`` changed) is PENDING, and
-    the problems that wait for a pending change are listed as such, not failures. ``checked``:
+    whose change would commit (_pending: by the role's or the fleet task's registered result) is
+    PENDING, and the problems that wait for a pending change are listed as such, not failures. ``checked``:
     the hosts verify read (a --limit's); the others are shown as not checked. A failed ping
     or a missing peer is put down to the router that causes it when another router's state
     shows one (dmvpn_core/causes.py): that router FAILs, the one that saw it names the cause.
     ``cloud``: the DMVPN cloud (group) this report is of; each router's state is then the part
     of it the cloud's tunnel holds (clouds.cloud_state; ``foreign``: other clouds' addresses)."""
+    hostvars = cached(hostvars)  # (design, pending and states read each host: hostvars_cache.py)
     design = _design(hostvars, hosts, cloud)
     rows, problems, waiting, listed = [], {}, {}, {}
     pending = _pending(hostvars, hosts) if check_mode else set()
